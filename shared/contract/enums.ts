@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+export const KEY_SPECS = [
+  'Aliyun_AES_256',
+  'Aliyun_AES_128',
+  'Aliyun_AES_192',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'EC_P256',
+  'EC_P256K',
+  'HMAC_SHA256',
+  'HMAC_SHA512',
+] as const;
+export const keySpecSchema = z.enum(KEY_SPECS);
+export type KeySpec = z.infer<typeof keySpecSchema>;
+
+export const KEY_USAGES = ['ENCRYPT/DECRYPT', 'SIGN/VERIFY', 'GENERATE/VERIFY_MAC'] as const;
+export const keyUsageSchema = z.enum(KEY_USAGES);
+export type KeyUsage = z.infer<typeof keyUsageSchema>;
+
+export const originSchema = z.enum(['Aliyun_KMS', 'EXTERNAL']);
+export type Origin = z.infer<typeof originSchema>;
+
+export const protectionLevelSchema = z.enum(['SOFTWARE', 'HSM']);
+export type ProtectionLevel = z.infer<typeof protectionLevelSchema>;
+
+export const keyStateSchema = z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport']);
+export type KeyState = z.infer<typeof keyStateSchema>;
+
+export const signingAlgorithmSchema = z.enum(['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256', 'ECDSA_SHA_256']);
+export type SigningAlgorithm = z.infer<typeof signingAlgorithmSchema>;
+
+export const connectionStateSchema = z.enum(['CONNECTED', 'CONNECTING', 'DISCONNECTED', 'DISCONNECTING', 'FAILED']);
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
+
+export const connectionErrorCodeSchema = z.enum([
+  'INVALID_CREDENTIALS',
+  'CLUSTER_NOT_FOUND',
+  'CLUSTER_NOT_ACTIVE',
+  'INSUFFICIENT_HSMS',
+  'USER_NOT_FOUND',
+  'USER_LOCKED_OUT',
+  'TRUST_ANCHOR_MISMATCH',
+  'NETWORK_ERRORS',
+  'INTERNAL_ERROR',
+]);
+export type ConnectionErrorCode = z.infer<typeof connectionErrorCodeSchema>;
+
+export const keyStoreTypeSchema = z.enum(['DEFAULT', 'HSM_CLUSTER']);
+
+/** Which usages each spec allows; CreateKey refuses other combinations. */
+export const USAGES_BY_SPEC: Record<KeySpec, readonly KeyUsage[]> = {
+  Aliyun_AES_256: ['ENCRYPT/DECRYPT'],
+  Aliyun_AES_128: ['ENCRYPT/DECRYPT'],
+  Aliyun_AES_192: ['ENCRYPT/DECRYPT'],
+  RSA_2048: ['ENCRYPT/DECRYPT', 'SIGN/VERIFY'],
+  RSA_3072: ['ENCRYPT/DECRYPT', 'SIGN/VERIFY'],
+  RSA_4096: ['ENCRYPT/DECRYPT', 'SIGN/VERIFY'],
+  EC_P256: ['SIGN/VERIFY'],
+  EC_P256K: ['SIGN/VERIFY'],
+  HMAC_SHA256: ['GENERATE/VERIFY_MAC'],
+  HMAC_SHA512: ['GENERATE/VERIFY_MAC'],
+};
+
+/** Signing algorithms each asymmetric spec can use. */
+export const SIGNING_ALGORITHMS_BY_SPEC: Partial<Record<KeySpec, readonly SigningAlgorithm[]>> = {
+  RSA_2048: ['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256'],
+  RSA_3072: ['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256'],
+  RSA_4096: ['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256'],
+  EC_P256: ['ECDSA_SHA_256'],
+  EC_P256K: ['ECDSA_SHA_256'],
+};

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import { auditOperations } from './audit';
+import { cryptoOperations } from './crypto';
+import { keyOperations } from './keys';
+import { keyStoreOperations } from './keystores';
+import { moduleOperations } from './modules';
+
+/** The operation catalogue: one entry per operation, served identically by IPC, the browser host and the CLI. */
+export const contract = {
+  ...moduleOperations,
+  ...keyStoreOperations,
+  ...keyOperations,
+  ...cryptoOperations,
+  ...auditOperations,
+} as const;
+
+export type Contract = typeof contract;
+export type OperationName = keyof Contract;
+/** What a caller sends (defaults may be omitted). */
+export type OperationInput<N extends OperationName> = z.input<Contract[N]['input']>;
+/** What a handler receives (defaults applied, validated). */
+export type ParsedInput<N extends OperationName> = z.output<Contract[N]['input']>;
+/** What a handler returns; the transport adds RequestId. */
+export type OperationResult<N extends OperationName> = z.output<Contract[N]['result']>;
+export type OperationOutput<N extends OperationName> = OperationResult<N> & { RequestId: string };
+
+export const OPERATION_NAMES = Object.keys(contract) as OperationName[];
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** The single client signature every surface (renderer, tests, CLI) uses. */
+export type Invoke = <N extends OperationName>(name: N, input: OperationInput<N>) => Promise<OperationOutput<N>>;
+
+export * from './enums';
+export * from './primitives';
+export * from './modules';
+export * from './keystores';
+export * from './keys';
+export * from './crypto';
+export * from './audit';
+export { COMMON_ERRORS, type OperationDefinition } from './define';

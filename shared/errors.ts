@@ -1,0 +1,62 @@
+/**
+ * The one error shape every transport returns: `{Code, Message, RequestId}`.
+ * Codes are stable strings; clients branch on them, never on messages.
+ */
+export const ERROR_CODES = [
+  'InvalidParameter',
+  'InvalidAction',
+  'RequestTooLarge',
+  'MissingParameter',
+  'NotFound.Key',
+  'NotFound.KeyVersion',
+  'NotFound.Alias',
+  'NotFound.KeyStore',
+  'NotFound.Module',
+  'AlreadyExists.KeyStore',
+  'Forbidden.KeyState',
+  'Forbidden.KeyUsage',
+  'Forbidden.KeyStoreState',
+  'InvalidCiphertext',
+  'UnsupportedOperation',
+  'HsmError.PinIncorrect',
+  'HsmError.PinInvalid',
+  'HsmError.PinLocked',
+  'HsmError.DeviceRemoved',
+  'HsmError.DeviceError',
+  'HsmError.TokenNotPresent',
+  'HsmError.MechanismInvalid',
+  'HsmError.ObjectNotFound',
+  'HsmError.ModuleLoadFailed',
+  'HsmError.WorkerCrashed',
+  'HsmError.Generic',
+  'InternalFailure',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface KmsErrorBody {
+  Code: ErrorCode;
+  Message: string;
+  RequestId: string;
+}
+
+/** Thrown by services; transports turn it into a KmsErrorBody. Messages must never carry a secret. */
+export class KmsError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'KmsError';
+    this.code = code;
+  }
+}
+
+export function isKmsErrorBody(value: unknown): value is KmsErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.Code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes(candidate.Code) &&
+    typeof candidate.Message === 'string' &&
+    typeof candidate.RequestId === 'string'
+  );
+}
