@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore } from '../main/app/core';
+import { resolveDataDir } from '../main/app/data-dir';
+import { createNodeWorkerLauncher } from '../main/hsm/node-launcher';
+import { startBrowserHost } from '../main/transports/ws-host';
+
+/**
+ * The browser host: the core in Node and the renderer in any local Chromium, for machines without
+ * an Electron binary and for Playwright. Prints `KEYWARD_URL=...` once it is listening.
+ */
+interface HostArguments {
+  dataDir: string | null;
+  port: number;
+  rendererDir: string;
+}
+
+function parseArguments(argv: readonly string[]): HostArguments {
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const result: HostArguments = { dataDir: null, port: 0, rendererDir: path.join(repoRoot, 'out', 'renderer') };
+  for (let index = 0; index < argv.length; index += 2) {
+    const flag = argv[index];
+    const value = argv[index + 1];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--data-dir') result.dataDir = value;
+    else if (flag === '--port') result.port = Number(value);
+    else if (flag === '--renderer-dir') result.rendererDir = path.resolve(value);
+    else throw new Error(`Unknown option ${flag}`);
+  }
+  if (!Number.isInteger(result.port) || result.port < 0 || result.port > 65535) throw new Error('--port must be 0-65535');
+  return result;
+}
+
+async function main(): Promise<void> {
+  const options = parseArguments(process.argv.slice(2));
+  const dataDir = resolveDataDir(options.dataDir, process.env);
+  const core = await createCore({ dataDir, launcher: createNodeWorkerLauncher() });
+  const host = await startBrowserHost({ dispatch: core.dispatch, rendererDir: options.rendererDir, port: options.port });
+  console.log(`Keyward browser host, data directory ${dataDir}`);
+  console.log(`KEYWARD_URL=${host.url}`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void host
+      .close()
+      .then(() => core.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Keyward browser host failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import type { OperationName } from '../../../../shared/contract';
+import type { BufferedAuditWriter } from '../../registry';
+import type { FailureAuditor } from '../handlers-type';
+import type { RequestContext } from '../request-context';
+import { isoNow, type ServiceContext } from '../service-context';
+
+export type AuditDetails = Record<string, string | number | boolean>;
+
+export interface AuditEntry {
+  operation: OperationName;
+  resourceId: string;
+  details?: AuditDetails;
+}
+
+/**
+ * How services write the audit trail: state changes durably in the same transaction as their
+ * registry change; crypto usage through the group-commit writer, which keeps usage records without
+ * capping throughput at one fsync per call.
+ */
+export class AuditTrail {
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly usageWriter: BufferedAuditWriter,
+  ) {}
+
+  /** Runs `change` and appends its SUCCESS record in one SQLite transaction. */
+  recordChange<T>(request: RequestContext, entry: AuditEntry, change: () => T): T {
+    return this.context.registry.transaction(() => {
+      const result = change();
+      this.append(request, entry, 'SUCCESS', null);
+      return result;
+    });
+  }
+
+  /** A state change that touches no registry row (e.g. connecting a key store). */
+  recordEvent(request: RequestContext, entry: AuditEntry): void {
+    this.context.registry.transaction(() => this.append(request, entry, 'SUCCESS', null));
+  }
+
+  recordUsage(request: RequestContext, entry: AuditEntry, errorCode: string | null): void {
+    this.usageWriter.enqueue(this.event(request, entry, errorCode === null ? 'SUCCESS' : 'FAILURE', errorCode));
+  }
+
+  readonly recordFailure: FailureAuditor = ({ operation, context, errorCode, resourceId }) => {
+    this.context.registry.transaction(() => this.append(context, { operation, resourceId }, 'FAILURE', errorCode));
+  };
+
+  private append(request: RequestContext, entry: AuditEntry, outcome: 'SUCCESS' | 'FAILURE', errorCode: string | null): void {
+    this.context.registry.audit.append(this.event(request, entry, outcome, errorCode));
+  }
+
+  private event(request: RequestContext, entry: AuditEntry, outcome: 'SUCCESS' | 'FAILURE', errorCode: string | null) {
+    return {
+      time: isoNow(this.context),
+      operation: entry.operation,
+      actor: request.actor,
+      transport: request.transport,
+      resourceId: entry.resourceId,
+      outcome,
+      errorCode,
+      requestId: request.requestId,
+      details: entry.details ?? {},
+    };
+  }
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type { ConnectionErrorCode, OperationResult, ParsedInput } from '../../../../shared/contract';
+import { KmsError } from '../../../../shared/errors';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { RequestContext } from '../request-context';
+import { isoNow, type ServiceContext } from '../service-context';
+import type { KeyStoreConnections } from './connections';
+import { DEFAULT_TOKEN_LABEL, defaultKeyStoreModuleSpec } from './default-key-store';
+
+/** Which ConnectionErrorCode a failed login reports. */
+const CONNECTION_ERROR_BY_CODE: Record<string, ConnectionErrorCode> = {
+  'HsmError.PinIncorrect': 'INVALID_CREDENTIALS',
+  'HsmError.PinInvalid': 'INVALID_CREDENTIALS',
+  'HsmError.PinLocked': 'USER_LOCKED_OUT',
+  'HsmError.DeviceRemoved': 'NETWORK_ERRORS',
+  'HsmError.TokenNotPresent': 'NETWORK_ERRORS',
+  'HsmError.DeviceError': 'NETWORK_ERRORS',
+};
+
+export class KeyStoreService {
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly connections: KeyStoreConnections,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  describe(input: ParsedInput<'DescribeKeyStores'>): OperationResult<'DescribeKeyStores'> {
+    const { registry } = this.context;
+    const rows = input.KeyStoreId ? [registry.keyStores.get(input.KeyStoreId)] : registry.keyStores.list();
+    if (rows.some((row) => row === null)) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
+    const counts = registry.keyStores.countKeysByStore();
+    return {
+      KeyStores: rows.flatMap((row) => {
+        if (!row) return [];
+        const connection = this.connections.get(row.id);
+        return [
+          {
+            KeyStoreId: row.id,
+            KeyStoreName: row.name,
+            KeyStoreType: row.type,
+            ProtectionLevel: row.protectionLevel,
+            ConnectionState: connection.state,
+            ConnectionErrorCode: connection.errorCode,
+            Initialized: row.initialized,
+            ClusterId: row.clusterId,
+            CreationDate: row.createdAt,
+            KeyCount: counts.get(row.id) ?? 0,
+          },
+        ];
+      }),
+    };
+  }
+
+  /**
+   * First run: initializes the embedded token. The SO PIN is random and forgotten at once, so
+   * nobody (Keyward included) can reset the officer's password and reach the keys without it.
+   */
+  async initializeDefault(
+    input: ParsedInput<'InitializeDefaultKeyStore'>,
+    request: RequestContext,
+  ): Promise<OperationResult<'InitializeDefaultKeyStore'>> {
+    const { registry, hsm } = this.context;
+    const store = registry.keyStores.getDefault();
+    if (!store) throw new KmsError('NotFound.KeyStore', 'The default key store is missing from the registry.');
+    if (store.initialized) {
+      throw new KmsError('AlreadyExists.KeyStore', 'The default key store already has a password; connect it instead.');
+    }
+    const client = hsm.client(defaultKeyStoreModuleSpec(this.context));
+    const slots = await client.listSlots();
+    const freeSlot = slots.find((slot) => slot.tokenPresent && slot.token && !slot.token.initialized);
+    if (!freeSlot) throw new KmsError('HsmError.DeviceError', 'The embedded SoftHSM2 has no free slot for the default token.');
+
+    request.progress(0.2, 'Initializing the embedded token');
+    let soPin = randomBytes(24).toString('hex');
+    try {
+      const { serial } = await client.initToken({ slotId: freeSlot.slotId, soPin, label: DEFAULT_TOKEN_LABEL });
+      await client.initUserPin({ serial, soPin, userPin: input.KeyStorePassword });
+      soPin = '';
+      request.progress(0.7, 'Logging in');
+      await client.login({ serial, userPin: input.KeyStorePassword });
+      this.audit.recordChange(request, { operation: 'InitializeDefaultKeyStore', resourceId: store.id, details: { TokenSerial: serial } }, () => {
+        registry.keyStores.update(store.id, { initialized: true, tokenSerial: serial }, isoNow(this.context));
+      });
+      this.connections.set(store.id, 'CONNECTED', null, [{ client, serial }]);
+      return { KeyStoreId: store.id, ConnectionState: 'CONNECTED' };
+    } finally {
+      soPin = '';
+    }
+  }
+
+  async connect(input: ParsedInput<'ConnectKeyStore'>, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>> {
+    const store = this.context.registry.keyStores.get(input.KeyStoreId);
+    if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
+    if (!store.initialized || !store.tokenSerial) {
+      throw new KmsError('Forbidden.KeyStoreState', 'The key store has no password yet; initialize it first.');
+    }
+    if (!input.KeyStorePassword) throw new KmsError('MissingParameter', 'KeyStorePassword is required to connect.');
+    if (store.type !== 'DEFAULT') {
+      throw new KmsError('UnsupportedOperation', 'Connecting HSM cluster key stores arrives with the cluster set-up.');
+    }
+
+    const client = this.context.hsm.client(defaultKeyStoreModuleSpec(this.context));
+    this.connections.set(store.id, 'CONNECTING', null);
+    try {
+      await client.login({ serial: store.tokenSerial, userPin: input.KeyStorePassword });
+    } catch (error) {
+      const code = error instanceof KmsError ? (CONNECTION_ERROR_BY_CODE[error.code] ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR';
+      this.connections.set(store.id, 'FAILED', code);
+      throw error;
+    }
+    this.connections.set(store.id, 'CONNECTED', null, [{ client, serial: store.tokenSerial }]);
+    this.audit.recordEvent(request, { operation: 'ConnectKeyStore', resourceId: store.id });
+    return { KeyStoreId: store.id, ConnectionState: 'CONNECTED', ConnectionErrorCode: null };
+  }
+
+  async disconnect(input: ParsedInput<'DisconnectKeyStore'>, request: RequestContext): Promise<OperationResult<'DisconnectKeyStore'>> {
+    const store = this.context.registry.keyStores.get(input.KeyStoreId);
+    if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
+    const tokens = this.connections.tokensOf(store.id);
+    if (tokens.length > 0) {
+      this.connections.set(store.id, 'DISCONNECTING', null);
+      await Promise.allSettled(tokens.map((token) => token.client.logout({ serial: token.serial })));
+    }
+    this.connections.set(store.id, 'DISCONNECTED', null);
+    this.audit.recordEvent(request, { operation: 'DisconnectKeyStore', resourceId: store.id });
+    return { KeyStoreId: store.id, ConnectionState: 'DISCONNECTED' };
+  }
+}

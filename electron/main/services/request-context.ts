@@ -1,0 +1,11 @@
+import type { TransportName } from '../../../shared/bridge';
+
+/** Per-call context handed to every handler by the dispatcher. */
+export interface RequestContext {
+  requestId: string;
+  transport: TransportName;
+  /** Who acts: the OS user running Keyward (an offline console has one officer at the keyboard). */
+  actor: string;
+  /** Report progress of long work; fraction in 0..1 or null when unknown. */
+  progress(fraction: number | null, message: string): void;
+}

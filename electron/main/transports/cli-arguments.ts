@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import { contract, isOperationName } from '../../../shared/contract';
+
+export interface ParsedCommandLine {
+  operation: string;
+  input: Record<string, unknown>;
+  dataDir: string | null;
+  pinEnv: string | null;
+  help: boolean;
+}
+
+export class CommandLineError extends Error {}
+
+/**
+ * `kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME]`.
+ * Values are typed by the operation's schema (numbers, booleans, JSON for arrays and objects), so
+ * `--Description 123` stays a string while `--PageSize 50` becomes a number.
+ */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const result: ParsedCommandLine = { operation: '', input: {}, dataDir: null, pinEnv: null, help: false };
+  const rest = [...argv];
+  const first = rest.shift();
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    result.help = true;
+    return result;
+  }
+  result.operation = first;
+  const shape = isOperationName(first) ? shapeOf(contract[first].input) : {};
+
+  while (rest.length > 0) {
+    const flag = rest.shift() as string;
+    if (flag === '--help' || flag === '-h') {
+      result.help = true;
+      continue;
+    }
+    if (!flag.startsWith('--') || flag.length < 3) throw new CommandLineError(`Expected --Param, got "${flag.slice(0, 40)}".`);
+    const name = flag.slice(2);
+    const value = rest.shift();
+    if (value === undefined) throw new CommandLineError(`--${name} needs a value.`);
+    if (name === 'data-dir') result.dataDir = value;
+    else if (name === 'pin-env') result.pinEnv = value;
+    else if (name === 'cli-input-json') Object.assign(result.input, parseJsonObject(value));
+    else result.input[name] = convertValue(name, value, shape[name]);
+  }
+  return result;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CommandLineError('--cli-input-json is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CommandLineError('--cli-input-json must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+function convertValue(name: string, value: string, schema: z.ZodType | undefined): unknown {
+  switch (baseTypeOf(schema)) {
+    case 'number': {
+      const number = Number(value);
+      return value.trim() === '' || Number.isNaN(number) ? value : number;
+    }
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value;
+    case 'array':
+    case 'object':
+    case 'record':
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        throw new CommandLineError(`--${name} must be JSON.`);
+      }
+    default:
+      return value;
+  }
+}
+
+interface SchemaWithDef {
+  def: { type: string; innerType?: SchemaWithDef; in?: SchemaWithDef };
+}
+
+/** The zod type under optional/default/nullable/pipe wrappers, e.g. 'number' or 'string'. */
+function baseTypeOf(schema: z.ZodType | undefined): string {
+  let current = schema as unknown as SchemaWithDef | undefined;
+  for (let depth = 0; current && depth < 8; depth += 1) {
+    const { type } = current.def;
+    if (type === 'optional' || type === 'default' || type === 'nullable' || type === 'prefault') current = current.def.innerType;
+    else if (type === 'pipe') current = current.def.in;
+    else return type;
+  }
+  return 'unknown';
+}
+
+function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
+  const candidate = schema as unknown as { shape?: Record<string, z.ZodType> };
+  return candidate.shape ?? {};
+}

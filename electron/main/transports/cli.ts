@@ -1,0 +1,114 @@
+import type { CallOutcome } from '../../../shared/bridge';
+import { contract, isOperationName, OPERATION_NAMES } from '../../../shared/contract';
+import type { KmsErrorBody } from '../../../shared/errors';
+import { CommandLineError, parseCommandLine, type ParsedCommandLine } from './cli-arguments';
+import type { Dispatch } from './dispatcher';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Reads standard input when it is not a terminal; null when there is none. */
+  readStdin: () => Promise<string | null>;
+}
+
+export interface CliCore {
+  dispatch: Dispatch;
+  close(): Promise<void>;
+}
+
+/** Operations that manage the default key store session themselves. */
+const SESSION_OPERATIONS = new Set(['InitializeDefaultKeyStore', 'ConnectKeyStore', 'DisconnectKeyStore']);
+
+export const DEFAULT_PASSWORD_VARIABLE = 'KMS_DEFAULT_KEYSTORE_PASSWORD';
+
+/** Parses argv before the core opens anything, so a usage error touches no data directory. */
+export function parseCliArguments(argv: readonly string[], io: CliIo): ParsedCommandLine | number {
+  try {
+    const parsed = parseCommandLine(argv);
+    if (parsed.help) {
+      io.stdout(usage(parsed.operation));
+      return 0;
+    }
+    return parsed;
+  } catch (error) {
+    if (error instanceof CommandLineError) {
+      io.stderr(JSON.stringify({ Code: 'InvalidParameter', Message: error.message, RequestId: '' }) + '\n');
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The `kms` binding of the catalogue: one operation per process, output JSON on stdout, errors
+ * `{Code, Message, RequestId}` on stderr with exit code 1.
+ */
+export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, io: CliIo): Promise<number> {
+  await fillSecretFields(parsed, io);
+
+  const defaultPassword = io.env[DEFAULT_PASSWORD_VARIABLE];
+  if (defaultPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
+    const opened = await openDefaultKeyStore(core.dispatch, defaultPassword);
+    if (!opened.ok) return printOutcome(opened, io);
+  }
+  const outcome = await core.dispatch(parsed.operation, parsed.input, { transport: 'cli' });
+  return printOutcome(outcome, io);
+}
+
+function printOutcome(outcome: CallOutcome, io: CliIo): number {
+  if (outcome.ok) {
+    io.stdout(JSON.stringify(outcome.output, null, 2) + '\n');
+    return 0;
+  }
+  io.stderr(JSON.stringify(outcome.error satisfies KmsErrorBody) + '\n');
+  return 1;
+}
+
+/** Secrets may come from `--pin-env NAME` or standard input so they stay out of the process list. */
+async function fillSecretFields(parsed: ParsedCommandLine, io: CliIo): Promise<void> {
+  if (!isOperationName(parsed.operation)) return;
+  const missing = contract[parsed.operation].secretFields.filter((field) => parsed.input[field] === undefined);
+  if (missing.length === 0) return;
+  let secret: string | null | undefined = parsed.pinEnv ? io.env[parsed.pinEnv] : undefined;
+  if (secret === undefined && !parsed.pinEnv) secret = firstLine(await io.readStdin());
+  if (secret === undefined || secret === null || secret === '') return;
+  for (const field of missing) parsed.input[field] = secret;
+}
+
+function firstLine(text: string | null): string | null {
+  if (text === null) return null;
+  return text.split(/\r?\n/, 1)[0] ?? null;
+}
+
+/** Unlocks the default key store for this process (first run creates it with that password). */
+async function openDefaultKeyStore(dispatch: Dispatch, password: string): Promise<CallOutcome> {
+  const described = await dispatch('DescribeKeyStores', {}, { transport: 'cli' });
+  if (!described.ok) return described;
+  const stores = (described.output as { KeyStores: { KeyStoreId: string; KeyStoreType: string; Initialized: boolean; ConnectionState: string }[] }).KeyStores;
+  const store = stores.find((candidate) => candidate.KeyStoreType === 'DEFAULT');
+  if (!store) return described;
+  if (!store.Initialized) {
+    return dispatch('InitializeDefaultKeyStore', { KeyStorePassword: password }, { transport: 'cli' });
+  }
+  if (store.ConnectionState === 'CONNECTED') return described;
+  return dispatch('ConnectKeyStore', { KeyStoreId: store.KeyStoreId, KeyStorePassword: password }, { transport: 'cli' });
+}
+
+function usage(operation: string): string {
+  if (isOperationName(operation)) {
+    const definition = contract[operation];
+    const shape = (definition.input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+    const params = Object.keys(shape).map((name) => `--${name} <value>`).join(' ');
+    return `kms ${operation} ${params}\n\n${definition.summary}\n`;
+  }
+  return [
+    'Usage: kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME]',
+    '',
+    `Environment: KMS_DATA_DIR (data directory), ${DEFAULT_PASSWORD_VARIABLE} (unlocks the default key store).`,
+    '',
+    'Operations:',
+    ...OPERATION_NAMES.map((name) => `  ${name.padEnd(28)} ${contract[name].summary}`),
+    '',
+  ].join('\n');
+}

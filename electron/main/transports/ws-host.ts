@@ -1,0 +1,161 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_REQUEST_BYTES } from '../../../shared/contract';
+import type { WireMessage } from '../../../shared/wire';
+import type { Dispatch } from './dispatcher';
+import { readStaticFile } from './static-files';
+
+export interface BrowserHostOptions {
+  dispatch: Dispatch;
+  /** Built renderer (index.html and assets). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port: number;
+}
+
+export interface BrowserHost {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * The browser host: the built renderer and the operation catalogue on one loopback origin.
+ * The WebSocket needs the per-launch token and the host's own Origin, so neither another local
+ * page nor a DNS-rebinding site can call operations.
+ */
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const token = randomBytes(32).toString('base64url');
+  const server = createServer();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES + 1024 });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, LOOPBACK, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const allowedHosts = new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
+  const allowedOrigins = new Set([...allowedHosts].map((host) => `http://${host}`));
+  const contentSecurityPolicy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ws://${LOOPBACK}:${port} ws://localhost:${port}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+  server.on('request', (request, response) => {
+    void serveStatic(request, response, options.rendererDir, allowedHosts, contentSecurityPolicy);
+  });
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', `http://${LOOPBACK}`);
+    const authorized =
+      url.pathname === '/rpc' &&
+      allowedHosts.has(request.headers.host ?? '') &&
+      allowedOrigins.has(request.headers.origin ?? '') &&
+      tokensEqual(url.searchParams.get('token') ?? '', token);
+    if (!authorized) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.dispatch));
+  });
+
+  return {
+    url: `http://${LOOPBACK}:${port}/?token=${token}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function tokensEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function serveStatic(
+  request: IncomingMessage,
+  response: ServerResponse,
+  rendererDir: string,
+  allowedHosts: Set<string>,
+  contentSecurityPolicy: string,
+): Promise<void> {
+  const baseHeaders = {
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+  };
+  if (!allowedHosts.has(request.headers.host ?? '') || (request.method !== 'GET' && request.method !== 'HEAD')) {
+    response.writeHead(403, baseHeaders).end();
+    return;
+  }
+  const pathname = new URL(request.url ?? '/', 'http://local').pathname;
+  const file = await readStaticFile(rendererDir, pathname);
+  if (!file) {
+    response.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('Not found');
+    return;
+  }
+  response.writeHead(200, {
+    ...baseHeaders,
+    'Content-Type': file.contentType,
+    'Content-Security-Policy': contentSecurityPolicy,
+  });
+  response.end(request.method === 'HEAD' ? undefined : file.body);
+}
+
+function serveSocket(ws: WebSocket, dispatch: Dispatch): void {
+  const send = (message: WireMessage): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  ws.on('message', (data, isBinary) => {
+    const request = parseRequest(isBinary ? null : data.toString());
+    if (!request) {
+      send({
+        kind: 'error',
+        id: -1,
+        error: { Code: 'InvalidParameter', Message: 'A request is JSON {id, op, input}.', RequestId: '' },
+      });
+      return;
+    }
+    // Requests are served concurrently, so a client may pipeline; answers carry the request id.
+    void dispatch(request.op, request.input, {
+      transport: 'ws',
+      onProgress: (progress) => send({ kind: 'progress', id: request.id, progress }),
+    }).then((outcome) => {
+      send(outcome.ok ? { kind: 'result', id: request.id, output: outcome.output } : { kind: 'error', id: request.id, error: outcome.error });
+    });
+  });
+}
+
+function parseRequest(text: string | null): { id: number; op: unknown; input: unknown } | null {
+  if (text === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  if (typeof record.id !== 'number' || !Number.isSafeInteger(record.id)) return null;
+  return { id: record.id, op: record.op, input: record.input };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { CommandLineError, parseCommandLine } from '../../../electron/main/transports/cli-arguments';
+
+describe('kms command line', () => {
+  it('types values by the operation schema', () => {
+    const parsed = parseCommandLine(['ListKeys', '--PageSize', '50', '--PageNumber', '2', '--Filters', '[{"Key":"KeyState","Values":["Enabled"]}]']);
+    expect(parsed.operation).toBe('ListKeys');
+    expect(parsed.input).toEqual({ PageSize: 50, PageNumber: 2, Filters: [{ Key: 'KeyState', Values: ['Enabled'] }] });
+  });
+
+  it('keeps strings as strings and reads booleans', () => {
+    const parsed = parseCommandLine(['CreateKey', '--Description', '123', '--EnableAutomaticRotation', 'true']);
+    expect(parsed.input).toEqual({ Description: '123', EnableAutomaticRotation: true });
+  });
+
+  it('merges --cli-input-json and reads the global options', () => {
+    const parsed = parseCommandLine(['DescribeKey', '--cli-input-json', '{"KeyId":"alias/x"}', '--data-dir', '/tmp/d', '--pin-env', 'PIN']);
+    expect(parsed.input).toEqual({ KeyId: 'alias/x' });
+    expect(parsed.dataDir).toBe('/tmp/d');
+    expect(parsed.pinEnv).toBe('PIN');
+  });
+
+  it('refuses dangling flags and bad JSON', () => {
+    expect(() => parseCommandLine(['DescribeKey', '--KeyId'])).toThrow(CommandLineError);
+    expect(() => parseCommandLine(['DescribeKey', 'KeyId', 'x'])).toThrow(CommandLineError);
+    expect(() => parseCommandLine(['DescribeKey', '--cli-input-json', '[1]'])).toThrow(CommandLineError);
+    expect(() => parseCommandLine(['ListKeys', '--Filters', 'nope'])).toThrow(CommandLineError);
+  });
+
+  it('asks for help with no operation', () => {
+    expect(parseCommandLine([]).help).toBe(true);
+  });
+});
