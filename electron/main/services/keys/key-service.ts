@@ -45,7 +45,8 @@ export class KeyService {
       await token.client.generateKey({
         serial: token.serial,
         objectId: objectIdOfVersion(versionId),
-        label: `keyward/${keyId}/${versionId}`,
+        // Token labels are short (32 bytes); the CKA_ID is what identifies the object.
+        label: `kw-${keyId.slice(0, 13)}-v${versionId.slice(0, 8)}`,
         spec: materialSpecOf(input.KeySpec),
         policy: { wrapWithTrusted: store.type === 'HSM_CLUSTER', extractable: store.type === 'HSM_CLUSTER' },
       });
