@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationName, OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
+import { ecdsaDerToRaw, ecdsaRawToDer, publicKeyToPem } from '../../hsm';
 import type { KeyRow, KeyVersionRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyResolver } from '../keys/key-resolver';
@@ -8,8 +9,6 @@ import { ecCoordinateBytes, isAsymmetricSpec, isSymmetricSpec, signMechanismFor 
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { additionalData, assembleBlob, encodeHeader, IV_BYTES, parseBlob } from './ciphertext-blob';
-import { derToRaw, rawToDer } from './ecdsa-signature';
-import { publicKeyToPem } from './public-key-pem';
 
 /** Cryptographic operations: all key material stays in the HSM; only results cross back. */
 export class CryptoService {
@@ -75,7 +74,7 @@ export class CryptoService {
         mechanism,
         data: Buffer.from(input.Digest, 'base64'),
       });
-      const value = mechanism === 'ECDSA' ? rawToDer(signature) : signature;
+      const value = mechanism === 'ECDSA' ? ecdsaRawToDer(signature) : signature;
       return { result: { KeyId: key.id, KeyVersionId: version.id, Value: value.toString('base64') }, keyId: key.id };
     });
   }
@@ -85,7 +84,7 @@ export class CryptoService {
       const { key, version, token } = this.signingKey(input.KeyId, input.KeyVersionId);
       const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
       const given = Buffer.from(input.Value, 'base64');
-      const signature = mechanism === 'ECDSA' ? derToRaw(given, ecCoordinateBytes(key.keySpec)) : given;
+      const signature = mechanism === 'ECDSA' ? derSignatureToRaw(given, ecCoordinateBytes(key.keySpec)) : given;
       const valid =
         signature !== null &&
         (await token.client.verify({
@@ -141,5 +140,14 @@ export class CryptoService {
       this.audit.recordUsage(request, { operation, resourceId: keyReference.slice(0, 256) }, code);
       throw error;
     }
+  }
+}
+
+/** A malformed DER signature is simply not a valid signature. */
+function derSignatureToRaw(der: Buffer, coordinateBytes: number): Buffer | null {
+  try {
+    return ecdsaDerToRaw(der, coordinateBytes);
+  } catch {
+    return null;
   }
 }

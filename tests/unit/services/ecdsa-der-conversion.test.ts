@@ -1,6 +1,14 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { derToRaw, rawToDer } from '../../../electron/main/services/crypto/ecdsa-signature';
+import { ecdsaDerToRaw, ecdsaRawToDer as rawToDer } from '../../../electron/main/hsm/der';
+
+function derToRaw(der: Buffer, size: number): Buffer | null {
+  try {
+    return ecdsaDerToRaw(der, size);
+  } catch {
+    return null;
+  }
+}
 
 describe('ECDSA signature encoding', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
