@@ -79,3 +79,87 @@ export interface HsmFailure {
   ckr: string | null;
   message: string;
 }
+
+/* ---- Arguments and results of the client methods (plain data; Buffers survive the IPC hop). ---- */
+
+export interface TokenRef {
+  serial: string;
+}
+
+export interface KeyRef {
+  serial: string;
+  objectId: ObjectId;
+}
+
+export interface InitTokenArgs {
+  /** Slot to initialize; omitted: the first slot whose token is not initialized yet (SoftHSM's spare slot). */
+  slotId?: number;
+  soPin: string;
+  /** Up to 32 bytes UTF-8; padded with spaces as PKCS#11 requires. */
+  label: string;
+  /** Re-initializing erases every object on the token, so an initialized token is refused unless this is set. */
+  reinitialize?: boolean;
+}
+
+export interface InitUserPinArgs {
+  serial: string;
+  soPin: string;
+  userPin: string;
+}
+
+export interface SetUserPinArgs {
+  serial: string;
+  oldPin: string;
+  newPin: string;
+}
+
+export interface LoginArgs {
+  serial: string;
+  userPin: string;
+}
+
+export interface GenerateKeyArgs {
+  serial: string;
+  objectId: ObjectId;
+  label: string;
+  spec: KeyMaterialSpec;
+  policy: KeyPolicy;
+}
+
+export interface CipherArgs extends KeyRef {
+  mechanism: CipherMechanism;
+  data: Buffer;
+}
+
+export interface SignArgs extends KeyRef {
+  mechanism: SignMechanism;
+  /** The 32-byte SHA-256 digest for ECDSA/RSA mechanisms; the message itself for HMAC. */
+  data: Buffer;
+}
+
+export interface VerifyArgs extends SignArgs {
+  signature: Buffer;
+}
+
+export interface RandomArgs {
+  serial: string;
+  length: number;
+}
+
+export type KeyObjectClass = 'SECRET_KEY' | 'PRIVATE_KEY' | 'PUBLIC_KEY';
+
+/** The security-relevant attributes of one object with a given CKA_ID, as the token reports them. */
+export interface KeyObjectInfo {
+  objectClass: KeyObjectClass;
+  keyType: 'AES' | 'GENERIC_SECRET' | 'RSA' | 'EC' | 'OTHER';
+  label: string;
+  token: boolean;
+  private: boolean;
+  local: boolean;
+  /** Only secret and private keys carry these five; null on public keys. */
+  sensitive: boolean | null;
+  extractable: boolean | null;
+  alwaysSensitive: boolean | null;
+  neverExtractable: boolean | null;
+  wrapWithTrusted: boolean | null;
+}

@@ -1,0 +1,300 @@
+/**
+ * HsmModuleClient: the main-process handle on one PKCS#11 module. Every call goes to the module's
+ * worker process (started lazily through an injected WorkerLauncher), is correlated by id and
+ * bounded by a timeout. When the worker dies, pending calls fail with HsmError.WorkerCrashed and
+ * 'crashed' is emitted: the new worker has no sessions and no login (PINs are never kept), so
+ * services must treat the module's key stores as disconnected. The next call relaunches it and
+ * emits 'restarted'.
+ */
+import { EventEmitter } from 'node:events';
+import { ERROR_CODES, KmsError, type ErrorCode } from '../../../shared/errors';
+import { parseResponse, type HsmArgs, type HsmMethod, type HsmResult, type WorkerRequest } from './protocol';
+import type { WorkerChannel, WorkerExitInfo, WorkerLauncher } from './worker-launcher';
+import type {
+  CipherArgs,
+  GenerateKeyArgs,
+  HsmFailure,
+  InitTokenArgs,
+  InitUserPinArgs,
+  KeyObjectInfo,
+  KeyRef,
+  LibraryInfo,
+  LoginArgs,
+  ModuleSpec,
+  ObjectId,
+  PublicKeyMaterial,
+  RandomArgs,
+  SetUserPinArgs,
+  SignArgs,
+  SlotDescription,
+  TokenRef,
+  VerifyArgs,
+} from './types';
+
+
+export interface HsmModuleClientOptions {
+  launcher: WorkerLauncher;
+  /** Per-call timeout; default 30 s. */
+  callTimeoutMs?: number;
+  /** Timeout for key generation and token initialization; default 120 s (RSA-4096 on slow HSMs). */
+  slowCallTimeoutMs?: number;
+  /** How long close() waits for a clean C_Finalize before killing; default 10 s. */
+  shutdownTimeoutMs?: number;
+  /** Worker start plus library load and C_Initialize; default 60 s (network HSMs can be slow to answer). */
+  startTimeoutMs?: number;
+}
+
+export type WorkerCrashReason = 'exit' | 'timeout' | 'device-error';
+
+export interface WorkerCrashEvent extends WorkerExitInfo {
+  reason: WorkerCrashReason;
+  /** Calls that were rejected with HsmError.WorkerCrashed. */
+  failedCalls: number;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Worker {
+  channel: WorkerChannel;
+  pending: Map<number, Pending>;
+  exited: Promise<void>;
+  /** Set when we ended the worker ourselves, so its exit is reported with this reason. */
+  endReason: WorkerCrashReason | 'closed' | null;
+}
+
+type ClientEvent = 'crashed' | 'restarted';
+type ClientListener = ((info: WorkerCrashEvent) => void) | (() => void);
+
+const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken']);
+
+function kmsError(failure: HsmFailure): KmsError {
+  const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(failure.code)
+    ? (failure.code as ErrorCode)
+    : 'HsmError.Generic';
+  const error = new KmsError(code, failure.message);
+  return Object.assign(error, { ckr: failure.ckr });
+}
+
+export class HsmModuleClient {
+  readonly spec: ModuleSpec;
+  private readonly events = new EventEmitter();
+  private readonly callTimeoutMs: number;
+  private readonly slowCallTimeoutMs: number;
+  private readonly shutdownTimeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private crashedSinceLaunch = false;
+  private closed = false;
+
+  constructor(
+    spec: ModuleSpec,
+    private readonly options: HsmModuleClientOptions,
+  ) {
+    this.spec = { path: spec.path, env: { ...spec.env } };
+    this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.slowCallTimeoutMs = options.slowCallTimeoutMs ?? 120_000;
+    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  }
+
+  /** 'crashed': the worker ended unexpectedly (logins lost); 'restarted': a new worker was launched after that. */
+  on(event: 'crashed', listener: (info: WorkerCrashEvent) => void): this;
+  on(event: 'restarted', listener: () => void): this;
+  on(event: ClientEvent, listener: ClientListener): this {
+    this.events.on(event, listener);
+    return this;
+  }
+
+  off(event: 'crashed', listener: (info: WorkerCrashEvent) => void): this;
+  off(event: 'restarted', listener: () => void): this;
+  off(event: ClientEvent, listener: ClientListener): this {
+    this.events.off(event, listener);
+    return this;
+  }
+
+  /** Process id of the running worker, if any (for diagnostics and crash tests). */
+  get workerPid(): number | undefined {
+    return this.worker?.channel.pid;
+  }
+
+  libraryInfo(): Promise<LibraryInfo> {
+    return this.call('libraryInfo', {});
+  }
+  listSlots(): Promise<SlotDescription[]> {
+    return this.call('listSlots', {});
+  }
+  initToken(args: InitTokenArgs): Promise<{ serial: string }> {
+    return this.call('initToken', args);
+  }
+  async initUserPin(args: InitUserPinArgs): Promise<void> {
+    await this.call('initUserPin', args);
+  }
+  async setUserPin(args: SetUserPinArgs): Promise<void> {
+    await this.call('setUserPin', args);
+  }
+  /** Idempotent; the login lasts until logout, a token loss or a worker restart. */
+  async login(args: LoginArgs): Promise<void> {
+    await this.call('login', args);
+  }
+  async logout(args: TokenRef): Promise<void> {
+    await this.call('logout', args);
+  }
+  isLoggedIn(args: TokenRef): Promise<boolean> {
+    return this.call('isLoggedIn', args);
+  }
+  generateKey(args: GenerateKeyArgs): Promise<{ objectId: ObjectId }> {
+    return this.call('generateKey', args);
+  }
+  /** Destroys every object with the key's CKA_ID. */
+  destroyKey(args: KeyRef): Promise<{ destroyed: number }> {
+    return this.call('destroyKey', args);
+  }
+  keyExists(args: KeyRef): Promise<boolean> {
+    return this.call('keyExists', args);
+  }
+  describeKey(args: KeyRef): Promise<KeyObjectInfo[]> {
+    return this.call('describeKey', args);
+  }
+  encrypt(args: CipherArgs): Promise<Buffer> {
+    return this.call('encrypt', args);
+  }
+  decrypt(args: CipherArgs): Promise<Buffer> {
+    return this.call('decrypt', args);
+  }
+  /** ECDSA gives raw r||s; RSA mechanisms take the SHA-256 digest; HMAC takes the message. */
+  sign(args: SignArgs): Promise<Buffer> {
+    return this.call('sign', args);
+  }
+  verify(args: VerifyArgs): Promise<boolean> {
+    return this.call('verify', args);
+  }
+  getPublicKey(args: KeyRef): Promise<PublicKeyMaterial> {
+    return this.call('getPublicKey', args);
+  }
+  generateRandom(args: RandomArgs): Promise<Buffer> {
+    return this.call('generateRandom', args);
+  }
+
+  /** Finalizes the module and ends the worker; the client cannot be used afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stopWorker('closed');
+  }
+
+  /** Ends the worker cleanly (C_Finalize) and reports it as crashed, so logins are re-established. */
+  async recycle(reason: WorkerCrashReason = 'device-error'): Promise<void> {
+    await this.stopWorker(reason);
+  }
+
+  private async stopWorker(reason: WorkerCrashReason | 'closed'): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    worker.endReason = reason;
+    const timer = setTimeout(() => worker.channel.kill(), this.shutdownTimeoutMs);
+    try {
+      this.send(worker, 'shutdown', {}, this.shutdownTimeoutMs).catch(() => undefined);
+      await worker.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async call<M extends HsmMethod>(method: M, args: HsmArgs<M>): Promise<HsmResult<M>> {
+    if (this.closed) throw new KmsError('HsmError.Generic', `${method}: the HSM module client is closed`);
+    const worker = this.ensureWorker();
+    const timeout = SLOW_METHODS.has(method) ? this.slowCallTimeoutMs : this.callTimeoutMs;
+    try {
+      return (await this.send(worker, method, args, timeout)) as HsmResult<M>;
+    } catch (error) {
+      // p11-kit's client answers CKR_DEVICE_ERROR forever once its server went away; only a fresh
+      // C_Initialize recovers, i.e. a new worker.
+      if ((error as { ckr?: unknown }).ckr === 'CKR_DEVICE_ERROR' && this.worker === worker) {
+        void this.recycle('device-error');
+      }
+      throw error;
+    }
+  }
+
+  private send(worker: Worker, method: HsmMethod, args: unknown, timeoutMs: number): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (!worker.pending.delete(id)) return;
+        reject(new KmsError('HsmError.DeviceError', `${method}: no answer from the HSM within ${Math.round(timeoutMs / 1000)} s`));
+        // A call stuck inside the module cannot be cancelled; a fresh worker is the only way out.
+        if (!worker.endReason) {
+          worker.endReason = 'timeout';
+          worker.channel.kill();
+        }
+      }, timeoutMs);
+      worker.pending.set(id, { resolve, reject, timer });
+      try {
+        const request: WorkerRequest = { id, method, args } as WorkerRequest;
+        worker.channel.send(request);
+      } catch {
+        // The channel is already gone: the exit handler rejects this call with WorkerCrashed.
+        worker.channel.kill();
+      }
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    let channel: WorkerChannel;
+    try {
+      channel = this.options.launcher.launch(this.spec.env);
+    } catch {
+      throw new KmsError('HsmError.WorkerCrashed', 'the HSM worker process could not be started');
+    }
+    let markExited: () => void = () => undefined;
+    const worker: Worker = {
+      channel,
+      pending: new Map(),
+      exited: new Promise((resolve) => (markExited = resolve)),
+      endReason: null,
+    };
+    this.worker = worker;
+    channel.onMessage((message) => this.onMessage(worker, message));
+    channel.onExit((info) => {
+      this.onExit(worker, info);
+      markExited();
+    });
+    // The worker loads the library first; a load failure comes back on every later call too.
+    this.send(worker, 'open', { path: this.spec.path }, this.startTimeoutMs).catch(() => undefined);
+    if (this.crashedSinceLaunch) {
+      this.crashedSinceLaunch = false;
+      this.events.emit('restarted');
+    }
+    return worker;
+  }
+
+  private onMessage(worker: Worker, message: unknown): void {
+    const response = parseResponse(message);
+    if (!response) return;
+    const pending = worker.pending.get(response.id);
+    if (!pending) return; // answered after its timeout
+    worker.pending.delete(response.id);
+    clearTimeout(pending.timer);
+    if (response.ok) pending.resolve(response.result);
+    else pending.reject(kmsError(response.failure));
+  }
+
+  private onExit(worker: Worker, info: WorkerExitInfo): void {
+    if (this.worker === worker) this.worker = null;
+    const failed = [...worker.pending.values()];
+    worker.pending.clear();
+    for (const pending of failed) {
+      clearTimeout(pending.timer);
+      pending.reject(new KmsError('HsmError.WorkerCrashed', 'the HSM worker process ended; the call was not completed'));
+    }
+    if (worker.endReason === 'closed') return;
+    this.crashedSinceLaunch = true;
+    const event: WorkerCrashEvent = { reason: worker.endReason ?? 'exit', ...info, failedCalls: failed.length };
+    this.events.emit('crashed', event);
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * Argument validation for every worker method, run inside the worker right before pkcs11js.
+ * pkcs11js can abort the whole process on malformed values (and passes empty buffers as NULL,
+ * which the token answers with CKR_ARGUMENTS_BAD and an operation left active), so nothing reaches
+ * it that has not been checked here: types, lengths, enumerations. Failures name the argument only.
+ */
+import { hsmFail, invalidArg } from './failure';
+import type { HsmArgs, HsmMethod } from './protocol';
+import type { CipherMechanism, KeyMaterialSpec, KeyPolicy, SignMechanism } from './types';
+
+type Obj = Record<string, unknown>;
+
+/** Upper bound for any data buffer; the contract's own limits are far lower (KMS plaintext is 6 KiB). */
+export const MAX_DATA_BYTES = 1024 * 1024;
+export const MAX_RANDOM_BYTES = 64 * 1024;
+/** PKCS#11 PINs are byte strings; CK_TOKEN_INFO.ulMaxPinLen of common tokens is at most 255. */
+const MAX_PIN_BYTES = 255;
+/** C0 controls and DEL: a NUL would silently truncate a C string inside the binding. */
+function hasControlChars(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+function obj(op: string, value: unknown): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArg(op, 'arguments');
+  return value as Obj;
+}
+
+function serial(op: string, o: Obj): string {
+  const value = o.serial;
+  // CK_TOKEN_INFO.serialNumber is 16 printable characters, space padded (we trim).
+  if (typeof value !== 'string' || !/^[\x21-\x7e]([\x20-\x7e]{0,14}[\x21-\x7e])?$/.test(value)) {
+    throw invalidArg(op, 'token serial');
+  }
+  return value;
+}
+
+function pin(op: string, o: Obj, key: string): string {
+  const value = o[key];
+  const ok =
+    typeof value === 'string' &&
+    value.length > 0 &&
+    Buffer.byteLength(value, 'utf8') <= MAX_PIN_BYTES &&
+    !hasControlChars(value);
+  if (!ok) throw hsmFail('HsmError.PinInvalid', `${op}: the PIN is empty, too long or contains control characters`);
+  return value;
+}
+
+function label(op: string, o: Obj): string {
+  const value = o.label;
+  const ok =
+    typeof value === 'string' &&
+    value.trim().length > 0 &&
+    Buffer.byteLength(value, 'utf8') <= 32 &&
+    !hasControlChars(value);
+  if (!ok) throw invalidArg(op, 'label (1-32 bytes UTF-8, no control characters)');
+  return value;
+}
+
+function objectId(op: string, o: Obj): string {
+  const value = o.objectId;
+  if (typeof value !== 'string' || !/^[0-9a-f]{32}$/.test(value)) throw invalidArg(op, 'object id');
+  return value;
+}
+
+function bytes(op: string, o: Obj, key: string, min: number, max: number): Buffer {
+  const value = o[key];
+  if (!(value instanceof Uint8Array) || value.length < min || value.length > max) throw invalidArg(op, key);
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function optionalBool(op: string, o: Obj, key: string): boolean | undefined {
+  const value = o[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw invalidArg(op, key);
+  return value;
+}
+
+function keyRef(op: string, raw: unknown): { serial: string; objectId: string } {
+  const o = obj(op, raw);
+  return { serial: serial(op, o), objectId: objectId(op, o) };
+}
+
+export function keyMaterialSpec(op: string, raw: unknown): KeyMaterialSpec {
+  const o = obj(op, raw);
+  switch (o.kind) {
+    case 'AES':
+      if (o.bits === 128 || o.bits === 192 || o.bits === 256) return { kind: 'AES', bits: o.bits };
+      break;
+    case 'HMAC':
+      if (o.bits === 256 || o.bits === 512) return { kind: 'HMAC', bits: o.bits };
+      break;
+    case 'RSA':
+      if (o.bits === 2048 || o.bits === 3072 || o.bits === 4096) return { kind: 'RSA', bits: o.bits };
+      break;
+    case 'EC':
+      if (o.curve === 'P-256' || o.curve === 'secp256k1') return { kind: 'EC', curve: o.curve };
+      break;
+  }
+  throw invalidArg(op, 'key material spec');
+}
+
+export function keyPolicy(op: string, raw: unknown): KeyPolicy {
+  const o = obj(op, raw);
+  if (typeof o.wrapWithTrusted !== 'boolean' || typeof o.extractable !== 'boolean') throw invalidArg(op, 'key policy');
+  // An extractable key must only leave the token wrapped under a trusted (domain) key.
+  if (o.extractable && !o.wrapWithTrusted) throw invalidArg(op, 'key policy: extractable requires wrapWithTrusted');
+  return { wrapWithTrusted: o.wrapWithTrusted, extractable: o.extractable };
+}
+
+function cipherMechanism(op: string, raw: unknown): CipherMechanism {
+  const o = obj(op, raw);
+  if (o.kind === 'RSA_OAEP_SHA1') return { kind: 'RSA_OAEP_SHA1' };
+  if (o.kind === 'AES_GCM') {
+    if (o.tagBits !== 128) throw invalidArg(op, 'GCM tag length');
+    return { kind: 'AES_GCM', iv: bytes(op, o, 'iv', 12, 128), aad: bytes(op, o, 'aad', 0, 64 * 1024), tagBits: 128 };
+  }
+  throw invalidArg(op, 'cipher mechanism');
+}
+
+const SIGN_MECHANISMS: readonly SignMechanism[] = [
+  'ECDSA',
+  'RSA_PKCS_SHA256_DIGEST',
+  'RSA_PSS_SHA256',
+  'SHA256_HMAC',
+  'SHA512_HMAC',
+];
+
+function signMechanism(op: string, raw: unknown): SignMechanism {
+  if (typeof raw !== 'string' || !(SIGN_MECHANISMS as readonly string[]).includes(raw)) {
+    throw invalidArg(op, 'sign mechanism');
+  }
+  return raw as SignMechanism;
+}
+
+export function isHmac(mechanism: SignMechanism): boolean {
+  return mechanism === 'SHA256_HMAC' || mechanism === 'SHA512_HMAC';
+}
+
+function signArgs(op: string, raw: unknown): HsmArgs<'sign'> {
+  const o = obj(op, raw);
+  const mechanism = signMechanism(op, o.mechanism);
+  // The asymmetric mechanisms sign a SHA-256 digest computed by the caller; HMAC takes the message.
+  const data = isHmac(mechanism) ? bytes(op, o, 'data', 1, MAX_DATA_BYTES) : bytes(op, o, 'data', 32, 32);
+  return { ...keyRef(op, o), mechanism, data };
+}
+
+function cipherArgs(op: string, raw: unknown): HsmArgs<'encrypt'> {
+  const o = obj(op, raw);
+  const mechanism = cipherMechanism(op, o.mechanism);
+  // RSA-4096 OAEP takes at most 470 bytes of plaintext and gives 512 bytes of ciphertext.
+  const max = mechanism.kind === 'RSA_OAEP_SHA1' ? 512 : MAX_DATA_BYTES;
+  return { ...keyRef(op, o), mechanism, data: bytes(op, o, 'data', 1, max) };
+}
+
+type Validators = { [M in HsmMethod]: (raw: unknown) => HsmArgs<M> };
+
+const none = (): Record<string, never> => ({});
+
+export const validators: Validators = {
+  open: (raw) => {
+    const o = obj('open', raw);
+    if (typeof o.path !== 'string' || o.path.length === 0 || o.path.length > 4096 || hasControlChars(o.path)) {
+      throw invalidArg('open', 'module path');
+    }
+    return { path: o.path };
+  },
+  shutdown: none,
+  libraryInfo: none,
+  listSlots: none,
+  initToken: (raw) => {
+    const o = obj('initToken', raw);
+    const slotId = o.slotId;
+    if (slotId !== undefined && (typeof slotId !== 'number' || !Number.isSafeInteger(slotId) || slotId < 0)) {
+      throw invalidArg('initToken', 'slot id');
+    }
+    return {
+      slotId,
+      soPin: pin('initToken', o, 'soPin'),
+      label: label('initToken', o),
+      reinitialize: optionalBool('initToken', o, 'reinitialize') ?? false,
+    };
+  },
+  initUserPin: (raw) => {
+    const o = obj('initUserPin', raw);
+    return { serial: serial('initUserPin', o), soPin: pin('initUserPin', o, 'soPin'), userPin: pin('initUserPin', o, 'userPin') };
+  },
+  setUserPin: (raw) => {
+    const o = obj('setUserPin', raw);
+    return { serial: serial('setUserPin', o), oldPin: pin('setUserPin', o, 'oldPin'), newPin: pin('setUserPin', o, 'newPin') };
+  },
+  login: (raw) => {
+    const o = obj('login', raw);
+    return { serial: serial('login', o), userPin: pin('login', o, 'userPin') };
+  },
+  logout: (raw) => ({ serial: serial('logout', obj('logout', raw)) }),
+  isLoggedIn: (raw) => ({ serial: serial('isLoggedIn', obj('isLoggedIn', raw)) }),
+  generateKey: (raw) => {
+    const o = obj('generateKey', raw);
+    return {
+      ...keyRef('generateKey', o),
+      label: label('generateKey', o),
+      spec: keyMaterialSpec('generateKey', o.spec),
+      policy: keyPolicy('generateKey', o.policy),
+    };
+  },
+  destroyKey: (raw) => keyRef('destroyKey', raw),
+  keyExists: (raw) => keyRef('keyExists', raw),
+  describeKey: (raw) => keyRef('describeKey', raw),
+  encrypt: (raw) => cipherArgs('encrypt', raw),
+  decrypt: (raw) => cipherArgs('decrypt', raw),
+  sign: (raw) => signArgs('sign', raw),
+  verify: (raw) => {
+    const o = obj('verify', raw);
+    return { ...signArgs('verify', o), signature: bytes('verify', o, 'signature', 1, 1024) };
+  },
+  getPublicKey: (raw) => keyRef('getPublicKey', raw),
+  generateRandom: (raw) => {
+    const o = obj('generateRandom', raw);
+    const length = o.length;
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1 || length > MAX_RANDOM_BYTES) {
+      throw invalidArg('generateRandom', 'length');
+    }
+    return { serial: serial('generateRandom', o), length };
+  },
+};
