@@ -9,7 +9,8 @@ import { isoNow, type ServiceContext } from '../service-context';
 import { objectIdOfVersion } from './key-identifiers';
 import { toKeyListEntry, toKeyMetadata, type ArnScope } from './key-metadata';
 import type { KeyResolver } from './key-resolver';
-import { isSymmetricSpec, materialSpecOf, resolveUsage, rotationIntervalSeconds } from './key-specs';
+import { destroyVersionMaterial, generateVersionMaterial } from './key-material';
+import { isSymmetricSpec, resolveUsage, rotationIntervalSeconds } from './key-specs';
 
 const DEFAULT_ROTATION_INTERVAL = '365d';
 
@@ -39,17 +40,7 @@ export class KeyService {
     const versionId = external ? null : randomUUID();
 
     if (versionId) {
-      const [token] = this.connections.requireTokens(store.id);
-      if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} has no connected HSM.`);
-      request.progress(null, `Generating ${input.KeySpec} key material in the HSM`);
-      await token.client.generateKey({
-        serial: token.serial,
-        objectId: objectIdOfVersion(versionId),
-        // Token labels are short (32 bytes); the CKA_ID is what identifies the object.
-        label: `kw-${keyId.slice(0, 13)}-v${versionId.slice(0, 8)}`,
-        spec: materialSpecOf(input.KeySpec),
-        policy: { wrapWithTrusted: store.type === 'HSM_CLUSTER', extractable: store.type === 'HSM_CLUSTER' },
-      });
+      await generateVersionMaterial({ connections: this.connections, store, keyId, versionId, keySpec: input.KeySpec, request });
     }
 
     const row: KeyRow = {
@@ -83,7 +74,7 @@ export class KeyService {
       );
     } catch (error) {
       // The registry refused the key: leave no orphan object on the token.
-      if (versionId) await this.destroyQuietly(store.id, objectIdOfVersion(versionId));
+      if (versionId) await destroyVersionMaterial(this.connections, store.id, versionId);
       throw error;
     }
     return { KeyMetadata: toKeyMetadata(row, this.scope) };
@@ -120,11 +111,5 @@ export class KeyService {
     }
     const interval = input.RotationInterval ?? DEFAULT_ROTATION_INTERVAL;
     return { interval, seconds: rotationIntervalSeconds(interval) };
-  }
-
-  private async destroyQuietly(keyStoreId: string, objectId: string): Promise<void> {
-    for (const token of this.connections.tokensOf(keyStoreId)) {
-      await token.client.destroyKey({ serial: token.serial, objectId }).catch(() => undefined);
-    }
   }
 }

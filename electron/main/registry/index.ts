@@ -1,0 +1,49 @@
+/**
+ * The key registry: the only place in the app that talks SQL. Services open one Registry at
+ * start, use its repositories inside `registry.transaction` so that each change and its audit
+ * record commit together, and record crypto usage through a buffered audit writer.
+ */
+export { openRegistry, type OpenRegistryOptions, type Registry } from './registry';
+export { canonicalJson } from './canonical-json';
+export {
+  RegistryError,
+  SchemaTooNewError,
+  RegistryConstraintError,
+  AuditSecretError,
+  AuditBacklogFullError,
+  AuditWriterClosedError,
+  type ConstraintKind,
+} from './errors';
+export type { Page, PageRequest } from './sql';
+
+export type { MetaRepository } from './repositories/meta';
+export type { ModuleRow, ModulesRepository } from './repositories/modules';
+export type { KeyStoreRow, KeyStorePatch, KeyStoreType, KeyStoresRepository } from './repositories/key-stores';
+export type { KeyRow, KeyListRow, KeyPatch, AutomaticRotation } from './repositories/key-row';
+export type { KeyListFilter, KeyListFilterKey } from './repositories/key-list-query';
+export type { KeysRepository, KeyListQuery } from './repositories/keys';
+export type { KeyVersionRow, KeyVersionsRepository } from './repositories/key-versions';
+export type { AliasRow, AliasesRepository } from './repositories/aliases';
+export type { TagRow, TagsRepository } from './repositories/tags';
+export type { ClusterRow, ClusterPatch, ClusterState, ClustersRepository } from './repositories/clusters';
+export type { HsmRow, HsmPatch, HsmState, HsmsRepository } from './repositories/hsms';
+export type { CryptoUserRow, CryptoUsersRepository } from './repositories/crypto-users';
+export type { AuditRepository, AuditListFilter, AuditListFilterKey, AuditListQuery } from './repositories/audit';
+
+export {
+  GENESIS_HASH,
+  auditRecordHash,
+  type AuditDetails,
+  type AuditEventInput,
+  type AuditOutcome,
+  type AuditRecord,
+  type AuditRow,
+} from './audit/record';
+export { SECRET_KEY_PATTERN } from './audit/secret-guard';
+export type { AuditVerification, AuditHead } from './audit/verify';
+export {
+  createBufferedAuditWriter,
+  type BufferedAuditWriter,
+  type BufferedAuditWriterOptions,
+  type AuditSink,
+} from './audit/buffered-writer';

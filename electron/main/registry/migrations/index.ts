@@ -1,0 +1,8 @@
+import { migration001Initial } from './001_initial';
+import { migration002Clusters } from './002_clusters';
+import type { Migration } from './types';
+
+/** Every migration this build knows, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Clusters];
+
+export type { Migration } from './types';

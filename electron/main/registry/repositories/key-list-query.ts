@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { listKeysFilterSchema } from '../../../../shared/contract';
+import { containsPattern, inList } from '../sql';
+
+/** The contract's ListKeys filter names: KeyState, KeySpec, KeyUsage, ProtectionLevel, KeyStoreId, Origin, Text. */
+export type KeyListFilterKey = z.infer<typeof listKeysFilterSchema>['Key'];
+
+export interface KeyListFilter {
+  key: KeyListFilterKey;
+  /** Alternatives: a key matches the filter when it matches any of them. */
+  values: readonly string[];
+}
+
+const COLUMN_BY_FILTER: Record<Exclude<KeyListFilterKey, 'Text'>, string> = {
+  KeyState: 'k.key_state',
+  KeySpec: 'k.key_spec',
+  KeyUsage: 'k.key_usage',
+  ProtectionLevel: 'k.protection_level',
+  KeyStoreId: 'k.key_store_id',
+  Origin: 'k.origin',
+};
+
+// The alias side is an IN list, not a correlated EXISTS: SQLite scans the aliases once per query
+// instead of probing them once per key (57 ms vs 92 ms for a count over 100k keys).
+const TEXT_MATCH = `(k.id LIKE ? ESCAPE '\\' OR k.description LIKE ? ESCAPE '\\'
+  OR k.id IN (SELECT a.key_id FROM aliases a WHERE a.alias_name LIKE ? ESCAPE '\\'))`;
+
+export interface WhereClause {
+  sql: string;
+  params: string[];
+  /** No filter besides "not a tombstone". */
+  unfiltered: boolean;
+}
+
+/**
+ * WHERE for ListKeys. Different filters are ANDed; the values of one filter are alternatives
+ * (IN). Text matches, case-insensitively for ASCII, a substring of the key id, the description or
+ * any alias name. Tombstones are never listed, which also lets SQLite use the partial indexes.
+ *
+ * Values become placeholders, never SQL text; only the number of placeholders shapes the statement.
+ *
+ * Text is the one filter that reads every live key (tens of ms at 100k). A trigram FTS5 index was
+ * measured and rejected: it added ~2 s to inserting 100k keys and took 0.3-1 s for common
+ * substrings such as "key", where the scan stays flat.
+ */
+export function keyListWhere(filters: readonly KeyListFilter[]): WhereClause {
+  const clauses = ['k.deleted_at IS NULL'];
+  const params: string[] = [];
+  for (const { key, values } of filters) {
+    if (values.length === 0) throw new RangeError(`filter ${key} needs at least one value`);
+    if (key === 'Text') {
+      clauses.push(`(${values.map(() => TEXT_MATCH).join(' OR ')})`);
+      for (const value of values) {
+        const pattern = containsPattern(value);
+        params.push(pattern, pattern, pattern);
+      }
+    } else {
+      const column = COLUMN_BY_FILTER[key];
+      if (column === undefined) throw new RangeError(`unknown key filter ${String(key)}`);
+      clauses.push(inList(column, values.length));
+      params.push(...values);
+    }
+  }
+  return { sql: clauses.join(' AND '), params, unfiltered: filters.length === 0 };
+}

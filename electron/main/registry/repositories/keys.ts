@@ -1,0 +1,107 @@
+import type { Database } from 'better-sqlite3';
+import type { KeyState } from '../../../../shared/contract';
+import { translateConstraint } from '../errors';
+import { type Page, type PageRequest, StatementCache, limitOffset } from '../sql';
+import { refreshKeyStatistics } from '../statistics';
+import { KEY_COLUMNS, KEY_FIELDS, KEY_SELECT, type KeyListRow, type KeyPatch, type KeyRow } from './key-row';
+import { type KeyListFilter, keyListWhere } from './key-list-query';
+
+export interface KeyListQuery extends PageRequest {
+  filters?: readonly KeyListFilter[];
+}
+
+export interface KeysRepository {
+  /** Throws RegistryConstraintError: 'unique' for a duplicate id, 'foreignKey' for an unknown key store. */
+  insert(row: KeyRow): void;
+  /** Tombstones included; check `deletedAt`. */
+  get(id: string): KeyRow | null;
+  /** Changes only the given fields; false when the key does not exist. */
+  update(id: string, patch: KeyPatch): boolean;
+  updateState(id: string, keyState: KeyState, deleteDate: string | null): boolean;
+  /** Tombstones the key: it disappears from lists and counts but keeps its id reserved. */
+  markDeleted(id: string, deletedAt: string): boolean;
+  /** Newest first (created_at, then id, descending), tombstones excluded, with the total match count. */
+  list(query: KeyListQuery): Page<KeyListRow>;
+  /** PendingDeletion keys whose delete date is at or before `now`. */
+  listDueForDeletion(now: string): KeyRow[];
+  /** Keys with automatic rotation enabled whose next rotation date is at or before `now`. */
+  listDueForRotation(now: string): KeyRow[];
+}
+
+type StoredListRow = KeyRow & { aliasesJson: string };
+
+const ALIASES_OF_ROW = `(SELECT json_group_array(a.alias_name ORDER BY a.alias_name) FROM aliases a WHERE a.key_id = k.id) AS aliasesJson`;
+
+/** A bulk import can grow the table far past its statistics while the app runs; look again this often. */
+const STATISTICS_CHECK_INTERVAL = 1000;
+
+export function createKeysRepository(db: Database): KeysRepository {
+  const cache = new StatementCache(db);
+  let insertsSinceStatistics = 0;
+  const insert = db.prepare<[KeyRow]>(
+    `INSERT INTO keys (${KEY_FIELDS.map((field) => KEY_COLUMNS[field]).join(', ')})
+     VALUES (${KEY_FIELDS.map((field) => `@${field}`).join(', ')})`,
+  );
+  const get = db.prepare<[string], KeyRow>(`SELECT ${KEY_SELECT} FROM keys k WHERE k.id = ?`);
+  const updateState = db.prepare<[KeyState, string | null, string]>(
+    'UPDATE keys SET key_state = ?, delete_date = ? WHERE id = ? AND deleted_at IS NULL',
+  );
+  const markDeleted = db.prepare<[string, string]>('UPDATE keys SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
+  const dueForDeletion = db.prepare<[string], KeyRow>(
+    `SELECT ${KEY_SELECT} FROM keys k
+     WHERE k.deleted_at IS NULL AND k.key_state = 'PendingDeletion' AND k.delete_date <= ? ORDER BY k.delete_date`,
+  );
+  const dueForRotation = db.prepare<[string], KeyRow>(
+    `SELECT ${KEY_SELECT} FROM keys k
+     WHERE k.deleted_at IS NULL AND k.automatic_rotation = 'Enabled' AND k.next_rotation_date <= ? ORDER BY k.next_rotation_date`,
+  );
+  // count(*) of a whole table is a b-tree count without reading rows; tombstones come off an index.
+  const countLive = db.prepare<string[], { count: number }>(
+    'SELECT (SELECT count(*) FROM keys) - (SELECT count(*) FROM keys WHERE deleted_at IS NOT NULL) AS count',
+  );
+  // Count and page must come from one snapshot, or a concurrent writer could make them disagree.
+  const readPage = db.transaction((query: KeyListQuery): Page<KeyListRow> => {
+    const [limit, offset] = limitOffset(query);
+    const where = keyListWhere(query.filters ?? []);
+    const count = where.unfiltered ? countLive : cache.get<string[], { count: number }>(`SELECT count(*) AS count FROM keys k WHERE ${where.sql}`);
+    const page = cache.get<(string | number)[], StoredListRow>(
+      `SELECT ${KEY_SELECT}, ${ALIASES_OF_ROW} FROM keys k WHERE ${where.sql}
+       ORDER BY k.created_at DESC, k.id DESC LIMIT ? OFFSET ?`,
+    );
+    const totalCount = count.get(...where.params)?.count ?? 0;
+    const rows = totalCount === 0 ? [] : page.all(...where.params, limit, offset).map(toListRow);
+    return { rows, totalCount };
+  });
+
+  function update(id: string, patch: KeyPatch): boolean {
+    const fields = KEY_FIELDS.filter((field): field is Exclude<keyof KeyRow, 'id'> => field !== 'id' && patch[field as keyof KeyPatch] !== undefined);
+    if (fields.length === 0) return get.get(id) !== undefined;
+    const sql = `UPDATE keys SET ${fields.map((field) => `${KEY_COLUMNS[field]} = ?`).join(', ')} WHERE id = ?`;
+    const values = fields.map((field) => patch[field] ?? null);
+    return translateConstraint(() => cache.get<unknown[], never>(sql).run(...values, id).changes > 0);
+  }
+
+  return {
+    insert: (row) => {
+      translateConstraint(() => insert.run(row));
+      insertsSinceStatistics += 1;
+    },
+    get: (id) => get.get(id) ?? null,
+    update,
+    updateState: (id, keyState, deleteDate) => translateConstraint(() => updateState.run(keyState, deleteDate, id).changes > 0),
+    markDeleted: (id, deletedAt) => markDeleted.run(deletedAt, id).changes > 0,
+    list: (query) => {
+      if (insertsSinceStatistics >= STATISTICS_CHECK_INTERVAL && !db.inTransaction) {
+        insertsSinceStatistics = 0;
+        refreshKeyStatistics(db);
+      }
+      return readPage.deferred(query);
+    },
+    listDueForDeletion: (now) => dueForDeletion.all(now),
+    listDueForRotation: (now) => dueForRotation.all(now),
+  };
+}
+
+function toListRow({ aliasesJson, ...row }: StoredListRow): KeyListRow {
+  return { ...row, aliases: JSON.parse(aliasesJson) as string[] };
+}

@@ -1,0 +1,26 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { CallOutcome, KmsBridge } from '../../shared/bridge';
+import { IPC_INVOKE_CHANNEL, IPC_PROGRESS_CHANNEL, type ProgressEvent } from '../../shared/wire';
+
+/**
+ * The whole surface the renderer gets: `window.kms.invoke` and `window.kms.onProgress`.
+ * No ipcRenderer, no channel names, no Node: a compromised page can call operations (which the
+ * core validates and audits) and nothing else. Arguments are checked here because the page is
+ * untrusted and contextBridge passes whatever it is given.
+ */
+const bridge: KmsBridge = {
+  invoke(operation: string, input: unknown): Promise<CallOutcome> {
+    if (typeof operation !== 'string') return Promise.reject(new TypeError('operation must be a string'));
+    return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, operation, input) as Promise<CallOutcome>;
+  },
+  onProgress(listener: (event: ProgressEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const handler = (_event: IpcRendererEvent, progress: ProgressEvent): void => listener(progress);
+    ipcRenderer.on(IPC_PROGRESS_CHANNEL, handler);
+    return () => {
+      ipcRenderer.removeListener(IPC_PROGRESS_CHANNEL, handler);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('kms', bridge);

@@ -1,0 +1,56 @@
+import { h } from 'vue';
+import { NButton, NTag, type DataTableColumns } from 'naive-ui';
+import type { KeyStore } from '../../stores/keystores';
+import { formatUtc } from '../../lib/format';
+import ConnectionStateTag from '../ConnectionStateTag.vue';
+
+interface Actions {
+  connect(store: KeyStore): void;
+  disconnect(store: KeyStore): void;
+  busyId(): string | null;
+}
+
+/** Columns of the key store table; Connect/Disconnect follow the connection state. */
+export function keyStoreColumns(actions: Actions): DataTableColumns<KeyStore> {
+  return [
+    {
+      title: 'Name',
+      key: 'KeyStoreName',
+      render: (row) => h('div', [h('div', row.KeyStoreName), h('div', { class: 'mono small' }, row.KeyStoreId)]),
+    },
+    { title: 'Type', key: 'KeyStoreType', width: 130 },
+    { title: 'Protection', key: 'ProtectionLevel', width: 110 },
+    { title: 'Connection', key: 'ConnectionState', width: 140, render: (row) => h(ConnectionStateTag, { state: row.ConnectionState }) },
+    {
+      title: 'Error',
+      key: 'ConnectionErrorCode',
+      width: 190,
+      render: (row) =>
+        row.ConnectionErrorCode ? h(NTag, { size: 'small', type: 'error', bordered: false }, () => row.ConnectionErrorCode) : '—',
+    },
+    { title: 'Keys', key: 'KeyCount', width: 70, align: 'right' },
+    { title: 'Created', key: 'CreationDate', width: 200, render: (row) => formatUtc(row.CreationDate) },
+    {
+      title: 'Actions',
+      key: 'actions',
+      width: 120,
+      render: (row) => {
+        const connected = row.ConnectionState === 'CONNECTED';
+        return h(
+          NButton,
+          {
+            size: 'tiny',
+            secondary: true,
+            type: connected ? 'default' : 'primary',
+            loading: actions.busyId() === row.KeyStoreId,
+            disabled: !row.Initialized,
+            'data-testid': connected ? 'keystore-disconnect' : 'keystore-connect',
+            'aria-label': `${connected ? 'Disconnect' : 'Connect'} ${row.KeyStoreName}`,
+            onClick: () => (connected ? actions.disconnect(row) : actions.connect(row)),
+          },
+          () => (connected ? 'Disconnect' : 'Connect'),
+        );
+      },
+    },
+  ];
+}

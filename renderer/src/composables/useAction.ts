@@ -1,0 +1,22 @@
+import { ref } from 'vue';
+import { reportError } from '../ui/report-error';
+
+/**
+ * Runs a store action for a component: tracks `pending`, reports a failure once (notification) and
+ * resolves to undefined instead of throwing, so templates stay free of try/catch.
+ */
+export function useAction<Args extends unknown[], Result>(action: (...args: Args) => Promise<Result>, context?: string) {
+  const pending = ref(false);
+  async function run(...args: Args): Promise<Result | undefined> {
+    pending.value = true;
+    try {
+      return await action(...args);
+    } catch (error) {
+      reportError(error, context);
+      return undefined;
+    } finally {
+      pending.value = false;
+    }
+  }
+  return { pending, run };
+}

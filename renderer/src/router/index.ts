@@ -1,0 +1,33 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+
+/** Hash history: the same routes work from the browser host and from file:// in Electron. */
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/keys' },
+  { path: '/clusters', name: 'clusters', component: () => import('../pages/ClustersPage.vue'), meta: { title: 'Clusters' } },
+  { path: '/keystores', name: 'keystores', component: () => import('../pages/KeyStoresPage.vue'), meta: { title: 'Key stores' } },
+  { path: '/keys', name: 'keys', component: () => import('../pages/KeysPage.vue'), meta: { title: 'Keys' } },
+  {
+    path: '/keys/:keyId',
+    name: 'key',
+    component: () => import('../pages/KeyDetailPage.vue'),
+    props: true,
+    meta: { title: 'Key', menu: 'keys' },
+  },
+  { path: '/secrets', name: 'secrets', component: () => import('../pages/SecretsPage.vue'), meta: { title: 'Secrets' } },
+  {
+    path: '/access-points',
+    name: 'access-points',
+    component: () => import('../pages/AccessPointsPage.vue'),
+    meta: { title: 'Access points' },
+  },
+  { path: '/audit', name: 'audit', component: () => import('../pages/AuditPage.vue'), meta: { title: 'Audit' } },
+  { path: '/:pathMatch(.*)*', redirect: '/keys' },
+];
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHashHistory(), routes });
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${String(to.meta.title)} · Keyward` : 'Keyward';
+  });
+  return router;
+}

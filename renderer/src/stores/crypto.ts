@@ -1,0 +1,53 @@
+import { defineStore } from 'pinia';
+import type { SigningAlgorithm } from '../../../shared/contract';
+import { invoke } from '../api/client';
+import { KmsClientError } from '../api/errors';
+import { sha256Base64 } from '../lib/digest';
+import { base64ToUtf8, compactBase64, utf8ToBase64, type DecodedText } from '../lib/encoding';
+import { parseEncryptionContext } from '../lib/encryption-context';
+
+function contextOrThrow(text: string): Record<string, string> | undefined {
+  const parsed = parseEncryptionContext(text);
+  if (!parsed.ok) throw new KmsClientError('InvalidParameter', `EncryptionContext ${parsed.error}`);
+  return parsed.context;
+}
+
+/**
+ * Cryptographic calls from the key detail page. Holds no state: plaintexts and results live only in
+ * the panel that shows them.
+ */
+export const useCryptoStore = defineStore('crypto', () => {
+  async function encrypt(keyId: string, plaintext: string, contextText: string): Promise<string> {
+    const output = await invoke('Encrypt', {
+      KeyId: keyId,
+      Plaintext: utf8ToBase64(plaintext),
+      EncryptionContext: contextOrThrow(contextText),
+    });
+    return output.CiphertextBlob;
+  }
+
+  async function decrypt(ciphertextBlob: string, contextText: string): Promise<DecodedText> {
+    const output = await invoke('Decrypt', {
+      CiphertextBlob: compactBase64(ciphertextBlob),
+      EncryptionContext: contextOrThrow(contextText),
+    });
+    return base64ToUtf8(output.Plaintext);
+  }
+
+  async function sign(keyId: string, algorithm: SigningAlgorithm, message: string): Promise<string> {
+    const output = await invoke('AsymmetricSign', { KeyId: keyId, Algorithm: algorithm, Digest: await sha256Base64(message) });
+    return output.Value;
+  }
+
+  async function verify(keyId: string, algorithm: SigningAlgorithm, message: string, signature: string): Promise<boolean> {
+    const output = await invoke('AsymmetricVerify', {
+      KeyId: keyId,
+      Algorithm: algorithm,
+      Digest: await sha256Base64(message),
+      Value: compactBase64(signature),
+    });
+    return output.Value;
+  }
+
+  return { encrypt, decrypt, sign, verify };
+});

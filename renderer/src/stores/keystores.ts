@@ -1,0 +1,67 @@
+import { computed, ref } from 'vue';
+import { defineStore } from 'pinia';
+import type { z } from 'zod';
+import type { keyStoreSchema } from '../../../shared/contract';
+import { invoke, type KmsClientError } from '../api/client';
+import { isKmsClientError } from '../api/errors';
+
+export type KeyStore = z.infer<typeof keyStoreSchema>;
+
+/**
+ * Key stores and, through the default one, the console's lock state. Passwords pass through the
+ * actions' arguments straight into the call: they are never kept here.
+ */
+export const useKeyStoresStore = defineStore('keyStores', () => {
+  const keyStores = ref<KeyStore[]>([]);
+  const loaded = ref(false);
+  const loadError = ref<KmsClientError | null>(null);
+
+  const defaultStore = computed(() => keyStores.value.find((store) => store.KeyStoreType === 'DEFAULT') ?? null);
+
+  async function refresh(): Promise<void> {
+    try {
+      const output = await invoke('DescribeKeyStores', {});
+      keyStores.value = output.KeyStores;
+      loadError.value = null;
+      loaded.value = true;
+    } catch (error) {
+      if (!isKmsClientError(error)) throw error;
+      loadError.value = error;
+      throw error;
+    }
+  }
+
+  function requireDefault(): KeyStore {
+    if (!defaultStore.value) throw new Error('The host reported no default key store.');
+    return defaultStore.value;
+  }
+
+  async function initializeDefault(password: string): Promise<void> {
+    await invoke('InitializeDefaultKeyStore', { KeyStorePassword: password });
+    await refresh();
+  }
+
+  async function connect(keyStoreId: string, password?: string): Promise<void> {
+    try {
+      await invoke('ConnectKeyStore', { KeyStoreId: keyStoreId, KeyStorePassword: password });
+    } finally {
+      // A failed login may still change ConnectionState / ConnectionErrorCode.
+      await refresh().catch(() => {});
+    }
+  }
+
+  async function disconnect(keyStoreId: string): Promise<void> {
+    await invoke('DisconnectKeyStore', { KeyStoreId: keyStoreId });
+    await refresh();
+  }
+
+  async function lock(): Promise<void> {
+    await disconnect(requireDefault().KeyStoreId);
+  }
+
+  async function unlock(password: string): Promise<void> {
+    await connect(requireDefault().KeyStoreId, password);
+  }
+
+  return { keyStores, loaded, loadError, defaultStore, refresh, initializeDefault, connect, disconnect, lock, unlock };
+});

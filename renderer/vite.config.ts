@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+
+/**
+ * Standalone build of the renderer (`npx vite build --config renderer/vite.config.ts` → out/renderer).
+ * electron.vite.config.ts builds the same thing as part of the app; this one is for UI work and the
+ * browser host. `base: './'` keeps asset URLs relative so the page also loads from file://.
+ */
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: './',
+  plugins: [vue()],
+  build: {
+    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // One air-gapped machine: no CDN, no preloading from elsewhere, no inline module preload polyfill
+    // (it would need script-src 'unsafe-inline').
+    modulePreload: { polyfill: false },
+    chunkSizeWarningLimit: 2048,
+  },
+});

@@ -1,0 +1,19 @@
+import { expect, screen, test } from './fixtures';
+import { firstRun } from './steps';
+
+test.use({ allowedConsoleErrors: [/WebSocket connection to .* failed/] });
+
+test('when the host goes away the console says so and calls fail with a clear error', async ({ page, host }) => {
+  await firstRun(page, host);
+  await host.stop();
+
+  await expect(page.getByTestId('connection-banner')).toContainText('reconnecting');
+  // The token never reappears in the address bar, even while reconnecting.
+  expect(page.url()).not.toContain('token=');
+
+  await page.getByTestId('lock-button').click();
+  const notification = page.getByTestId('error-notification').first();
+  await expect(notification).toHaveAttribute('data-code', 'Client.NotConnected', { timeout: 30_000 });
+  await expect(notification).toContainText('Cannot reach the Keyward host');
+  await screen(page, '13-host-gone');
+});

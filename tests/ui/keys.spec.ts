@@ -1,0 +1,39 @@
+import { expect, screen, test } from './fixtures';
+import { choose, createKey, firstRun, visibleOptions } from './steps';
+
+test('creates an AES-256 and an EC P-256 key and lists both', async ({ page, host }) => {
+  await firstRun(page, host);
+
+  // Usage choices follow the spec.
+  await page.getByTestId('create-key-button').click();
+  await choose(page, 'create-key-spec', 'EC_P256');
+  await expect(page.getByTestId('create-key-usage')).toContainText('SIGN/VERIFY');
+  await page.getByTestId('create-key-usage').click();
+  await expect(visibleOptions(page)).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await screen(page, '04-create-key-dialog');
+  await page.keyboard.press('Escape');
+
+  const aesId = await createKey(page, 'Aliyun_AES_256');
+  await expect(page.getByTestId('key-detail-metadata').locator('[data-field="KeyUsage"]')).toHaveText('ENCRYPT/DECRYPT');
+  await screen(page, '05-key-detail-aes');
+
+  const ecId = await createKey(page, 'EC_P256', 'SIGN/VERIFY');
+  await expect(page.getByTestId('public-key-pem')).toContainText('-----BEGIN PUBLIC KEY-----');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('public-key-download').click();
+  expect((await download).suggestedFilename()).toBe(`${ecId}.pem`);
+  await screen(page, '06-key-detail-ec');
+
+  await page.getByTestId('nav-keys').click();
+  const table = page.getByTestId('keys-table');
+  await expect(table.getByText(aesId)).toBeVisible();
+  await expect(table.getByText(ecId)).toBeVisible();
+  await expect(table.locator('.n-data-table-tr').filter({ hasText: ecId })).toContainText('EC_P256');
+  await screen(page, '07-keys-list');
+
+  // Filtering by spec is done by the host.
+  await choose(page, 'keys-filter-spec', 'EC_P256');
+  await expect(table.getByText(ecId)).toBeVisible();
+  await expect(table.getByText(aesId)).toHaveCount(0);
+});

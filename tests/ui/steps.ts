@@ -1,0 +1,48 @@
+import type { Page } from '@playwright/test';
+import { expect, type KeywardHost } from './fixtures';
+
+/** The officer password the tests set on a fresh data directory (test-only). */
+export const PASSWORD = 'Ceremony2024x';
+
+/** Picks `label` in the Naive UI select with this test id. */
+export async function choose(page: Page, testId: string, label: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  const option = visibleOptions(page).filter({ hasText: new RegExp(`^${escape(label)}$`) });
+  await option.click();
+  await expect(page.getByTestId(testId)).toContainText(label);
+}
+
+/** Options of the select menu that is open now (closed menus stay in the DOM, hidden). */
+export function visibleOptions(page: Page) {
+  return page.locator('.n-base-select-menu:visible .n-base-select-option');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Opens the console on a fresh data directory and sets the default key store password. */
+export async function firstRun(page: Page, host: KeywardHost): Promise<void> {
+  await page.goto(host.url);
+  await page.getByTestId('setup-password').fill(PASSWORD);
+  await page.getByTestId('setup-password-confirm').fill(PASSWORD);
+  await page.getByTestId('setup-submit').click();
+  await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
+  await expect(page.getByTestId('keys-table')).toBeVisible();
+}
+
+/** Creates a key through the dialog; resolves with its KeyId once its detail page shows. */
+export async function createKey(page: Page, spec: string, usage?: string): Promise<string> {
+  await page.getByTestId('nav-keys').click();
+  await page.getByTestId('create-key-button').click();
+  await choose(page, 'create-key-spec', spec);
+  if (usage) await choose(page, 'create-key-usage', usage);
+  await page.getByTestId('create-key-description').fill(`UI test ${spec}`);
+  await page.getByTestId('create-key-submit').click();
+  const metadata = page.getByTestId('key-detail-metadata');
+  await expect(metadata).toBeVisible({ timeout: 60_000 });
+  await expect(metadata.locator('[data-field="KeySpec"]')).toHaveText(spec);
+  const keyId = (await metadata.locator('[data-field="KeyId"]').textContent())?.trim() ?? '';
+  expect(keyId).not.toBe('');
+  return keyId;
+}

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import {
+  openRegistry,
+  type AuditEventInput,
+  type KeyRow,
+  type KeyStoreRow,
+  type OpenRegistryOptions,
+  type Registry,
+} from '../../../electron/main/registry';
+
+/** A scratch directory per test; everything here runs against real SQLite files. */
+export interface Scratch {
+  dir: string;
+  file: string;
+  open(options?: Omit<OpenRegistryOptions, 'file'>): Registry;
+  /** A second, raw connection: what someone tampering with the file (or a test) would use. */
+  raw(): Database.Database;
+  cleanup(): void;
+}
+
+export function scratch(): Scratch {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyward-registry-'));
+  const file = path.join(dir, 'registry.sqlite');
+  const opened: { close(): void }[] = [];
+  return {
+    dir,
+    file,
+    open(options = {}) {
+      const registry = openRegistry({ ...options, file });
+      opened.push(registry);
+      return registry;
+    },
+    raw() {
+      const db = new Database(file);
+      opened.push(db);
+      return db;
+    },
+    cleanup() {
+      for (const handle of opened.reverse()) {
+        try {
+          handle.close();
+        } catch {
+          // Already closed by the test.
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const T0 = Date.parse('2025-01-01T00:00:00.000Z');
+
+/** ISO time `seconds` after T0: distinct, ordered creation times. */
+export function at(seconds: number): string {
+  return new Date(T0 + seconds * 1000).toISOString();
+}
+
+export function keyStoreRow(overrides: Partial<KeyStoreRow> = {}): KeyStoreRow {
+  return {
+    id: 'kst-default',
+    name: 'Default key store',
+    type: 'DEFAULT',
+    protectionLevel: 'SOFTWARE',
+    clusterId: null,
+    moduleId: null,
+    tokenSerial: null,
+    tokenLabel: 'keyward-default',
+    initialized: false,
+    connectionState: 'DISCONNECTED',
+    connectionErrorCode: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+export function keyRow(overrides: Partial<KeyRow> = {}): KeyRow {
+  return {
+    id: randomUUID(),
+    description: '',
+    keySpec: 'Aliyun_AES_256',
+    keyUsage: 'ENCRYPT/DECRYPT',
+    origin: 'Aliyun_KMS',
+    protectionLevel: 'SOFTWARE',
+    keyStoreId: 'kst-default',
+    keyState: 'Enabled',
+    creator: 'officer',
+    createdAt: at(1),
+    deleteDate: null,
+    materialExpireTime: null,
+    primaryVersionId: null,
+    automaticRotation: 'Disabled',
+    rotationInterval: null,
+    nextRotationDate: null,
+    lastRotationDate: null,
+    deletedAt: null,
+    ...overrides,
+  };
+}
+
+/** The 32 lowercase hex characters of a UUID: how the hsm layer derives CKA_ID from a version id. */
+export function objectIdOf(versionId: string): string {
+  return versionId.replace(/-/g, '');
+}
+
+/** An audit event input with sensible defaults. */
+export function usageEvent(index: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
+  return {
+    operation: 'Encrypt',
+    actor: 'officer',
+    transport: 'ipc',
+    resourceId: `key-${index % 7}`,
+    outcome: 'SUCCESS',
+    requestId: `req-${index}`,
+    details: { Index: index },
+    ...overrides,
+  };
+}
