@@ -10,7 +10,7 @@ import { objectIdOfVersion } from './key-identifiers';
 import { toKeyListEntry, toKeyMetadata, type ArnScope } from './key-metadata';
 import type { KeyResolver } from './key-resolver';
 import { destroyVersionMaterial, generateVersionMaterial } from './key-material';
-import { isSymmetricSpec, resolveUsage, rotationIntervalSeconds } from './key-specs';
+import { isImportableSpec, isSymmetricSpec, resolveUsage, rotationIntervalSeconds } from './key-specs';
 
 const DEFAULT_ROTATION_INTERVAL = '365d';
 
@@ -33,6 +33,9 @@ export class KeyService {
       );
     }
     const usage = resolveUsage(input.KeySpec, input.KeyUsage);
+    if (input.Origin === 'EXTERNAL' && !isImportableSpec(input.KeySpec)) {
+      throw new KmsError('UnsupportedOperation', `Origin EXTERNAL is available for AES and HMAC keys only, not ${input.KeySpec}: RSA-OAEP import wrapping carries secret keys only.`);
+    }
     const rotation = this.rotationSettings(input);
     const now = isoNow(this.context);
     const keyId = randomUUID();
