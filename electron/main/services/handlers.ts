@@ -9,6 +9,7 @@ import type { OperationHandlers } from './handlers-type';
 import { AliasService } from './keys/alias-service';
 import { KeyImportService } from './keys/key-import-service';
 import { KeyLifecycleService } from './keys/key-lifecycle-service';
+import { KeyMaintenance } from './keys/key-maintenance';
 import type { ArnScope } from './keys/key-metadata';
 import { KeyResolver } from './keys/key-resolver';
 import { KeyService } from './keys/key-service';
@@ -85,4 +86,13 @@ export function createHandlers(deps: {
     ListAuditEvents: (input) => auditLog.list(input),
     VerifyAuditLog: () => auditLog.verify(),
   };
+}
+
+/** The background work on keys (deletions, rotation, expiry), built from the same services the handlers use. */
+export function createKeyMaintenance(deps: { context: ServiceContext; connections: KeyStoreConnections; audit: AuditTrail }): KeyMaintenance {
+  const { context, connections, audit } = deps;
+  const resolver = new KeyResolver(context);
+  const versions = new KeyVersionService(context, connections, resolver, audit);
+  const keyImport = new KeyImportService(context, connections, resolver, audit);
+  return new KeyMaintenance(context, connections, versions, keyImport, audit);
 }

@@ -51,7 +51,12 @@ export class KeyLifecycleService {
     if (input.EnableAutomaticRotation && !isSymmetricSpec(key.keySpec)) {
       throw new KmsError('InvalidParameter', `Automatic rotation is available for symmetric keys only, not ${key.keySpec}.`);
     }
+    if (input.EnableAutomaticRotation && key.origin === 'EXTERNAL') {
+      throw new KmsError('UnsupportedOperation', 'Keys with imported material cannot rotate automatically.');
+    }
     const interval = input.EnableAutomaticRotation ? (input.RotationInterval ?? key.rotationInterval ?? DEFAULT_ROTATION_INTERVAL) : key.rotationInterval;
+    // Validates the 7-730 day range before anything is written.
+    if (interval) rotationIntervalSeconds(interval);
     const nextRotationDate =
       input.EnableAutomaticRotation && interval
         ? new Date(Date.parse(key.lastRotationDate ?? key.createdAt) + rotationIntervalSeconds(interval) * 1000).toISOString()

@@ -112,6 +112,9 @@ export class KeyService {
     if (!isSymmetricSpec(input.KeySpec)) {
       throw new KmsError('InvalidParameter', `Automatic rotation is available for symmetric keys only, not ${input.KeySpec}.`);
     }
+    if (input.Origin === 'EXTERNAL') {
+      throw new KmsError('UnsupportedOperation', 'Keys with imported material cannot rotate automatically; import new material into a new key.');
+    }
     const interval = input.RotationInterval ?? DEFAULT_ROTATION_INTERVAL;
     return { interval, seconds: rotationIntervalSeconds(interval) };
   }

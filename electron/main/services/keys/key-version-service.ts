@@ -54,7 +54,7 @@ export class KeyVersionService {
         ? new Date(Date.parse(now) + rotationIntervalSeconds(key.rotationInterval) * 1000).toISOString()
         : null;
     try {
-      this.audit.recordChange(request, { operation: operation === 'RotateKey' ? 'CreateKeyVersion' : operation, resourceId: key.id, details: { KeyVersionId: versionId, Automatic: operation === 'RotateKey' } }, () => {
+      this.audit.recordChange(request, { operation, resourceId: key.id, details: { KeyVersionId: versionId } }, () => {
         this.context.registry.keyVersions.insert({ id: versionId, keyId: key.id, objectId: objectIdOfVersion(versionId), createdAt: now });
         this.context.registry.keys.update(key.id, { primaryVersionId: versionId, lastRotationDate: now, nextRotationDate });
       });
