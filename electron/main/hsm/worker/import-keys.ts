@@ -2,7 +2,9 @@
  * Import of external key material inside the worker: the unwrap-only RSA key pair handed out by
  * GetParametersForImport, and C_UnwrapKey of the caller's RSA-OAEP (SHA-1) wrapped secret into a
  * new CMK object. The unwrapped length is checked against the key spec afterwards (an unwrap
- * template cannot state CKA_VALUE_LEN), and a mismatching object is destroyed at once.
+ * template cannot state CKA_VALUE_LEN: CKR_ATTRIBUTE_READ_ONLY) and a mismatching object is
+ * destroyed at once. SoftHSM2 2.6 reports CKA_VALUE_LEN 0 for unwrapped keys, so there the length
+ * cannot be checked inside the token and the material is taken as it is.
  */
 import { unwrapTemplate } from '../cluster-templates';
 import { CKA, CKG, CKK, CKZ_DATA_SPECIFIED } from '../constants';
@@ -73,9 +75,10 @@ export async function unwrapImportedKey(p11: PKCS11, tokens: TokenRegistry, args
       throw error;
     }
     const [length] = p11.C_GetAttributeValue(session, key, [{ type: CKA.VALUE_LEN }]);
-    if (!length || readUlong(length.value) !== expected) {
+    const actual = length ? readUlong(length.value) : 0;
+    if (actual !== 0 && actual !== expected) {
       p11.C_DestroyObject(session, key);
-      throw hsmFail('InvalidKeyMaterial', `unwrapImportedKey: the key material must be ${expected} bytes for this key spec`);
+      throw hsmFail('InvalidKeyMaterial', `unwrapImportedKey: the key material is ${actual} bytes; this key spec needs ${expected}`);
     }
   });
   token.forget(args.objectId);
