@@ -80,6 +80,8 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
     advance(7 * DAY - 60_000);
     expect((await t.core.runMaintenance()).deleted).not.toContain(keyId);
     advance(120_000);
+    // Due: the destruction may be under way, so it can no longer be cancelled.
+    expect((await t.fail('CancelKeyDeletion', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
     const report = await t.core.runMaintenance();
     expect(report.deleted).toEqual([keyId]);
     expect(report.failed).toEqual([]);
