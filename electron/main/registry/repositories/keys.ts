@@ -58,16 +58,17 @@ export function createKeysRepository(db: Database): KeysRepository {
     dropTags.run(id);
     return true;
   });
+  // The sweeps run every minute; their partial indexes hold only keys that can fall due.
   const dueForDeletion = db.prepare<[string], KeyRow>(
-    `SELECT ${KEY_SELECT} FROM keys k
+    `SELECT ${KEY_SELECT} FROM keys k INDEXED BY keys_deletion_due
      WHERE k.deleted_at IS NULL AND k.key_state = 'PendingDeletion' AND k.delete_date <= ? ORDER BY k.delete_date`,
   );
   const dueForRotation = db.prepare<[string], KeyRow>(
-    `SELECT ${KEY_SELECT} FROM keys k
+    `SELECT ${KEY_SELECT} FROM keys k INDEXED BY keys_rotation_due
      WHERE k.deleted_at IS NULL AND k.automatic_rotation = 'Enabled' AND k.next_rotation_date <= ? ORDER BY k.next_rotation_date`,
   );
   const dueForMaterialExpiry = db.prepare<[string], KeyRow>(
-    `SELECT ${KEY_SELECT} FROM keys k
+    `SELECT ${KEY_SELECT} FROM keys k INDEXED BY keys_material_expiry
      WHERE k.material_expire_time IS NOT NULL AND k.material_expire_time <= ? AND k.deleted_at IS NULL
        AND k.primary_version_id IS NOT NULL ORDER BY k.material_expire_time`,
   );
