@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { auditOperations } from './audit';
+import { clusterOperations } from './clusters';
 import { cryptoOperations } from './crypto';
 import { keyOperations } from './keys';
 import { keyStoreOperations } from './keystores';
@@ -9,6 +10,7 @@ import { moduleOperations } from './modules';
 export const contract = {
   ...moduleOperations,
   ...keyStoreOperations,
+  ...clusterOperations,
   ...keyOperations,
   ...cryptoOperations,
   ...auditOperations,
@@ -37,6 +39,7 @@ export * from './enums';
 export * from './primitives';
 export * from './modules';
 export * from './keystores';
+export * from './clusters';
 export * from './keys';
 export * from './crypto';
 export * from './audit';

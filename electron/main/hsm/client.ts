@@ -29,6 +29,13 @@ import type {
   SlotDescription,
   TokenRef,
   VerifyArgs,
+  CreatePublicKeyArgs,
+  ImportTrustedWrapKeyArgs,
+  RsaPublicKeyMaterial,
+  SoObjectArgs,
+  UnwrapDomainKeyArgs,
+  UnwrapKeyArgs,
+  WrapKeyArgs,
 } from './types';
 
 
@@ -69,7 +76,7 @@ interface Worker {
 type ClientEvent = 'crashed' | 'restarted';
 type ClientListener = ((info: WorkerCrashEvent) => void) | (() => void);
 
-const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken']);
+const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken', 'generateTransportKey']);
 
 function kmsError(failure: HsmFailure): KmsError {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(failure.code)
@@ -178,6 +185,29 @@ export class HsmModuleClient {
   }
   generateRandom(args: RandomArgs): Promise<Buffer> {
     return this.call('generateRandom', args);
+  }
+
+  /* Cluster provisioning (SO login; PINs are used for the call only) and key replication. */
+  async generateDomainKey(args: SoObjectArgs): Promise<void> {
+    await this.call('generateDomainKey', args);
+  }
+  generateTransportKey(args: SoObjectArgs): Promise<RsaPublicKeyMaterial> {
+    return this.call('generateTransportKey', args);
+  }
+  async importTrustedWrapKey(args: ImportTrustedWrapKeyArgs): Promise<void> {
+    await this.call('importTrustedWrapKey', args);
+  }
+  async unwrapDomainKey(args: UnwrapDomainKeyArgs): Promise<void> {
+    await this.call('unwrapDomainKey', args);
+  }
+  wrapKey(args: WrapKeyArgs): Promise<Buffer> {
+    return this.call('wrapKey', args);
+  }
+  unwrapKey(args: UnwrapKeyArgs): Promise<{ objectId: ObjectId }> {
+    return this.call('unwrapKey', args);
+  }
+  async createPublicKey(args: CreatePublicKeyArgs): Promise<void> {
+    await this.call('createPublicKey', args);
   }
 
   /** Finalizes the module and ends the worker; the client cannot be used afterwards. */

@@ -22,6 +22,13 @@ import type {
   SlotDescription,
   TokenRef,
   VerifyArgs,
+  CreatePublicKeyArgs,
+  ImportTrustedWrapKeyArgs,
+  RsaPublicKeyMaterial,
+  SoObjectArgs,
+  UnwrapDomainKeyArgs,
+  UnwrapKeyArgs,
+  WrapKeyArgs,
 } from './types';
 
 type NoArgs = Record<string, never>;
@@ -50,6 +57,13 @@ export interface HsmMethods {
   verify: { args: VerifyArgs; result: boolean };
   getPublicKey: { args: KeyRef; result: PublicKeyMaterial };
   generateRandom: { args: RandomArgs; result: Buffer };
+  generateDomainKey: { args: SoObjectArgs; result: null };
+  generateTransportKey: { args: SoObjectArgs; result: RsaPublicKeyMaterial };
+  importTrustedWrapKey: { args: ImportTrustedWrapKeyArgs; result: null };
+  unwrapDomainKey: { args: UnwrapDomainKeyArgs; result: null };
+  wrapKey: { args: WrapKeyArgs; result: Buffer };
+  unwrapKey: { args: UnwrapKeyArgs; result: { objectId: ObjectId } };
+  createPublicKey: { args: CreatePublicKeyArgs; result: null };
 }
 
 export type HsmMethod = keyof HsmMethods;
@@ -77,6 +91,13 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'verify',
   'getPublicKey',
   'generateRandom',
+  'generateDomainKey',
+  'generateTransportKey',
+  'importTrustedWrapKey',
+  'unwrapDomainKey',
+  'wrapKey',
+  'unwrapKey',
+  'createPublicKey',
 ];
 
 export interface WorkerRequest<M extends HsmMethod = HsmMethod> {

@@ -1,3 +1,4 @@
+import { KmsError } from '../../../shared/errors';
 import type { BufferedAuditWriter } from '../registry';
 import { AuditService } from './audit/audit-service';
 import type { AuditTrail } from './audit/audit-trail';
@@ -10,6 +11,9 @@ import type { KeyStoreConnections } from './keystores/connections';
 import { KeyStoreService } from './keystores/key-store-service';
 import { ModuleService } from './modules/module-service';
 import type { ServiceContext } from './service-context';
+
+// Temporary: cluster operations land in the following commits.
+const pending = (): Promise<never> => Promise.reject(new KmsError('UnsupportedOperation', 'Not implemented yet.'));
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
 export function createHandlers(deps: {
@@ -42,6 +46,23 @@ export function createHandlers(deps: {
     AsymmetricSign: (input, request) => crypto.sign(input, request),
     AsymmetricVerify: (input, request) => crypto.verify(input, request),
     GetPublicKey: (input) => crypto.publicKey(input),
+    RegisterModule: pending,
+    DeregisterModule: pending,
+    CreateCluster: pending,
+    CreateHsm: pending,
+    DeleteHsm: pending,
+    DescribeClusters: pending,
+    DescribeCluster: pending,
+    InitializeCluster: pending,
+    ActivateCluster: pending,
+    GetClusterCertificate: pending,
+    SyncCluster: pending,
+    CreateCryptoUser: pending,
+    ChangeCryptoUserPassword: pending,
+    DescribeCryptoUsers: pending,
+    CreateKeyStore: pending,
+    UpdateKeyStore: pending,
+    DeleteKeyStore: pending,
     ListAuditEvents: (input) => auditLog.list(input),
     VerifyAuditLog: () => auditLog.verify(),
   };

@@ -13,6 +13,7 @@ import type { PKCS11 } from './pkcs11';
 import { isPkcs11Error, pkcs11js } from './pkcs11';
 import { initToken, initUserPin, libraryInfo, listSlots, setUserPin } from './slots';
 import { isTokenLost, TokenRegistry } from './tokens';
+import { createPublicKey, generateDomainKey, generateTransportKey, importTrustedWrapKey, unwrapDomainKey, unwrapKey, wrapKey } from './wrap';
 
 type TokenMethod = Exclude<HsmMethod, 'open' | 'shutdown'>;
 type Impl = { [M in TokenMethod]: (p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<M>) => Promise<HsmResult<M>> | HsmResult<M> };
@@ -42,6 +43,13 @@ const IMPL: Impl = {
   verify,
   getPublicKey,
   generateRandom,
+  generateDomainKey,
+  generateTransportKey,
+  importTrustedWrapKey,
+  unwrapDomainKey,
+  wrapKey,
+  unwrapKey,
+  createPublicKey,
 };
 
 const DRAIN_TIMEOUT_MS = 10_000;

@@ -15,6 +15,7 @@ export class ModuleService {
         Path: row.path,
         Builtin: row.builtin,
       })),
+      Suggestions: [],
     };
   }
 

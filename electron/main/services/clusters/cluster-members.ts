@@ -1,0 +1,100 @@
+/**
+ * The runtime view of a cluster's members: which HsmModuleClient (worker) serves each member, how
+ * to probe it, and what its token can do. Network HSMs reached through p11-kit-client (0.24) lose
+ * AES key wrap and AES-GCM on the way, so every choice of mechanism is made per member.
+ */
+import { KmsError } from '../../../../shared/errors';
+import type { HsmModuleClient, SlotDescription } from '../../hsm';
+import type { HsmRow } from '../../registry';
+import { moduleSpecOf } from '../modules/module-service';
+import type { ServiceContext } from '../service-context';
+
+export interface Member {
+  row: HsmRow;
+  client: HsmModuleClient;
+  moduleName: string;
+  network: boolean;
+}
+
+export type MemberHealth = 'HEALTHY' | 'UNREACHABLE' | 'TOKEN_NOT_PRESENT' | 'NOT_INITIALIZED';
+
+export interface MemberCapabilities {
+  aesKeyWrap: boolean;
+  aesGcm: boolean;
+  /** Mechanism names the token lists (after whatever a network hop removed). */
+  mechanisms: ReadonlySet<string>;
+}
+
+export interface MemberProbe {
+  health: MemberHealth;
+  capabilities: MemberCapabilities | null;
+  slot: SlotDescription | null;
+}
+
+const NONE: MemberCapabilities = { aesKeyWrap: false, aesGcm: false, mechanisms: new Set() };
+
+function isNetworkModule(path: string, env: Record<string, string>): boolean {
+  return 'P11_KIT_SERVER_ADDRESS' in env || /p11-kit-client/.test(path);
+}
+
+export function memberOf(context: ServiceContext, row: HsmRow): Member {
+  const module = context.registry.modules.get(row.moduleId);
+  if (!module) throw new KmsError('NotFound.Module', `Module ${row.moduleId} of HSM ${row.id} is not registered.`);
+  const spec = moduleSpecOf(module);
+  return { row, client: context.hsm.client(spec), moduleName: module.name, network: isNetworkModule(spec.path, spec.env) };
+}
+
+export function membersOf(context: ServiceContext, clusterId: string): Member[] {
+  return context.registry.hsms.listByCluster(clusterId).map((row) => memberOf(context, row));
+}
+
+export function capabilitiesOf(slot: SlotDescription, network: boolean): MemberCapabilities {
+  const mechanisms = new Set(slot.mechanisms.map((mechanism) => mechanism.name));
+  // p11-kit 0.24 may list what it then cannot carry; never pick these through it.
+  return {
+    aesKeyWrap: !network && mechanisms.has('AES_KEY_WRAP_PAD'),
+    aesGcm: !network && mechanisms.has('AES_GCM'),
+    mechanisms,
+  };
+}
+
+/** The slot holding the member's token: by serial once known, by slot id before initialization. */
+export function memberSlot(row: HsmRow, slots: SlotDescription[]): SlotDescription | null {
+  if (row.tokenSerial) return slots.find((slot) => slot.token?.serial === row.tokenSerial) ?? null;
+  return slots.find((slot) => slot.slotId === row.slotId) ?? null;
+}
+
+/**
+ * Asks the member's module for its slots. A network member whose server went away answers with a
+ * device error (the client then restarts its worker) or, when the worker started while the server
+ * was down, with no token at all: then the worker is recycled so the next probe initializes the
+ * module afresh and finds a server that came back.
+ */
+export async function probeMember(member: Member): Promise<MemberProbe> {
+  let slots: SlotDescription[];
+  try {
+    slots = await member.client.listSlots();
+  } catch {
+    return { health: 'UNREACHABLE', capabilities: null, slot: null };
+  }
+  const slot = memberSlot(member.row, slots);
+  if (!slot || !slot.token) {
+    if (member.network) await member.client.recycle('device-error').catch(() => undefined);
+    return { health: member.network ? 'UNREACHABLE' : 'TOKEN_NOT_PRESENT', capabilities: null, slot: null };
+  }
+  const capabilities = capabilitiesOf(slot, member.network);
+  return { health: slot.token.initialized ? 'HEALTHY' : 'NOT_INITIALIZED', capabilities, slot };
+}
+
+/** Capabilities learned by the last probe of each member, for picking mechanisms without asking again. */
+export class MemberCapabilityCache {
+  private readonly byHsm = new Map<string, MemberCapabilities>();
+
+  remember(hsmId: string, capabilities: MemberCapabilities | null): void {
+    if (capabilities) this.byHsm.set(hsmId, capabilities);
+  }
+
+  get(hsmId: string): MemberCapabilities {
+    return this.byHsm.get(hsmId) ?? NONE;
+  }
+}
