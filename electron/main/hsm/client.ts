@@ -30,6 +30,8 @@ import type {
   TokenRef,
   VerifyArgs,
   CreatePublicKeyArgs,
+  OwnerSignArgs,
+  OwnerSignature,
   ImportTrustedWrapKeyArgs,
   RsaPublicKeyMaterial,
   SoObjectArgs,
@@ -76,7 +78,7 @@ interface Worker {
 type ClientEvent = 'crashed' | 'restarted';
 type ClientListener = ((info: WorkerCrashEvent) => void) | (() => void);
 
-const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken', 'generateTransportKey']);
+const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken', 'generateTransportKey', 'generateOwnerKey']);
 
 function kmsError(failure: HsmFailure): KmsError {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(failure.code)
@@ -208,6 +210,15 @@ export class HsmModuleClient {
   }
   async createPublicKey(args: CreatePublicKeyArgs): Promise<void> {
     await this.call('createPublicKey', args);
+  }
+
+  /** The cluster owner key pair (EC P-256, SO login); returns its public key. */
+  generateOwnerKey(args: SoObjectArgs): Promise<PublicKeyMaterial> {
+    return this.call('generateOwnerKey', args);
+  }
+  /** Proof of possession: the owner key signs a digest inside the HSM; its public key comes back too. */
+  ownerSign(args: OwnerSignArgs): Promise<OwnerSignature> {
+    return this.call('ownerSign', args);
   }
 
   /** Finalizes the module and ends the worker; the client cannot be used afterwards. */

@@ -23,6 +23,8 @@ import type {
   TokenRef,
   VerifyArgs,
   CreatePublicKeyArgs,
+  OwnerSignArgs,
+  OwnerSignature,
   ImportTrustedWrapKeyArgs,
   RsaPublicKeyMaterial,
   SoObjectArgs,
@@ -64,6 +66,8 @@ export interface HsmMethods {
   wrapKey: { args: WrapKeyArgs; result: Buffer };
   unwrapKey: { args: UnwrapKeyArgs; result: { objectId: ObjectId } };
   createPublicKey: { args: CreatePublicKeyArgs; result: null };
+  generateOwnerKey: { args: SoObjectArgs; result: PublicKeyMaterial };
+  ownerSign: { args: OwnerSignArgs; result: OwnerSignature };
 }
 
 export type HsmMethod = keyof HsmMethods;
@@ -98,6 +102,8 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'wrapKey',
   'unwrapKey',
   'createPublicKey',
+  'generateOwnerKey',
+  'ownerSign',
 ];
 
 export interface WorkerRequest<M extends HsmMethod = HsmMethod> {

@@ -307,6 +307,11 @@ export const validators: Validators = {
       policy: keyPolicy('unwrapKey', o.policy),
     };
   },
+  generateOwnerKey: (raw) => soObjectArgs('generateOwnerKey', raw),
+  ownerSign: (raw) => {
+    const o = obj('ownerSign', raw);
+    return { ...keyRef('ownerSign', o), digest: bytes('ownerSign', o, 'digest', 32, 32) };
+  },
   createPublicKey: (raw) => {
     const o = obj('createPublicKey', raw);
     return {

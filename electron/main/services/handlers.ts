@@ -1,7 +1,12 @@
-import { KmsError } from '../../../shared/errors';
 import type { BufferedAuditWriter } from '../registry';
 import { AuditService } from './audit/audit-service';
 import type { AuditTrail } from './audit/audit-trail';
+import { ClusterInitializer } from './clusters/cluster-initializer';
+import { ClusterKeyStoreService } from './clusters/cluster-key-stores';
+import { ClusterService } from './clusters/cluster-service';
+import { ClusterSync } from './clusters/cluster-sync';
+import { CryptoUserService } from './clusters/crypto-user-service';
+import { watchClusterHealth } from './clusters/cluster-health';
 import { CryptoService } from './crypto/crypto-service';
 import type { OperationHandlers } from './handlers-type';
 import { KeyResolver } from './keys/key-resolver';
@@ -11,9 +16,6 @@ import type { KeyStoreConnections } from './keystores/connections';
 import { KeyStoreService } from './keystores/key-store-service';
 import { ModuleService } from './modules/module-service';
 import type { ServiceContext } from './service-context';
-
-// Temporary: cluster operations land in the following commits.
-const pending = (): Promise<never> => Promise.reject(new KmsError('UnsupportedOperation', 'Not implemented yet.'));
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
 export function createHandlers(deps: {
@@ -25,8 +27,14 @@ export function createHandlers(deps: {
 }): OperationHandlers {
   const { context, connections, audit, usageWriter, scope } = deps;
   const resolver = new KeyResolver(context);
-  const modules = new ModuleService(context);
-  const keyStores = new KeyStoreService(context, connections, audit);
+  const modules = new ModuleService(context, audit);
+  const clusters = new ClusterService(context, audit);
+  const initializer = new ClusterInitializer(context, audit);
+  const cryptoUsers = new CryptoUserService(context, audit);
+  const clusterStores = new ClusterKeyStoreService(context, connections, audit);
+  const clusterSync = new ClusterSync(context, connections, audit);
+  const keyStores = new KeyStoreService(context, connections, audit, clusterStores);
+  watchClusterHealth(context, connections, audit);
   const keys = new KeyService(context, connections, resolver, audit, scope);
   const crypto = new CryptoService(connections, resolver, audit);
   const auditLog = new AuditService(context, usageWriter);
@@ -46,23 +54,23 @@ export function createHandlers(deps: {
     AsymmetricSign: (input, request) => crypto.sign(input, request),
     AsymmetricVerify: (input, request) => crypto.verify(input, request),
     GetPublicKey: (input) => crypto.publicKey(input),
-    RegisterModule: pending,
-    DeregisterModule: pending,
-    CreateCluster: pending,
-    CreateHsm: pending,
-    DeleteHsm: pending,
-    DescribeClusters: pending,
-    DescribeCluster: pending,
-    InitializeCluster: pending,
-    ActivateCluster: pending,
-    GetClusterCertificate: pending,
-    SyncCluster: pending,
-    CreateCryptoUser: pending,
-    ChangeCryptoUserPassword: pending,
-    DescribeCryptoUsers: pending,
-    CreateKeyStore: pending,
-    UpdateKeyStore: pending,
-    DeleteKeyStore: pending,
+    RegisterModule: (input, request) => modules.register(input, request),
+    DeregisterModule: (input, request) => modules.deregister(input, request),
+    CreateCluster: async (input, request) => clusters.create(input, request),
+    CreateHsm: (input, request) => clusters.createHsm(input, request),
+    DeleteHsm: async (input, request) => clusters.deleteHsm(input, request),
+    DescribeClusters: async () => clusters.list(),
+    DescribeCluster: (input, request) => clusters.describe(input, request),
+    InitializeCluster: (input, request) => initializer.initialize(input, request),
+    ActivateCluster: async (input, request) => clusters.activate(input, request),
+    GetClusterCertificate: async (input) => clusters.certificate(input),
+    SyncCluster: (input, request) => clusterSync.sync(input, request),
+    CreateCryptoUser: (input, request) => cryptoUsers.create(input, request),
+    ChangeCryptoUserPassword: (input, request) => cryptoUsers.changePassword(input, request),
+    DescribeCryptoUsers: async (input) => cryptoUsers.describe(input),
+    CreateKeyStore: (input, request) => clusterStores.create(input, request),
+    UpdateKeyStore: async (input, request) => clusterStores.update(input, request),
+    DeleteKeyStore: async (input, request) => clusterStores.delete(input, request),
     ListAuditEvents: (input) => auditLog.list(input),
     VerifyAuditLog: () => auditLog.verify(),
   };

@@ -13,6 +13,7 @@ import type { PKCS11 } from './pkcs11';
 import { isPkcs11Error, pkcs11js } from './pkcs11';
 import { initToken, initUserPin, libraryInfo, listSlots, setUserPin } from './slots';
 import { isTokenLost, TokenRegistry } from './tokens';
+import { generateOwnerKey, ownerSign } from './owner-key';
 import { createPublicKey, generateDomainKey, generateTransportKey, importTrustedWrapKey, unwrapDomainKey, unwrapKey, wrapKey } from './wrap';
 
 type TokenMethod = Exclude<HsmMethod, 'open' | 'shutdown'>;
@@ -50,6 +51,8 @@ const IMPL: Impl = {
   wrapKey,
   unwrapKey,
   createPublicKey,
+  generateOwnerKey,
+  ownerSign,
 };
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -63,7 +66,7 @@ export class HsmWorkerService {
   private shuttingDown = false;
 
   async handle(method: HsmMethod, rawArgs: unknown): Promise<unknown> {
-    if (this.shuttingDown) throw hsmFail('HsmError.Generic', `${method}: the HSM worker is shutting down`);
+    if (this.shuttingDown) throw hsmFail('HsmError.WorkerCrashed', `${method}: the HSM worker is shutting down (it restarts on the next call)`);
     if (method === 'open') return this.open(validators.open(rawArgs).path);
     if (method === 'shutdown') return this.shutdown();
     if (this.loadFailure) throw this.loadFailure;

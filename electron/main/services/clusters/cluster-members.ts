@@ -7,6 +7,7 @@ import { KmsError } from '../../../../shared/errors';
 import type { HsmModuleClient, SlotDescription } from '../../hsm';
 import type { HsmRow } from '../../registry';
 import { moduleSpecOf } from '../modules/module-service';
+import type { TokenMember } from '../keystores/connections';
 import type { ServiceContext } from '../service-context';
 
 export interface Member {
@@ -31,7 +32,8 @@ export interface MemberProbe {
   slot: SlotDescription | null;
 }
 
-const NONE: MemberCapabilities = { aesKeyWrap: false, aesGcm: false, mechanisms: new Set() };
+/** A reachability check answers within this, whatever the module's own call timeout. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 function isNetworkModule(path: string, env: Record<string, string>): boolean {
   return 'P11_KIT_SERVER_ADDRESS' in env || /p11-kit-client/.test(path);
@@ -52,8 +54,8 @@ export function capabilitiesOf(slot: SlotDescription, network: boolean): MemberC
   const mechanisms = new Set(slot.mechanisms.map((mechanism) => mechanism.name));
   // p11-kit 0.24 may list what it then cannot carry; never pick these through it.
   return {
-    aesKeyWrap: !network && mechanisms.has('AES_KEY_WRAP_PAD'),
-    aesGcm: !network && mechanisms.has('AES_GCM'),
+    aesKeyWrap: !network && mechanisms.has('CKM_AES_KEY_WRAP_PAD'),
+    aesGcm: !network && mechanisms.has('CKM_AES_GCM'),
     mechanisms,
   };
 }
@@ -70,31 +72,54 @@ export function memberSlot(row: HsmRow, slots: SlotDescription[]): SlotDescripti
  * was down, with no token at all: then the worker is recycled so the next probe initializes the
  * module afresh and finds a server that came back.
  */
-export async function probeMember(member: Member): Promise<MemberProbe> {
+export async function probeMember(member: Member, timeoutMs = PROBE_TIMEOUT_MS): Promise<MemberProbe> {
+  const first = await probeOnce(member, timeoutMs);
+  if (first.health !== 'UNREACHABLE' || !member.network) return first;
+  // p11-kit's client never recovers by itself (a dead connection answers CKR_DEVICE_ERROR forever,
+  // a worker started while the server was down sees no slot): a fresh worker looks again.
+  await member.client.recycle('device-error').catch(() => undefined);
+  return probeOnce(member, timeoutMs);
+}
+
+async function probeOnce(member: Member, timeoutMs: number): Promise<MemberProbe> {
   let slots: SlotDescription[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    slots = await member.client.listSlots();
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('probe timed out')), timeoutMs);
+    });
+    slots = await Promise.race([member.client.listSlots(), timeout]);
   } catch {
     return { health: 'UNREACHABLE', capabilities: null, slot: null };
+  } finally {
+    clearTimeout(timer);
   }
   const slot = memberSlot(member.row, slots);
   if (!slot || !slot.token) {
-    if (member.network) await member.client.recycle('device-error').catch(() => undefined);
     return { health: member.network ? 'UNREACHABLE' : 'TOKEN_NOT_PRESENT', capabilities: null, slot: null };
   }
   const capabilities = capabilitiesOf(slot, member.network);
   return { health: slot.token.initialized ? 'HEALTHY' : 'NOT_INITIALIZED', capabilities, slot };
 }
 
-/** Capabilities learned by the last probe of each member, for picking mechanisms without asking again. */
-export class MemberCapabilityCache {
-  private readonly byHsm = new Map<string, MemberCapabilities>();
+export interface ProbedMember extends MemberProbe {
+  member: Member;
+}
 
-  remember(hsmId: string, capabilities: MemberCapabilities | null): void {
-    if (capabilities) this.byHsm.set(hsmId, capabilities);
-  }
+/** Probes every member of a cluster at once. */
+export function probeCluster(context: ServiceContext, clusterId: string): Promise<ProbedMember[]> {
+  return Promise.all(membersOf(context, clusterId).map(async (member) => ({ member, ...(await probeMember(member)) })));
+}
 
-  get(hsmId: string): MemberCapabilities {
-    return this.byHsm.get(hsmId) ?? NONE;
-  }
+/** The connection-side description of a member token (what crypto routing and replication need). */
+export function tokenMemberOf(probed: ProbedMember): TokenMember {
+  const { member, capabilities } = probed;
+  // A member that did not answer is assumed to offer what its kind of module offers.
+  return {
+    hsmId: member.row.id,
+    moduleName: member.moduleName,
+    network: member.network,
+    aesGcm: capabilities ? capabilities.aesGcm : !member.network,
+    aesKeyWrap: capabilities ? capabilities.aesKeyWrap : !member.network,
+  };
 }

@@ -5,6 +5,7 @@
  * certificate and has the HSM sign the digest (CKM_ECDSA gives raw r||s, WebCrypto's format).
  */
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import './reflect-metadata-shim';
 import * as x509 from '@peculiar/x509';
 import { KmsError } from '../../../../shared/errors';
 import { publicKeyToSpki, type PublicKeyMaterial } from '../../hsm';

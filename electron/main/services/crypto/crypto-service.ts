@@ -28,13 +28,14 @@ export class CryptoService {
       const version = this.resolver.version(key, undefined);
       const header = encodeHeader({ keyId: key.id, keyVersionId: version.id });
       const iv = randomBytes(IV_BYTES);
-      const token = this.token(key);
-      const sealed = await token.client.encrypt({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism: { kind: 'AES_GCM', iv, aad: additionalData(header, input.EncryptionContext), tagBits: 128 },
-        data: Buffer.from(input.Plaintext, 'base64'),
-      });
+      const sealed = await this.onToken(key, { aesGcm: true }, (token) =>
+        token.client.encrypt({
+          serial: token.serial,
+          objectId: version.objectId,
+          mechanism: { kind: 'AES_GCM', iv, aad: additionalData(header, input.EncryptionContext), tagBits: 128 },
+          data: Buffer.from(input.Plaintext, 'base64'),
+        }),
+      );
       return {
         result: { CiphertextBlob: assembleBlob(header, iv, sealed).toString('base64'), KeyId: key.id, KeyVersionId: version.id },
         keyId: key.id,
@@ -53,27 +54,25 @@ export class CryptoService {
       } catch {
         throw new KmsError('InvalidCiphertext', 'The ciphertext names a key version that does not exist.');
       }
-      const token = this.token(key);
-      const plaintext = await token.client.decrypt({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism: { kind: 'AES_GCM', iv: blob.iv, aad: additionalData(blob.header, input.EncryptionContext), tagBits: 128 },
-        data: blob.sealed,
-      });
+      const plaintext = await this.onToken(key, { aesGcm: true }, (token) =>
+        token.client.decrypt({
+          serial: token.serial,
+          objectId: version.objectId,
+          mechanism: { kind: 'AES_GCM', iv: blob.iv, aad: additionalData(blob.header, input.EncryptionContext), tagBits: 128 },
+          data: blob.sealed,
+        }),
+      );
       return { result: { Plaintext: plaintext.toString('base64'), KeyId: key.id, KeyVersionId: version.id }, keyId: key.id };
     });
   }
 
   sign(input: ParsedInput<'AsymmetricSign'>, request: RequestContext): Promise<OperationResult<'AsymmetricSign'>> {
     return this.used('AsymmetricSign', input.KeyId, request, async () => {
-      const { key, version, token } = this.signingKey(input.KeyId, input.KeyVersionId);
+      const { key, version } = this.signingKey(input.KeyId, input.KeyVersionId);
       const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
-      const signature = await token.client.sign({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism,
-        data: Buffer.from(input.Digest, 'base64'),
-      });
+      const signature = await this.onToken(key, {}, (token) =>
+        token.client.sign({ serial: token.serial, objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64') }),
+      );
       const value = mechanism === 'ECDSA' ? ecdsaRawToDer(signature) : signature;
       return { result: { KeyId: key.id, KeyVersionId: version.id, Value: value.toString('base64') }, keyId: key.id };
     });
@@ -81,19 +80,15 @@ export class CryptoService {
 
   verify(input: ParsedInput<'AsymmetricVerify'>, request: RequestContext): Promise<OperationResult<'AsymmetricVerify'>> {
     return this.used('AsymmetricVerify', input.KeyId, request, async () => {
-      const { key, version, token } = this.signingKey(input.KeyId, input.KeyVersionId);
+      const { key, version } = this.signingKey(input.KeyId, input.KeyVersionId);
       const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
       const given = Buffer.from(input.Value, 'base64');
       const signature = mechanism === 'ECDSA' ? derSignatureToRaw(given, ecCoordinateBytes(key.keySpec)) : given;
       const valid =
         signature !== null &&
-        (await token.client.verify({
-          serial: token.serial,
-          objectId: version.objectId,
-          mechanism,
-          data: Buffer.from(input.Digest, 'base64'),
-          signature,
-        }));
+        (await this.onToken(key, {}, (token) =>
+          token.client.verify({ serial: token.serial, objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64'), signature }),
+        ));
       return { result: { KeyId: key.id, KeyVersionId: version.id, Value: valid }, keyId: key.id };
     });
   }
@@ -107,21 +102,19 @@ export class CryptoService {
       throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState}.`);
     }
     const version = this.resolver.version(key, input.KeyVersionId);
-    const token = this.token(key);
-    const material = await token.client.getPublicKey({ serial: token.serial, objectId: version.objectId });
+    const material = await this.onToken(key, {}, (token) => token.client.getPublicKey({ serial: token.serial, objectId: version.objectId }));
     return { KeyId: key.id, KeyVersionId: version.id, PublicKey: publicKeyToPem(material) };
   }
 
-  private signingKey(identifier: string, versionId: string | undefined): { key: KeyRow; version: KeyVersionRow; token: TokenHandle } {
+  private signingKey(identifier: string, versionId: string | undefined): { key: KeyRow; version: KeyVersionRow } {
     const key = this.resolver.resolve(identifier);
     this.resolver.requireUsable(key, 'SIGN/VERIFY');
-    return { key, version: this.resolver.version(key, versionId), token: this.token(key) };
+    return { key, version: this.resolver.version(key, versionId) };
   }
 
-  private token(key: KeyRow): TokenHandle {
-    const [token] = this.connections.requireTokens(key.keyStoreId ?? '');
-    if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${key.keyStoreId} has no connected HSM.`);
-    return token;
+  /** Runs on a connected token of the key's store; a cluster store fails over to another member. */
+  private onToken<T>(key: KeyRow, needs: { aesGcm?: boolean }, fn: (token: TokenHandle) => Promise<T>): Promise<T> {
+    return this.connections.withToken(key.keyStoreId ?? '', needs, fn);
   }
 
   /** Runs a crypto call and records its use (success or failure) through the group-commit writer. */

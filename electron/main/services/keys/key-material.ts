@@ -2,6 +2,7 @@ import type { KeySpec } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyStoreRow } from '../../registry';
 import type { KeyStoreConnections } from '../keystores/connections';
+import { generateClusterVersionMaterial } from '../clusters/replication';
 import type { RequestContext } from '../request-context';
 import { objectIdOfVersion } from './key-identifiers';
 import { materialSpecOf } from './key-specs';
@@ -19,6 +20,8 @@ export async function generateVersionMaterial(args: {
   request: RequestContext | null;
 }): Promise<void> {
   const { connections, store, keyId, versionId, keySpec, request } = args;
+  // Cluster key stores keep every version on every member HSM.
+  if (store.clusterId !== null) return generateClusterVersionMaterial(args);
   const [token] = connections.requireTokens(store.id);
   if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} has no connected HSM.`);
   request?.progress(null, `Generating ${keySpec} key material in the HSM`);
