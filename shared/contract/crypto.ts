@@ -69,4 +69,23 @@ export const cryptoOperations = {
     errors: [...keyStateErrors, ...hsmErrors],
     mutates: false,
   }),
+  GenerateMac: defineOperation({
+    summary: `HMAC of a message inside the HSM with an HMAC key (HMAC_SHA256 or HMAC_SHA512); at most ${MAX_PLAINTEXT_BYTES} bytes.`,
+    input: z.strictObject({ KeyId: keyIdentifierSchema, KeyVersionId: uuidSchema.optional(), Message: base64Bytes(1, MAX_PLAINTEXT_BYTES) }),
+    result: keyAndVersion.extend({ Mac: z.string() }),
+    errors: [...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
+  VerifyMac: defineOperation({
+    summary: 'Check an HMAC of a message inside the HSM.',
+    input: z.strictObject({
+      KeyId: keyIdentifierSchema,
+      KeyVersionId: uuidSchema.optional(),
+      Message: base64Bytes(1, MAX_PLAINTEXT_BYTES),
+      Mac: base64Bytes(32, 64),
+    }),
+    result: keyAndVersion.extend({ MacValid: z.boolean() }),
+    errors: [...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
 };

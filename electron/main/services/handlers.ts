@@ -54,6 +54,8 @@ export function createHandlers(deps: {
     AsymmetricSign: (input, request) => crypto.sign(input, request),
     AsymmetricVerify: (input, request) => crypto.verify(input, request),
     GetPublicKey: (input) => crypto.publicKey(input),
+    GenerateMac: (input, request) => crypto.generateMac(input, request),
+    VerifyMac: (input, request) => crypto.verifyMac(input, request),
     RegisterModule: (input, request) => modules.register(input, request),
     DeregisterModule: (input, request) => modules.deregister(input, request),
     CreateCluster: async (input, request) => clusters.create(input, request),

@@ -93,6 +93,32 @@ export class CryptoService {
     });
   }
 
+  generateMac(input: ParsedInput<'GenerateMac'>, request: RequestContext): Promise<OperationResult<'GenerateMac'>> {
+    return this.used('GenerateMac', input.KeyId, request, async () => {
+      const { key, version, mechanism } = this.macKey(input.KeyId, input.KeyVersionId);
+      const mac = await this.onToken(key, {}, (token) =>
+        token.client.sign({ serial: token.serial, objectId: version.objectId, mechanism, data: Buffer.from(input.Message, 'base64') }),
+      );
+      return { result: { KeyId: key.id, KeyVersionId: version.id, Mac: mac.toString('base64') }, keyId: key.id };
+    });
+  }
+
+  verifyMac(input: ParsedInput<'VerifyMac'>, request: RequestContext): Promise<OperationResult<'VerifyMac'>> {
+    return this.used('VerifyMac', input.KeyId, request, async () => {
+      const { key, version, mechanism } = this.macKey(input.KeyId, input.KeyVersionId);
+      const valid = await this.onToken(key, {}, (token) =>
+        token.client.verify({
+          serial: token.serial,
+          objectId: version.objectId,
+          mechanism,
+          data: Buffer.from(input.Message, 'base64'),
+          signature: Buffer.from(input.Mac, 'base64'),
+        }),
+      );
+      return { result: { KeyId: key.id, KeyVersionId: version.id, MacValid: valid }, keyId: key.id };
+    });
+  }
+
   async publicKey(input: ParsedInput<'GetPublicKey'>): Promise<OperationResult<'GetPublicKey'>> {
     const key = this.resolver.resolve(input.KeyId);
     if (!isAsymmetricSpec(key.keySpec)) {
@@ -110,6 +136,14 @@ export class CryptoService {
     const key = this.resolver.resolve(identifier);
     this.resolver.requireUsable(key, 'SIGN/VERIFY');
     return { key, version: this.resolver.version(key, versionId) };
+  }
+
+  private macKey(identifier: string, versionId: string | undefined): { key: KeyRow; version: KeyVersionRow; mechanism: 'SHA256_HMAC' | 'SHA512_HMAC' } {
+    const key = this.resolver.resolve(identifier);
+    this.resolver.requireUsable(key, 'GENERATE/VERIFY_MAC');
+    const mechanism = key.keySpec === 'HMAC_SHA256' ? 'SHA256_HMAC' : key.keySpec === 'HMAC_SHA512' ? 'SHA512_HMAC' : null;
+    if (!mechanism) throw new KmsError('Forbidden.KeyUsage', `${key.keySpec} keys cannot compute MACs.`);
+    return { key, version: this.resolver.version(key, versionId), mechanism };
   }
 
   /** Runs on a connected token of the key's store; a cluster store fails over to another member. */
