@@ -54,7 +54,15 @@ export class ClusterInitializer {
       const members: InitializedMember[] = [];
       for (const [index, probed] of probes.entries()) {
         request.progress(index / (probes.length + 3), `Initializing the token of ${probed.member.row.id}`);
-        members.push(await this.initializeToken(probed, soPin));
+        const initialized = await this.initializeToken(probed, soPin);
+        members.push(initialized);
+        // Remember the serial at once: a retry after a later failure must find this token again
+        // (SoftHSM moves an initialized token to a new slot id).
+        this.audit.recordChange(
+          request,
+          { operation: 'InitializeCluster', resourceId: probed.member.row.id, details: { Step: 'TokenInitialized', ClusterId: cluster.id } },
+          () => this.context.registry.hsms.update(probed.member.row.id, { tokenSerial: initialized.serial, label: initialized.label }, isoNow(this.context)),
+        );
       }
       const [owner, ...others] = members;
       if (!owner) throw new KmsError('InsufficientHsms', `Cluster ${cluster.id} has no HSM.`);

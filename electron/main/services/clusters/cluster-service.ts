@@ -53,9 +53,6 @@ export class ClusterService {
       throw new KmsError('Forbidden.ClusterState', `Cluster ${cluster.id} is ${cluster.state}: HSMs are added before InitializeCluster.`);
     }
     if (!registry.modules.get(input.ModuleId)) throw new KmsError('NotFound.Module', `Module ${input.ModuleId} is not registered.`);
-    if (registry.keyStores.list().some((store) => store.moduleId === input.ModuleId && store.tokenSerial === input.TokenSerial)) {
-      throw new KmsError('AlreadyExists.Hsm', `Token ${input.TokenSerial} already backs a key store.`);
-    }
     const id = newHsmId();
     const now = isoNow(this.context);
     const draft = {
@@ -77,6 +74,10 @@ export class ClusterService {
     if (!slot?.token) {
       const where = input.TokenSerial !== undefined ? `token ${input.TokenSerial}` : `a token in slot ${input.SlotId}`;
       throw new KmsError('HsmError.TokenNotPresent', `Module ${member.moduleName} shows no ${where}.`);
+    }
+    const serial = slot.token.serial;
+    if (slot.token.initialized && registry.keyStores.list().some((store) => store.moduleId === input.ModuleId && store.tokenSerial === serial)) {
+      throw new KmsError('AlreadyExists.Hsm', `Token ${serial} already backs a key store.`);
     }
     // An initialized token is known by its serial from now on: slot ids move, serials stay.
     const row = {
