@@ -4,6 +4,8 @@
  * private key store with the ClusterOwnerCertificate as trust anchor, and CMKs on both members.
  */
 import { createHash, webcrypto } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import '../../../electron/main/services/clusters/reflect-metadata-shim';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +131,16 @@ describe('local HSM cluster (two SoftHSM2 tokens)', () => {
     await test.call('DisconnectKeyStore', { KeyStoreId: keyStoreId });
     expect((await test.fail('DeleteKeyStore', { KeyStoreId: keyStoreId })).Code).toBe('Forbidden.KeyStoreNotEmpty');
     expect((await test.fail('DeregisterModule', { ModuleId: setUp.moduleIds[0] })).Code).toBe('Forbidden.ModuleInUse');
+  });
+
+  it('keeps no PIN or password in the registry, its WAL or the audit trail', async () => {
+    const files = readdirSync(test.dataDir).filter((file) => file.startsWith('registry.sqlite'));
+    expect(files.length).toBeGreaterThan(0);
+    const stored = Buffer.concat(files.map((file) => readFileSync(path.join(test.dataDir, file))));
+    for (const secret of [SO_PIN, KMSUSER_PASSWORD, NEW_PASSWORD]) expect(stored.includes(Buffer.from(secret))).toBe(false);
+    const events = await test.call('ListAuditEvents', { PageSize: 100 });
+    expect((await test.call('VerifyAuditLog', {})).Valid).toBe(true);
+    expect(events.Events.map((event) => event.Operation)).toEqual(expect.arrayContaining(['InitializeCluster', 'CreateCryptoUser', 'CreateKeyStore']));
   });
 
   it('activates a single-HSM cluster only when it was created as a lab cluster, and checks trust anchors in the HSM', async () => {

@@ -56,7 +56,7 @@ export class ClusterKeyStoreService {
     if (!registry.cryptoUsers.get(cluster.id, CRYPTO_USER)) {
       throw new KmsError('NotFound.CryptoUser', `Cluster ${cluster.id} has no crypto user ${CRYPTO_USER}; create it first.`);
     }
-    parseCertificate(input.TrustAnchorCertificate);
+    await parseCertificate(input.TrustAnchorCertificate);
     const owner = this.ownerMember(cluster.id);
     if (!(await trustAnchorMatches(owner, input.TrustAnchorCertificate))) {
       throw new KmsError('TrustAnchorMismatch', `The trust anchor is not the ClusterOwnerCertificate of cluster ${cluster.id}: the owner key in HSM ${owner.row.id} does not match it.`);

@@ -5,8 +5,8 @@
  * certificate and has the HSM sign the digest (CKM_ECDSA gives raw r||s, WebCrypto's format).
  */
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import './reflect-metadata-shim';
-import * as x509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
+import { loadX509 } from './x509';
 import { KmsError } from '../../../../shared/errors';
 import { publicKeyToSpki, type PublicKeyMaterial } from '../../hsm';
 
@@ -64,7 +64,8 @@ export async function createOwnerCertificate(request: OwnerCertificateRequest): 
   const crypto = hsmBackedCrypto(privateKey, request.signDigest);
   const notAfter = new Date(request.now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS);
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
+  const lib = await loadX509();
+  const certificate = await lib.X509CertificateGenerator.createSelfSigned(
     {
       // Positive 16-byte serial: clear the top bit so DER needs no sign byte.
       serialNumber: Buffer.from(randomBytes(16).map((byte, index) => (index === 0 ? byte & 0x7f : byte))).toString('hex'),
@@ -74,9 +75,9 @@ export async function createOwnerCertificate(request: OwnerCertificateRequest): 
       signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
       keys: { publicKey, privateKey },
       extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
-        await x509.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
+        new lib.BasicConstraintsExtension(true, undefined, true),
+        new lib.KeyUsagesExtension(lib.KeyUsageFlags.keyCertSign | lib.KeyUsageFlags.cRLSign | lib.KeyUsageFlags.digitalSignature, true),
+        await lib.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
       ],
     },
     crypto,
@@ -90,9 +91,10 @@ export async function createOwnerCertificate(request: OwnerCertificateRequest): 
 
 /** Whether the PEM is a self-signed certificate over exactly this public key. */
 export async function certificateMatchesKey(pem: string, publicKey: PublicKeyMaterial): Promise<boolean> {
+  const lib = await loadX509();
   let certificate: x509.X509Certificate;
   try {
-    certificate = new x509.X509Certificate(pem);
+    certificate = new lib.X509Certificate(pem);
   } catch {
     return false;
   }

@@ -4,24 +4,25 @@
  * must verify with the certificate's public key, which must also be the key the HSM reports.
  */
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import './reflect-metadata-shim';
-import * as x509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
+import { loadX509 } from './x509';
 import { KmsError } from '../../../../shared/errors';
 import { OWNER_KEY_OBJECT_ID } from './cluster-objects';
 import type { Member } from './cluster-members';
 import { certificateMatchesKey } from './owner-certificate';
 
 /** Whether the PEM parses as a certificate at all (a clear InvalidParameter otherwise). */
-export function parseCertificate(pem: string): x509.X509Certificate {
+export async function parseCertificate(pem: string): Promise<x509.X509Certificate> {
+  const lib = await loadX509();
   try {
-    return new x509.X509Certificate(pem);
+    return new lib.X509Certificate(pem);
   } catch {
     throw new KmsError('InvalidParameter', 'TrustAnchorCertificate is not a readable PEM X.509 certificate.');
   }
 }
 
 export async function trustAnchorMatches(owner: Member, pem: string): Promise<boolean> {
-  const certificate = parseCertificate(pem);
+  const certificate = await parseCertificate(pem);
   const challenge = randomBytes(32);
   const digest = createHash('sha256').update(challenge).digest();
   const { signature, publicKey } = await owner.client.ownerSign({ serial: owner.row.tokenSerial ?? '', objectId: OWNER_KEY_OBJECT_ID, digest });
