@@ -9,11 +9,27 @@ import path from 'node:path';
 import '../../../electron/main/services/clusters/reflect-metadata-shim';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HsmModuleClient } from '../../../electron/main/hsm/client';
+import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
+import type { ModuleSpec } from '../../../electron/main/hsm/types';
+import { OWNER_KEY_OBJECT_ID } from '../../../electron/main/services/clusters/cluster-objects';
 import { createSoftHsmFixture, initializeTokenWithUtil, SOFTHSM_MODULE_PATH, type SoftHsmFixture } from '../../support/softhsm';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
 import { bringUpKeyStore, createClusterWithMembers, inspectVersion, KMSUSER_PASSWORD, SO_PIN, type ClusterSetUp } from './cluster-flow';
 
 const NEW_PASSWORD = 'Rotated2026pw';
+
+async function replaceOwnerKey(spec: ModuleSpec, serial: string): Promise<void> {
+  const client = new HsmModuleClient(spec, { launcher: createNodeWorkerLauncher() });
+  try {
+    await client.login({ serial, userPin: KMSUSER_PASSWORD });
+    expect((await client.destroyKey({ serial, objectId: OWNER_KEY_OBJECT_ID })).destroyed).toBe(2);
+    await client.logout({ serial });
+    await client.generateOwnerKey({ serial, soPin: SO_PIN, objectId: OWNER_KEY_OBJECT_ID, label: 'swapped-owner' });
+  } finally {
+    await client.close();
+  }
+}
 
 describe('local HSM cluster (two SoftHSM2 tokens)', () => {
   let test: TestCore;
@@ -175,6 +191,15 @@ describe('local HSM cluster (two SoftHSM2 tokens)', () => {
     const { KeyStoreId } = await test.call('CreateKeyStore', { ...store, TrustAnchorCertificate: labCertificate });
     expect((await test.call('ConnectKeyStore', { KeyStoreId, KeyStorePassword: KMSUSER_PASSWORD })).ConnectionState).toBe('CONNECTED');
     await test.call('DisconnectKeyStore', { KeyStoreId });
+
+    // The HSM is swapped behind Keyward's back: a new owner key no longer matches the certificate.
+    const labSerial = (await test.call('DescribeCluster', { ClusterId: lab.clusterId })).Cluster.Hsms[0]?.TokenSerial ?? '';
+    await replaceOwnerKey(fixture.moduleSpec, labSerial);
+    expect((await test.fail('ConnectKeyStore', { KeyStoreId, KeyStorePassword: KMSUSER_PASSWORD })).Code).toBe('TrustAnchorMismatch');
+    expect((await test.call('DescribeKeyStores', { KeyStoreId })).KeyStores[0]).toMatchObject({
+      ConnectionState: 'FAILED',
+      ConnectionErrorCode: 'TRUST_ANCHOR_MISMATCH',
+    });
     await test.call('DeleteKeyStore', { KeyStoreId });
     expect((await test.call('DescribeClusters', {})).Clusters.find((cluster) => cluster.ClusterId === lab.clusterId)?.KeyStoreId).toBeNull();
   });
