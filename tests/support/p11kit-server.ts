@@ -33,6 +33,10 @@ export interface P11KitServer {
   start(): Promise<void>;
   /** SIGKILL: the clients see the connection drop mid-flight, as with a crashed or unplugged HSM. */
   kill(): Promise<void>;
+  /** SIGSTOP: the server (and its connection children) hang, as a network partition that drops packets. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   /** Kills the server and removes its token dir. */
   cleanup(): Promise<void>;
 }
@@ -92,7 +96,14 @@ export async function startP11KitServer(options: P11KitServerOptions): Promise<P
       await exited;
       rmSync(socketPath, { force: true });
     },
+    pause() {
+      if (child?.pid !== undefined && server.running) process.kill(-child.pid, 'SIGSTOP');
+    },
+    resume() {
+      if (child?.pid !== undefined && server.running) process.kill(-child.pid, 'SIGCONT');
+    },
     async cleanup() {
+      server.resume();
       await server.kill();
       await softhsm.cleanup();
     },

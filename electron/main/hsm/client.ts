@@ -228,17 +228,18 @@ export class HsmModuleClient {
   }
 
   /** Ends the worker cleanly (C_Finalize) and reports it as crashed, so logins are re-established. */
-  async recycle(reason: WorkerCrashReason = 'device-error'): Promise<void> {
-    await this.stopWorker(reason);
+  /** `graceMs` bounds the wait for C_Finalize: a worker stuck in a call to a hung network HSM never answers. */
+  async recycle(reason: WorkerCrashReason = 'device-error', graceMs = this.shutdownTimeoutMs): Promise<void> {
+    await this.stopWorker(reason, graceMs);
   }
 
-  private async stopWorker(reason: WorkerCrashReason | 'closed'): Promise<void> {
+  private async stopWorker(reason: WorkerCrashReason | 'closed', graceMs = this.shutdownTimeoutMs): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
     worker.endReason = reason;
-    const timer = setTimeout(() => worker.channel.kill(), this.shutdownTimeoutMs);
+    const timer = setTimeout(() => worker.channel.kill(), graceMs);
     try {
-      this.send(worker, 'shutdown', {}, this.shutdownTimeoutMs).catch(() => undefined);
+      this.send(worker, 'shutdown', {}, graceMs).catch(() => undefined);
       await worker.exited;
     } finally {
       clearTimeout(timer);

@@ -28,7 +28,7 @@ export function createHandlers(deps: {
   const { context, connections, audit, usageWriter, scope } = deps;
   const resolver = new KeyResolver(context);
   const modules = new ModuleService(context, audit);
-  const clusters = new ClusterService(context, audit);
+  const clusters = new ClusterService(context, connections, audit);
   const initializer = new ClusterInitializer(context, audit);
   const cryptoUsers = new CryptoUserService(context, audit);
   const clusterStores = new ClusterKeyStoreService(context, connections, audit);

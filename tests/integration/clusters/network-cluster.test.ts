@@ -127,4 +127,26 @@ describe('network HSM cluster (two p11-kit servers)', () => {
     expect((await test.call('DescribeCluster', { ClusterId: setUp.clusterId })).Cluster.State).toBe('ACTIVE');
     for (const [keyId, expected] of macs) expect(await mac(keyId)).toBe(expected);
   });
+
+  it('reports a hung server as unreachable within the probe timeout and takes it back after SyncCluster', async () => {
+    const [a, b] = servers as [P11KitServer, P11KitServer];
+    b.pause();
+    try {
+      const started = Date.now();
+      const { Cluster } = await test.call('DescribeCluster', { ClusterId: setUp.clusterId });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(Cluster.State).toBe('DEGRADED');
+      expect(Cluster.Hsms.map((hsm) => hsm.Health)).toEqual(['HEALTHY', 'UNREACHABLE']);
+      const [keyId] = [...macs.keys()];
+      expect(await mac(keyId ?? '')).toBe(macs.get(keyId ?? ''));
+    } finally {
+      b.resume();
+    }
+    expect(a.running && b.running).toBe(true);
+    // Answering again is not enough: the member serves keys once kmsuser is logged in on it again.
+    expect((await test.call('DescribeCluster', { ClusterId: setUp.clusterId })).Cluster.State).toBe('DEGRADED');
+    const synced = await test.call('SyncCluster', { ClusterId: setUp.clusterId, KeyStorePassword: KMSUSER_PASSWORD });
+    expect(synced.State).toBe('ACTIVE');
+    expect(synced.Members.map((member) => member.Connected)).toEqual([true, true]);
+  });
 });

@@ -34,6 +34,7 @@ export interface MemberProbe {
 
 /** A reachability check answers within this, whatever the module's own call timeout. */
 const PROBE_TIMEOUT_MS = 5_000;
+const RECYCLE_GRACE_MS = 500;
 
 function isNetworkModule(path: string, env: Record<string, string>): boolean {
   return 'P11_KIT_SERVER_ADDRESS' in env || /p11-kit-client/.test(path);
@@ -76,21 +77,27 @@ export async function probeMember(member: Member, timeoutMs = PROBE_TIMEOUT_MS):
   const first = await probeOnce(member, timeoutMs);
   if (first.health !== 'UNREACHABLE' || !member.network) return first;
   // p11-kit's client never recovers by itself (a dead connection answers CKR_DEVICE_ERROR forever,
-  // a worker started while the server was down sees no slot): a fresh worker looks again.
-  await member.client.recycle('device-error').catch(() => undefined);
+  // a worker started while the server was down sees no slot): a fresh worker looks again. A worker
+  // stuck on a hung server cannot finalize, so it gets only a short grace before it is killed.
+  await member.client.recycle(first.timedOut ? 'timeout' : 'device-error', RECYCLE_GRACE_MS).catch(() => undefined);
+  if (first.timedOut) return first; // a hung server would only hang the fresh worker too
   return probeOnce(member, timeoutMs);
 }
 
-async function probeOnce(member: Member, timeoutMs: number): Promise<MemberProbe> {
+async function probeOnce(member: Member, timeoutMs: number): Promise<MemberProbe & { timedOut?: boolean }> {
   let slots: SlotDescription[];
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   try {
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('probe timed out')), timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error('probe timed out'));
+      }, timeoutMs);
     });
     slots = await Promise.race([member.client.listSlots(), timeout]);
   } catch {
-    return { health: 'UNREACHABLE', capabilities: null, slot: null };
+    return { health: 'UNREACHABLE', capabilities: null, slot: null, timedOut };
   } finally {
     clearTimeout(timer);
   }

@@ -6,6 +6,7 @@ import type { OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
+import type { KeyStoreConnections } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { memberOf, memberSlot, probeCluster } from './cluster-members';
@@ -15,6 +16,7 @@ import { clusterSummary, isActivated, recordHealth, redundancyProblem, requireCl
 export class ClusterService {
   constructor(
     private readonly context: ServiceContext,
+    private readonly connections: KeyStoreConnections,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -121,8 +123,12 @@ export class ClusterService {
   async describe(input: ParsedInput<'DescribeCluster'>, request: RequestContext): Promise<OperationResult<'DescribeCluster'>> {
     const cluster = requireCluster(this.context, input.ClusterId);
     const probes = await probeCluster(this.context, cluster.id);
-    const unreachable = probes.some((probe) => probe.health !== 'HEALTHY');
-    recordHealth(this.context, this.audit, request, 'DescribeCluster', cluster.id, unreachable);
+    // A member that answers but is not logged in to the connected key store serves no key either.
+    const store = this.context.registry.keyStores.getByClusterId(cluster.id);
+    const connected = store && this.connections.get(store.id).state === 'CONNECTED' ? this.connections.tokensOf(store.id) : null;
+    const serving = (hsmId: string) => !connected || connected.some((token) => token.member?.hsmId === hsmId);
+    const degraded = probes.some((probe) => probe.health !== 'HEALTHY' || !serving(probe.member.row.id));
+    recordHealth(this.context, this.audit, request, 'DescribeCluster', cluster.id, degraded);
     const current = requireCluster(this.context, cluster.id);
     return {
       Cluster: {
