@@ -60,7 +60,7 @@ describe('cluster worker arguments', () => {
 });
 
 describe('module suggestions', () => {
-  it('lists PKCS#11 libraries in the Debian paths, skipping registered ones and non-HSM modules', () => {
+  it('lists PKCS#11 libraries in the Debian paths, skipping non-HSM modules and registered ones unless their environment picks the HSM', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'keyward-usr-lib-'));
     try {
       const pkcs11 = path.join(root, 'x86_64-linux-gnu', 'pkcs11');
@@ -68,7 +68,8 @@ describe('module suggestions', () => {
       mkdirSync(path.join(root, 'softhsm'));
       for (const file of ['p11-kit-client.so', 'p11-kit-trust.so', 'opensc-pkcs11.so', 'vendor-hsm.so']) writeFileSync(path.join(pkcs11, file), '');
       writeFileSync(path.join(root, 'softhsm', 'libsofthsm2.so'), '');
-      const suggestions = suggestModules(new Set([path.join(pkcs11, 'opensc-pkcs11.so')]), root);
+      const registered = new Set([path.join(pkcs11, 'opensc-pkcs11.so'), path.join(root, 'softhsm', 'libsofthsm2.so')]);
+      const suggestions = suggestModules(registered, root);
       expect(suggestions.map((suggestion) => [path.relative(root, suggestion.Path), suggestion.Name, suggestion.NetworkClient])).toEqual([
         ['softhsm/libsofthsm2.so', 'SoftHSM2', false],
         ['x86_64-linux-gnu/pkcs11/p11-kit-client.so', 'p11-kit network HSM client', true],

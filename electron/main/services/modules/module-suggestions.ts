@@ -19,6 +19,9 @@ const KNOWN_NAMES: Readonly<Record<string, string>> = {
   'p11-kit-proxy.so': 'p11-kit proxy (system modules)',
 };
 
+/** Libraries whose environment picks the HSM (a token dir, a server): worth registering more than once. */
+const PER_ENVIRONMENT: ReadonlySet<string> = new Set(['libsofthsm2.so', 'p11-kit-client.so']);
+
 /** Not HSMs: the trust store module and the call-logging shim. */
 const NOT_HSMS: ReadonlySet<string> = new Set(['p11-kit-trust.so', 'pkcs11-spy.so']);
 
@@ -49,7 +52,7 @@ export function suggestModules(registeredPaths: ReadonlySet<string>, root = '/us
     for (const name of ['softhsm/libsofthsm2.so', 'opensc-pkcs11.so', 'p11-kit-proxy.so']) candidates.add(path.join(arch, name));
   }
   return [...candidates]
-    .filter((file) => existsSync(file) && !registeredPaths.has(file))
+    .filter((file) => existsSync(file) && (!registeredPaths.has(file) || PER_ENVIRONMENT.has(path.basename(file))))
     .sort()
     .map((file) => {
       const base = path.basename(file);
