@@ -149,6 +149,28 @@ describe('local HSM cluster (two SoftHSM2 tokens)', () => {
     expect((await test.fail('DeregisterModule', { ModuleId: setUp.moduleIds[0] })).Code).toBe('Forbidden.ModuleInUse');
   });
 
+  it('refuses duplicate names, foreign or missing tokens, and steps out of order', async () => {
+    expect((await test.fail('CreateCluster', { ClusterName: 'local-cluster' })).Code).toBe('AlreadyExists.Cluster');
+    const empty = await createClusterWithMembers(test, 'empty', []);
+    expect((await test.fail('InitializeCluster', { ClusterId: empty.clusterId, SoPin: SO_PIN })).Code).toBe('InsufficientHsms');
+    expect((await test.fail('CreateCryptoUser', { ClusterId: empty.clusterId, UserName: 'kmsuser', Password: KMSUSER_PASSWORD, SoPin: SO_PIN })).Code).toBe(
+      'Forbidden.ClusterState',
+    );
+    expect((await test.fail('GetClusterCertificate', { ClusterId: empty.clusterId })).Code).toBe('Forbidden.ClusterState');
+    const moduleId = setUp.moduleIds[0] ?? '';
+    const taken = await test.fail('CreateHsm', { ClusterId: empty.clusterId, ModuleId: moduleId, TokenSerial: serials[0], Zone: 'zone-a' });
+    expect(taken.Code).toBe('AlreadyExists.Hsm');
+    const absent = await test.fail('CreateHsm', { ClusterId: empty.clusterId, ModuleId: moduleId, TokenSerial: 'ffffffffffffffff', Zone: 'zone-a' });
+    expect(absent.Code).toBe('HsmError.TokenNotPresent');
+    expect((await test.fail('CreateHsm', { ClusterId: empty.clusterId, ModuleId: 'mod-nope', SlotId: 1, Zone: 'zone-a' })).Code).toBe('NotFound.Module');
+    expect((await test.fail('CreateHsm', { ClusterId: empty.clusterId, ModuleId: moduleId, SlotId: 1, TokenSerial: 'x', Zone: 'a' })).Code).toBe('InvalidParameter');
+    const again = { ClusterId: setUp.clusterId, UserName: 'kmsuser', Password: KMSUSER_PASSWORD, SoPin: SO_PIN };
+    expect((await test.fail('CreateCryptoUser', again)).Code).toBe('AlreadyExists.CryptoUser');
+    const weak = await test.fail('CreateCryptoUser', { ...again, ClusterId: empty.clusterId, Password: 'lettersonly' });
+    expect(weak.Code).toBe('InvalidParameter');
+    expect(weak.Message).toMatch(/digit/);
+  });
+
   it('keeps no PIN or password in the registry, its WAL or the audit trail', async () => {
     const files = readdirSync(test.dataDir).filter((file) => file.startsWith('registry.sqlite'));
     expect(files.length).toBeGreaterThan(0);
