@@ -59,6 +59,8 @@ export interface WorkerCrashEvent extends WorkerExitInfo {
   reason: WorkerCrashReason;
   /** Calls that were rejected with HsmError.WorkerCrashed. */
   failedCalls: number;
+  /** Process id of the worker that ended: logins made through a later worker are not lost. */
+  workerPid?: number;
 }
 
 interface Pending {
@@ -336,7 +338,12 @@ export class HsmModuleClient {
     }
     if (worker.endReason === 'closed') return;
     this.crashedSinceLaunch = true;
-    const event: WorkerCrashEvent = { reason: worker.endReason ?? 'exit', ...info, failedCalls: failed.length };
+    const event: WorkerCrashEvent = {
+      reason: worker.endReason ?? 'exit',
+      ...info,
+      failedCalls: failed.length,
+      ...(worker.channel.pid !== undefined ? { workerPid: worker.channel.pid } : {}),
+    };
     this.events.emit('crashed', event);
   }
 }

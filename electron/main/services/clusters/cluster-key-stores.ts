@@ -166,7 +166,7 @@ export class ClusterKeyStoreService {
         // Logging in is idempotent in the hsm layer: log out first so the password is really checked.
         await token.client.logout({ serial: token.serial }).catch(() => undefined);
         await token.client.login({ serial: token.serial, userPin: password });
-        tokens.push(token);
+        tokens.push(withWorker(token));
       } catch (error) {
         const code = connectionErrorOf(error);
         if (code === 'NETWORK_ERRORS') continue; // it went away between probe and login
@@ -216,6 +216,12 @@ export class ClusterKeyStoreService {
     await member.client.login({ serial: row.tokenSerial, userPin: password });
     await member.client.logout({ serial: row.tokenSerial });
   }
+}
+
+/** Records which worker holds the login (see KeyStoreConnections.markClientLost). */
+export function withWorker(token: TokenHandle): TokenHandle {
+  const pid = token.client.workerPid;
+  return pid === undefined ? token : { ...token, workerPid: pid };
 }
 
 function asKmsError(error: unknown): KmsError {

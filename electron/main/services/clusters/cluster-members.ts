@@ -32,8 +32,9 @@ export interface MemberProbe {
   slot: SlotDescription | null;
 }
 
-/** A reachability check answers within this, whatever the module's own call timeout. */
-const PROBE_TIMEOUT_MS = 5_000;
+/** A reachability check answers within this, whatever the module's own call timeout (it includes
+ * starting a fresh worker process, which takes seconds on a loaded machine). */
+const PROBE_TIMEOUT_MS = 8_000;
 const RECYCLE_GRACE_MS = 500;
 
 function isNetworkModule(path: string, env: Record<string, string>): boolean {

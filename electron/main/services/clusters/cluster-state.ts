@@ -3,6 +3,7 @@
  * activated is DEGRADED while any member is unreachable (or not logged in to its key store) and
  * ACTIVE again once every member answers. Each transition is audited with the operation that saw it.
  */
+import { randomUUID } from 'node:crypto';
 import type { OperationName } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { ClusterRow, ClusterState } from '../../registry';
@@ -69,5 +70,5 @@ export function recordHealth(
 
 /** Health changes noticed outside any request (a member dropped during a crypto call). */
 function systemRequest(): RequestContext {
-  return { requestId: `health-${Date.now()}`, transport: 'internal', actor: 'keyward', progress: () => undefined };
+  return { requestId: randomUUID(), transport: 'internal', actor: 'keyward', progress: () => undefined };
 }

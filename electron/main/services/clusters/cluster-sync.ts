@@ -13,6 +13,7 @@ import type { RequestContext } from '../request-context';
 import type { ServiceContext } from '../service-context';
 import { probeCluster, tokenMemberOf, type ProbedMember } from './cluster-members';
 import { keyObjectLabel } from './cluster-objects';
+import { withWorker } from './cluster-key-stores';
 import { recordHealth, requireCluster } from './cluster-state';
 import { copyVersion, type VersionObject } from './replication';
 
@@ -79,7 +80,7 @@ export class ClusterSync {
       const fresh: TokenHandle = { client: probe.member.client, serial: probe.member.row.tokenSerial ?? '', member: tokenMemberOf(probe) };
       // A wrong password is the caller's error; nothing was changed yet.
       await fresh.client.login({ serial: fresh.serial, userPin: password });
-      returning.push(fresh);
+      returning.push(withWorker(fresh));
     }
     this.connections.addTokens(store.id, returning);
   }

@@ -105,6 +105,22 @@ export async function generateClusterVersionMaterial(args: {
     await token.client.generateKey({ serial: token.serial, objectId: object.objectId, label: object.label, spec, policy: CLUSTER_KEY_POLICY });
     return token;
   });
+  await replicateFromSource({ connections, store, source, object, request });
+}
+
+/**
+ * Copies a version that exists on `source` (generated or imported there) to every other connected
+ * member. An unreachable member is dropped (it catches up at SyncCluster); any other failure
+ * removes the version from every member and is thrown.
+ */
+export async function replicateFromSource(args: {
+  connections: KeyStoreConnections;
+  store: KeyStoreRow;
+  source: TokenHandle;
+  object: VersionObject;
+  request: RequestContext | null;
+}): Promise<void> {
+  const { connections, store, source, object, request } = args;
   const created: TokenHandle[] = [source];
   for (const target of connections.tokensOf(store.id)) {
     if (target === source) continue;

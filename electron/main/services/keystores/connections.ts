@@ -8,6 +8,8 @@ export interface TokenHandle {
   serial: string;
   /** Set for the members of a cluster key store: who it is and what its module can carry. */
   member?: TokenMember;
+  /** The worker process that holds this login; a crash of an older worker does not touch it. */
+  workerPid?: number;
 }
 
 export interface TokenMember {
@@ -144,10 +146,12 @@ export class KeyStoreConnections {
    * A worker process died: its logins are gone. A single-token store must reconnect; a cluster
    * store loses only the members that worker served and stays connected through the others.
    */
-  markClientLost(client: HsmModuleClient): string[] {
+  markClientLost(client: HsmModuleClient, workerPid?: number): string[] {
     const affected: string[] = [];
     for (const [keyStoreId, connection] of this.connections) {
-      const lost = connection.tokens.filter((token) => token.client === client);
+      const lost = connection.tokens.filter(
+        (token) => token.client === client && (workerPid === undefined || token.workerPid === undefined || token.workerPid === workerPid),
+      );
       if (lost.length === 0) continue;
       affected.push(keyStoreId);
       if (lost.every((token) => token.member)) {
