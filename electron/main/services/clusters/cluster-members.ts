@@ -76,12 +76,12 @@ export function memberSlot(row: HsmRow, slots: SlotDescription[]): SlotDescripti
  */
 export async function probeMember(member: Member, timeoutMs = PROBE_TIMEOUT_MS): Promise<MemberProbe> {
   const first = await probeOnce(member, timeoutMs);
-  if (first.health !== 'UNREACHABLE' || !member.network) return first;
+  // A slow answer is not a dead member: its worker (and the logins it holds) stays; if the server
+  // really hangs, the call's own timeout ends that worker later.
+  if (first.health !== 'UNREACHABLE' || !member.network || first.timedOut) return first;
   // p11-kit's client never recovers by itself (a dead connection answers CKR_DEVICE_ERROR forever,
-  // a worker started while the server was down sees no slot): a fresh worker looks again. A worker
-  // stuck on a hung server cannot finalize, so it gets only a short grace before it is killed.
-  await member.client.recycle(first.timedOut ? 'timeout' : 'device-error', RECYCLE_GRACE_MS).catch(() => undefined);
-  if (first.timedOut) return first; // a hung server would only hang the fresh worker too
+  // a worker started while the server was down sees no slot): a fresh worker looks again.
+  await member.client.recycle('device-error', RECYCLE_GRACE_MS).catch(() => undefined);
   return probeOnce(member, timeoutMs);
 }
 
