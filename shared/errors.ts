@@ -35,6 +35,20 @@ export const ERROR_CODES = [
   'HsmError.WorkerCrashed',
   'HsmError.Generic',
   'InternalFailure',
+  // HSM clusters, crypto users and cluster key stores.
+  'NotFound.Cluster',
+  'NotFound.Hsm',
+  'NotFound.CryptoUser',
+  'AlreadyExists.Cluster',
+  'AlreadyExists.Hsm',
+  'AlreadyExists.CryptoUser',
+  'AlreadyExists.Module',
+  'Forbidden.ClusterState',
+  'Forbidden.ModuleInUse',
+  'Forbidden.KeyStoreNotEmpty',
+  'InsufficientHsms',
+  'TrustAnchorMismatch',
+  'Cluster.PartialFailure',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

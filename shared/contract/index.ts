@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { auditOperations } from './audit';
+import { clusterOperations } from './clusters';
 import { cryptoOperations } from './crypto';
 import { keyImportOperations } from './key-import';
 import { keyOperations } from './keys';
@@ -11,6 +12,7 @@ import { moduleOperations } from './modules';
 export const contract = {
   ...moduleOperations,
   ...keyStoreOperations,
+  ...clusterOperations,
   ...keyOperations,
   ...lifecycleOperations,
   ...keyImportOperations,
@@ -41,6 +43,7 @@ export * from './enums';
 export * from './primitives';
 export * from './modules';
 export * from './keystores';
+export * from './clusters';
 export * from './keys';
 export * from './lifecycle';
 export * from './key-import';

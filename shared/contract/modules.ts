@@ -8,6 +8,14 @@ export const moduleSummarySchema = z.object({
   Builtin: z.boolean(),
 });
 
+/** A PKCS#11 library found in the usual Debian paths and not registered yet. */
+export const moduleSuggestionSchema = z.object({
+  Path: z.string(),
+  Name: z.string(),
+  /** Network client libraries need P11_KIT_SERVER_ADDRESS in their Environment. */
+  NetworkClient: z.boolean(),
+});
+
 export const tokenInfoSchema = z.object({
   Label: z.string(),
   Serial: z.string(),
@@ -50,7 +58,7 @@ export const moduleOperations = {
   ListModules: defineOperation({
     summary: 'List registered PKCS#11 modules.',
     input: z.strictObject({}),
-    result: z.object({ Modules: z.array(moduleSummarySchema) }),
+    result: z.object({ Modules: z.array(moduleSummarySchema), Suggestions: z.array(moduleSuggestionSchema) }),
     errors: [],
     mutates: false,
   }),
@@ -60,5 +68,27 @@ export const moduleOperations = {
     result: z.object({ Module: moduleDetailSchema }),
     errors: ['NotFound.Module', 'HsmError.ModuleLoadFailed', 'HsmError.DeviceError'],
     mutates: false,
+  }),
+  RegisterModule: defineOperation({
+    summary: 'Register a PKCS#11 library (loaded once to check it) with the environment it needs, e.g. SOFTHSM2_CONF or P11_KIT_SERVER_ADDRESS.',
+    input: z.strictObject({
+      Path: z.string().min(2).max(4096).regex(/^\/[^\0]*$/, 'must be an absolute path'),
+      Name: z.string().min(1).max(64),
+      /** Variables set in the module's worker process before the library loads (one worker per distinct environment). */
+      Environment: z
+        .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an environment variable name'), z.string().max(4096))
+        .refine((env) => Object.keys(env).length <= 16, 'at most 16 variables')
+        .default({}),
+    }),
+    result: z.object({ ModuleId: z.string() }),
+    errors: ['AlreadyExists.Module', 'HsmError.ModuleLoadFailed'],
+    mutates: true,
+  }),
+  DeregisterModule: defineOperation({
+    summary: 'Forget a registered module; refused while an HSM or key store uses it.',
+    input: z.strictObject({ ModuleId: z.string().min(1).max(64) }),
+    result: z.object({ ModuleId: z.string() }),
+    errors: ['NotFound.Module', 'Forbidden.ModuleInUse'],
+    mutates: true,
   }),
 };

@@ -2,6 +2,7 @@
  * A throw-away SoftHSM2 installation for tests: a temp dir with its own token directory and
  * softhsm2.conf, and the ModuleSpec that points the worker at it. Real module, no mocks.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,4 +35,25 @@ export async function createSoftHsmFixture(prefix = 'keyward-softhsm-'): Promise
     moduleSpec: { path: SOFTHSM_MODULE_PATH, env: { SOFTHSM2_CONF: confPath } },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+function tokenSerials(confPath: string): Set<string> {
+  const show = spawnSync('softhsm2-util', ['--show-slots'], { env: { ...process.env, SOFTHSM2_CONF: confPath }, encoding: 'utf8' });
+  return new Set([...show.stdout.matchAll(/Serial number:[ \t]+([0-9a-f]+)/g)].flatMap((match) => (match[1] ? [match[1]] : [])));
+}
+
+/**
+ * Initializes the next free token of the fixture with softhsm2-util, as an HSM vendor or an
+ * administrator would before Keyward sees it; returns its serial.
+ */
+export function initializeTokenWithUtil(fixture: SoftHsmFixture, label: string, soPin: string): string {
+  const before = tokenSerials(fixture.confPath);
+  const init = spawnSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', soPin, '--pin', `${soPin}-user`], {
+    env: { ...process.env, SOFTHSM2_CONF: fixture.confPath },
+    encoding: 'utf8',
+  });
+  if (init.status !== 0) throw new Error(`softhsm2-util --init-token failed: ${init.stderr}`);
+  const serial = [...tokenSerials(fixture.confPath)].find((candidate) => !before.has(candidate));
+  if (!serial) throw new Error('softhsm2-util shows no serial for the new token');
+  return serial;
 }

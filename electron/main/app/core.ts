@@ -42,7 +42,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const usageWriter = createBufferedAuditWriter(registry, { maxBatch: 256, maxDelayMs: 50 });
   const audit = new AuditTrail(context, usageWriter);
   const connections = new KeyStoreConnections();
-  hsm.onClientLost((client) => connections.markClientLost(client));
+  hsm.onClientLost((client, event) => connections.markClientLost(client, event.workerPid));
 
   ensureDefaultKeyStoreRows(context);
   const scope = ensureInstallation(context);

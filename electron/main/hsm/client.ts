@@ -30,6 +30,14 @@ import type {
   TokenRef,
   VerifyArgs,
   RsaPublicKeyMaterial,
+  CreatePublicKeyArgs,
+  OwnerSignArgs,
+  OwnerSignature,
+  ImportTrustedWrapKeyArgs,
+  SoObjectArgs,
+  UnwrapDomainKeyArgs,
+  UnwrapKeyArgs,
+  WrapKeyArgs,
 } from './types';
 import type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
 
@@ -52,6 +60,8 @@ export interface WorkerCrashEvent extends WorkerExitInfo {
   reason: WorkerCrashReason;
   /** Calls that were rejected with HsmError.WorkerCrashed. */
   failedCalls: number;
+  /** Process id of the worker that ended: logins made through a later worker are not lost. */
+  workerPid?: number;
 }
 
 interface Pending {
@@ -71,7 +81,13 @@ interface Worker {
 type ClientEvent = 'crashed' | 'restarted';
 type ClientListener = ((info: WorkerCrashEvent) => void) | (() => void);
 
-const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken', 'generateImportKeyPair']);
+const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set([
+  'generateKey',
+  'initToken',
+  'generateImportKeyPair',
+  'generateTransportKey',
+  'generateOwnerKey',
+]);
 
 function kmsError(failure: HsmFailure): KmsError {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(failure.code)
@@ -190,6 +206,38 @@ export class HsmModuleClient {
     return this.call('unwrapImportedKey', args);
   }
 
+  /* Cluster provisioning (SO login; PINs are used for the call only) and key replication. */
+  async generateDomainKey(args: SoObjectArgs): Promise<void> {
+    await this.call('generateDomainKey', args);
+  }
+  generateTransportKey(args: SoObjectArgs): Promise<RsaPublicKeyMaterial> {
+    return this.call('generateTransportKey', args);
+  }
+  async importTrustedWrapKey(args: ImportTrustedWrapKeyArgs): Promise<void> {
+    await this.call('importTrustedWrapKey', args);
+  }
+  async unwrapDomainKey(args: UnwrapDomainKeyArgs): Promise<void> {
+    await this.call('unwrapDomainKey', args);
+  }
+  wrapKey(args: WrapKeyArgs): Promise<Buffer> {
+    return this.call('wrapKey', args);
+  }
+  unwrapKey(args: UnwrapKeyArgs): Promise<{ objectId: ObjectId }> {
+    return this.call('unwrapKey', args);
+  }
+  async createPublicKey(args: CreatePublicKeyArgs): Promise<void> {
+    await this.call('createPublicKey', args);
+  }
+
+  /** The cluster owner key pair (EC P-256, SO login); returns its public key. */
+  generateOwnerKey(args: SoObjectArgs): Promise<PublicKeyMaterial> {
+    return this.call('generateOwnerKey', args);
+  }
+  /** Proof of possession: the owner key signs a digest inside the HSM; its public key comes back too. */
+  ownerSign(args: OwnerSignArgs): Promise<OwnerSignature> {
+    return this.call('ownerSign', args);
+  }
+
   /** Finalizes the module and ends the worker; the client cannot be used afterwards. */
   async close(): Promise<void> {
     this.closed = true;
@@ -197,17 +245,18 @@ export class HsmModuleClient {
   }
 
   /** Ends the worker cleanly (C_Finalize) and reports it as crashed, so logins are re-established. */
-  async recycle(reason: WorkerCrashReason = 'device-error'): Promise<void> {
-    await this.stopWorker(reason);
+  /** `graceMs` bounds the wait for C_Finalize: a worker stuck in a call to a hung network HSM never answers. */
+  async recycle(reason: WorkerCrashReason = 'device-error', graceMs = this.shutdownTimeoutMs): Promise<void> {
+    await this.stopWorker(reason, graceMs);
   }
 
-  private async stopWorker(reason: WorkerCrashReason | 'closed'): Promise<void> {
+  private async stopWorker(reason: WorkerCrashReason | 'closed', graceMs = this.shutdownTimeoutMs): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
     worker.endReason = reason;
-    const timer = setTimeout(() => worker.channel.kill(), this.shutdownTimeoutMs);
+    const timer = setTimeout(() => worker.channel.kill(), graceMs);
     try {
-      this.send(worker, 'shutdown', {}, this.shutdownTimeoutMs).catch(() => undefined);
+      this.send(worker, 'shutdown', {}, graceMs).catch(() => undefined);
       await worker.exited;
     } finally {
       clearTimeout(timer);
@@ -304,7 +353,12 @@ export class HsmModuleClient {
     }
     if (worker.endReason === 'closed') return;
     this.crashedSinceLaunch = true;
-    const event: WorkerCrashEvent = { reason: worker.endReason ?? 'exit', ...info, failedCalls: failed.length };
+    const event: WorkerCrashEvent = {
+      reason: worker.endReason ?? 'exit',
+      ...info,
+      failedCalls: failed.length,
+      ...(worker.channel.pid !== undefined ? { workerPid: worker.channel.pid } : {}),
+    };
     this.events.emit('crashed', event);
   }
 }

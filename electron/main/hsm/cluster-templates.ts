@@ -70,6 +70,32 @@ export function transportKeyPairTemplates(identity: KeyIdentity): { publicTempla
   };
 }
 
+
+/**
+ * The cluster owner key pair (EC P-256): signs the ClusterOwnerCertificate and proves possession
+ * when a key store checks its trust anchor. Never extractable, usable for signing only.
+ */
+export function ownerKeyPairTemplates(identity: KeyIdentity): { publicTemplate: TemplateAttribute[]; privateTemplate: TemplateAttribute[] } {
+  return {
+    publicTemplate: [
+      ...publicObject(CKO.PUBLIC_KEY, CKK.EC, identity),
+      { type: CKA.EC_PARAMS, value: ecParamsForCurve('P-256') },
+      { type: CKA.VERIFY, value: true },
+      { type: CKA.ENCRYPT, value: false },
+      { type: CKA.WRAP, value: false },
+    ],
+    privateTemplate: [
+      ...publicObject(CKO.PRIVATE_KEY, CKK.EC, identity),
+      { type: CKA.SENSITIVE, value: true },
+      { type: CKA.EXTRACTABLE, value: false },
+      { type: CKA.SIGN, value: true },
+      { type: CKA.DECRYPT, value: false },
+      { type: CKA.UNWRAP, value: false },
+      { type: CKA.DERIVE, value: false },
+    ],
+  };
+}
+
 /** Another member's transport public key, trusted here so it may wrap wrap-with-trusted keys for that member. */
 export function trustedWrapKeyTemplate(identity: KeyIdentity, material: RsaPublicKeyMaterial): TemplateAttribute[] {
   return [

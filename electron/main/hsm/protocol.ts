@@ -23,6 +23,14 @@ import type {
   TokenRef,
   VerifyArgs,
   RsaPublicKeyMaterial,
+  CreatePublicKeyArgs,
+  OwnerSignArgs,
+  OwnerSignature,
+  ImportTrustedWrapKeyArgs,
+  SoObjectArgs,
+  UnwrapDomainKeyArgs,
+  UnwrapKeyArgs,
+  WrapKeyArgs,
 } from './types';
 import type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
 
@@ -54,6 +62,15 @@ export interface HsmMethods {
   generateRandom: { args: RandomArgs; result: Buffer };
   generateImportKeyPair: { args: ImportKeyPairArgs; result: RsaPublicKeyMaterial };
   unwrapImportedKey: { args: UnwrapImportedKeyArgs; result: { objectId: ObjectId } };
+  generateDomainKey: { args: SoObjectArgs; result: null };
+  generateTransportKey: { args: SoObjectArgs; result: RsaPublicKeyMaterial };
+  importTrustedWrapKey: { args: ImportTrustedWrapKeyArgs; result: null };
+  unwrapDomainKey: { args: UnwrapDomainKeyArgs; result: null };
+  wrapKey: { args: WrapKeyArgs; result: Buffer };
+  unwrapKey: { args: UnwrapKeyArgs; result: { objectId: ObjectId } };
+  createPublicKey: { args: CreatePublicKeyArgs; result: null };
+  generateOwnerKey: { args: SoObjectArgs; result: PublicKeyMaterial };
+  ownerSign: { args: OwnerSignArgs; result: OwnerSignature };
 }
 
 export type HsmMethod = keyof HsmMethods;
@@ -83,6 +100,15 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'generateRandom',
   'generateImportKeyPair',
   'unwrapImportedKey',
+  'generateDomainKey',
+  'generateTransportKey',
+  'importTrustedWrapKey',
+  'unwrapDomainKey',
+  'wrapKey',
+  'unwrapKey',
+  'createPublicKey',
+  'generateOwnerKey',
+  'ownerSign',
 ];
 
 export interface WorkerRequest<M extends HsmMethod = HsmMethod> {

@@ -219,6 +219,20 @@ export interface UnwrapKeyArgs {
   policy: KeyPolicy;
 }
 
+
+/** Signs a SHA-256 digest with the cluster owner key (a public object: no login needed). */
+export interface OwnerSignArgs {
+  serial: string;
+  objectId: ObjectId;
+  digest: Buffer;
+}
+
+export interface OwnerSignature {
+  /** Raw r||s (64 bytes for P-256), WebCrypto's ECDSA format. */
+  signature: Buffer;
+  publicKey: PublicKeyMaterial;
+}
+
 /** Re-creates the public half of a replicated key pair on another member. */
 export interface CreatePublicKeyArgs {
   serial: string;

@@ -6,7 +6,16 @@
  */
 import { hsmFail, invalidArg } from './failure';
 import type { HsmArgs, HsmMethod } from './protocol';
-import type { CipherMechanism, KeyMaterialSpec, KeyPolicy, SignMechanism } from './types';
+import type {
+  CipherMechanism,
+  KeyMaterialSpec,
+  KeyPolicy,
+  PublicKeyMaterial,
+  RsaPublicKeyMaterial,
+  SignMechanism,
+  SoObjectArgs,
+  WrapMechanism,
+} from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -156,6 +165,43 @@ function cipherArgs(op: string, raw: unknown): HsmArgs<'encrypt'> {
   return { ...keyRef(op, o), mechanism, data: bytes(op, o, 'data', 1, max) };
 }
 
+function rsaPublicKey(op: string, raw: unknown): RsaPublicKeyMaterial {
+  const o = obj(op, raw);
+  if (o.kind !== 'RSA') throw invalidArg(op, 'public key');
+  // 2048..4096-bit moduli; exponents are a few bytes (65537 is three).
+  return { kind: 'RSA', modulus: bytes(op, o, 'modulus', 256, 512), publicExponent: bytes(op, o, 'publicExponent', 1, 8) };
+}
+
+function publicKeyMaterial(op: string, raw: unknown): PublicKeyMaterial {
+  const o = obj(op, raw);
+  if (o.kind === 'RSA') return rsaPublicKey(op, o);
+  if (o.kind === 'EC' && (o.curve === 'P-256' || o.curve === 'secp256k1')) {
+    const point = bytes(op, o, 'point', 65, 65);
+    if (point[0] !== 0x04) throw invalidArg(op, 'EC point (uncompressed expected)');
+    return { kind: 'EC', curve: o.curve, point };
+  }
+  throw invalidArg(op, 'public key');
+}
+
+function wrapMechanism(op: string, raw: unknown): WrapMechanism {
+  if (raw !== 'RSA_OAEP_SHA1' && raw !== 'AES_KEY_WRAP_PAD') throw invalidArg(op, 'wrap mechanism');
+  return raw;
+}
+
+function wrappingObjectId(op: string, o: Obj, key: string): string {
+  const value = o[key];
+  if (typeof value !== 'string' || !/^[0-9a-f]{32}$/.test(value)) throw invalidArg(op, key);
+  return value;
+}
+
+function soObjectArgs(op: string, raw: unknown): SoObjectArgs {
+  const o = obj(op, raw);
+  return { ...keyRef(op, o), soPin: pin(op, o, 'soPin'), label: label(op, o) };
+}
+
+/** Largest wrapped key: an RSA-4096 private key under AES key wrap with padding. */
+const MAX_WRAPPED_BYTES = 8192;
+
 type Validators = { [M in HsmMethod]: (raw: unknown) => HsmArgs<M> };
 
 const none = (): Record<string, never> => ({});
@@ -240,6 +286,55 @@ export const validators: Validators = {
       label: label('unwrapImportedKey', o),
       spec: keyMaterialSpec('unwrapImportedKey', o.spec),
       policy: keyPolicy('unwrapImportedKey', o.policy),
+    };
+  },
+  generateDomainKey: (raw) => soObjectArgs('generateDomainKey', raw),
+  generateTransportKey: (raw) => soObjectArgs('generateTransportKey', raw),
+  importTrustedWrapKey: (raw) => {
+    const o = obj('importTrustedWrapKey', raw);
+    return { ...soObjectArgs('importTrustedWrapKey', o), publicKey: rsaPublicKey('importTrustedWrapKey', o.publicKey) };
+  },
+  unwrapDomainKey: (raw) => {
+    const o = obj('unwrapDomainKey', raw);
+    return {
+      ...soObjectArgs('unwrapDomainKey', o),
+      unwrappingObjectId: wrappingObjectId('unwrapDomainKey', o, 'unwrappingObjectId'),
+      // RSA-OAEP output of a 2048-bit transport key.
+      wrapped: bytes('unwrapDomainKey', o, 'wrapped', 256, 256),
+    };
+  },
+  wrapKey: (raw) => {
+    const o = obj('wrapKey', raw);
+    return {
+      ...keyRef('wrapKey', o),
+      wrappingObjectId: wrappingObjectId('wrapKey', o, 'wrappingObjectId'),
+      mechanism: wrapMechanism('wrapKey', o.mechanism),
+    };
+  },
+  unwrapKey: (raw) => {
+    const o = obj('unwrapKey', raw);
+    return {
+      ...keyRef('unwrapKey', o),
+      unwrappingObjectId: wrappingObjectId('unwrapKey', o, 'unwrappingObjectId'),
+      mechanism: wrapMechanism('unwrapKey', o.mechanism),
+      wrapped: bytes('unwrapKey', o, 'wrapped', 16, MAX_WRAPPED_BYTES),
+      label: label('unwrapKey', o),
+      spec: keyMaterialSpec('unwrapKey', o.spec),
+      policy: keyPolicy('unwrapKey', o.policy),
+    };
+  },
+  generateOwnerKey: (raw) => soObjectArgs('generateOwnerKey', raw),
+  ownerSign: (raw) => {
+    const o = obj('ownerSign', raw);
+    return { ...keyRef('ownerSign', o), digest: bytes('ownerSign', o, 'digest', 32, 32) };
+  },
+  createPublicKey: (raw) => {
+    const o = obj('createPublicKey', raw);
+    return {
+      ...keyRef('createPublicKey', o),
+      label: label('createPublicKey', o),
+      spec: keyMaterialSpec('createPublicKey', o.spec),
+      material: publicKeyMaterial('createPublicKey', o.material),
     };
   },
 };

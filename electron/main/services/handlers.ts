@@ -2,6 +2,12 @@ import type { BufferedAuditWriter } from '../registry';
 import { AuditService } from './audit/audit-service';
 import type { AuditTrail } from './audit/audit-trail';
 import { AsymmetricCryptoService } from './crypto/asymmetric-crypto-service';
+import { ClusterInitializer } from './clusters/cluster-initializer';
+import { ClusterKeyStoreService } from './clusters/cluster-key-stores';
+import { ClusterService } from './clusters/cluster-service';
+import { ClusterSync } from './clusters/cluster-sync';
+import { CryptoUserService } from './clusters/crypto-user-service';
+import { watchClusterHealth } from './clusters/cluster-health';
 import { CryptoService } from './crypto/crypto-service';
 import { KeyUse } from './crypto/key-use';
 import { MacService } from './crypto/mac-service';
@@ -30,8 +36,14 @@ export function createHandlers(deps: {
 }): OperationHandlers {
   const { context, connections, audit, usageWriter, scope } = deps;
   const resolver = new KeyResolver(context);
-  const modules = new ModuleService(context);
-  const keyStores = new KeyStoreService(context, connections, audit);
+  const modules = new ModuleService(context, audit);
+  const clusters = new ClusterService(context, connections, audit);
+  const initializer = new ClusterInitializer(context, audit);
+  const cryptoUsers = new CryptoUserService(context, audit);
+  const clusterStores = new ClusterKeyStoreService(context, connections, audit);
+  const clusterSync = new ClusterSync(context, connections, audit);
+  const keyStores = new KeyStoreService(context, connections, audit, clusterStores);
+  watchClusterHealth(context, connections, audit);
   const keys = new KeyService(context, connections, resolver, audit, scope);
   const lifecycle = new KeyLifecycleService(context, resolver, audit);
   const versions = new KeyVersionService(context, connections, resolver, audit);
@@ -83,6 +95,23 @@ export function createHandlers(deps: {
     GenerateMac: (input, request) => mac.generate(input, request),
     VerifyMac: (input, request) => mac.verify(input, request),
     GetPublicKey: (input) => asymmetric.publicKey(input),
+    RegisterModule: (input, request) => modules.register(input, request),
+    DeregisterModule: (input, request) => modules.deregister(input, request),
+    CreateCluster: async (input, request) => clusters.create(input, request),
+    CreateHsm: (input, request) => clusters.createHsm(input, request),
+    DeleteHsm: async (input, request) => clusters.deleteHsm(input, request),
+    DescribeClusters: async () => clusters.list(),
+    DescribeCluster: (input, request) => clusters.describe(input, request),
+    InitializeCluster: (input, request) => initializer.initialize(input, request),
+    ActivateCluster: async (input, request) => clusters.activate(input, request),
+    GetClusterCertificate: async (input) => clusters.certificate(input),
+    SyncCluster: (input, request) => clusterSync.sync(input, request),
+    CreateCryptoUser: (input, request) => cryptoUsers.create(input, request),
+    ChangeCryptoUserPassword: (input, request) => cryptoUsers.changePassword(input, request),
+    DescribeCryptoUsers: async (input) => cryptoUsers.describe(input),
+    CreateKeyStore: (input, request) => clusterStores.create(input, request),
+    UpdateKeyStore: async (input, request) => clusterStores.update(input, request),
+    DeleteKeyStore: async (input, request) => clusterStores.delete(input, request),
     ListAuditEvents: (input) => auditLog.list(input),
     VerifyAuditLog: () => auditLog.verify(),
   };

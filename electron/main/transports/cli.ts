@@ -21,6 +21,8 @@ export interface CliCore {
 const SESSION_OPERATIONS = new Set(['InitializeDefaultKeyStore', 'ConnectKeyStore', 'DisconnectKeyStore']);
 
 export const DEFAULT_PASSWORD_VARIABLE = 'KMS_DEFAULT_KEYSTORE_PASSWORD';
+/** The kmsuser password the CLI connects the HSM cluster key stores with (a connection lasts one process). */
+export const CLUSTER_PASSWORD_VARIABLE = 'KMS_CLUSTER_KEYSTORE_PASSWORD';
 
 /** Parses argv before the core opens anything, so a usage error touches no data directory. */
 export function parseCliArguments(argv: readonly string[], io: CliIo): ParsedCommandLine | number {
@@ -50,6 +52,11 @@ export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, 
   const defaultPassword = io.env[DEFAULT_PASSWORD_VARIABLE];
   if (defaultPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
     const opened = await openDefaultKeyStore(core.dispatch, defaultPassword);
+    if (!opened.ok) return printOutcome(opened, io);
+  }
+  const clusterPassword = io.env[CLUSTER_PASSWORD_VARIABLE];
+  if (clusterPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
+    const opened = await openClusterKeyStores(core.dispatch, clusterPassword);
     if (!opened.ok) return printOutcome(opened, io);
   }
   const outcome = await core.dispatch(parsed.operation, parsed.input, { transport: 'cli' });
@@ -93,6 +100,18 @@ async function openDefaultKeyStore(dispatch: Dispatch, password: string): Promis
   }
   if (store.ConnectionState === 'CONNECTED') return described;
   return dispatch('ConnectKeyStore', { KeyStoreId: store.KeyStoreId, KeyStorePassword: password }, { transport: 'cli' });
+}
+
+/** Connects every HSM cluster key store of the data directory for this process. */
+async function openClusterKeyStores(dispatch: Dispatch, password: string): Promise<CallOutcome> {
+  const described = await dispatch('DescribeKeyStores', {}, { transport: 'cli' });
+  if (!described.ok) return described;
+  const stores = (described.output as { KeyStores: { KeyStoreId: string; KeyStoreType: string; ConnectionState: string }[] }).KeyStores;
+  for (const store of stores.filter((candidate) => candidate.KeyStoreType === 'HSM_CLUSTER' && candidate.ConnectionState !== 'CONNECTED')) {
+    const connected = await dispatch('ConnectKeyStore', { KeyStoreId: store.KeyStoreId, KeyStorePassword: password }, { transport: 'cli' });
+    if (!connected.ok) return connected;
+  }
+  return described;
 }
 
 function usage(operation: string): string {

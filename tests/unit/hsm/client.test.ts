@@ -107,7 +107,7 @@ describe('HsmModuleClient', () => {
     await Promise.resolve();
     launcher.workers[0]?.exit({ code: null, signal: 'SIGSEGV' });
     await expect(pending).rejects.toMatchObject({ code: 'HsmError.WorkerCrashed' });
-    expect(crashes).toEqual([{ reason: 'exit', code: null, signal: 'SIGSEGV', failedCalls: 1 }]);
+    expect(crashes).toEqual([{ reason: 'exit', code: null, signal: 'SIGSEGV', failedCalls: 1, workerPid: 4242 }]);
     expect(restarts).toBe(0);
 
     await expect(client.listSlots()).resolves.toEqual([]);

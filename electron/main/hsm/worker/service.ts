@@ -14,6 +14,8 @@ import { isPkcs11Error, pkcs11js } from './pkcs11';
 import { generateImportKeyPair, unwrapImportedKey } from './import-keys';
 import { initToken, initUserPin, libraryInfo, listSlots, setUserPin } from './slots';
 import { isTokenLost, TokenRegistry } from './tokens';
+import { generateOwnerKey, ownerSign } from './owner-key';
+import { createPublicKey, generateDomainKey, generateTransportKey, importTrustedWrapKey, unwrapDomainKey, unwrapKey, wrapKey } from './wrap';
 
 type TokenMethod = Exclude<HsmMethod, 'open' | 'shutdown'>;
 type Impl = { [M in TokenMethod]: (p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<M>) => Promise<HsmResult<M>> | HsmResult<M> };
@@ -45,6 +47,15 @@ const IMPL: Impl = {
   generateRandom,
   generateImportKeyPair,
   unwrapImportedKey,
+  generateDomainKey,
+  generateTransportKey,
+  importTrustedWrapKey,
+  unwrapDomainKey,
+  wrapKey,
+  unwrapKey,
+  createPublicKey,
+  generateOwnerKey,
+  ownerSign,
 };
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -58,7 +69,7 @@ export class HsmWorkerService {
   private shuttingDown = false;
 
   async handle(method: HsmMethod, rawArgs: unknown): Promise<unknown> {
-    if (this.shuttingDown) throw hsmFail('HsmError.Generic', `${method}: the HSM worker is shutting down`);
+    if (this.shuttingDown) throw hsmFail('HsmError.WorkerCrashed', `${method}: the HSM worker is shutting down (it restarts on the next call)`);
     if (method === 'open') return this.open(validators.open(rawArgs).path);
     if (method === 'shutdown') return this.shutdown();
     if (this.loadFailure) throw this.loadFailure;

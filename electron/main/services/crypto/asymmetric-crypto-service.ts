@@ -17,14 +17,11 @@ export class AsymmetricCryptoService {
 
   sign(input: ParsedInput<'AsymmetricSign'>, request: RequestContext): Promise<OperationResult<'AsymmetricSign'>> {
     return this.use.record('AsymmetricSign', input.KeyId, request, async () => {
-      const { key, version, token } = this.use.usable(input.KeyId, 'SIGN/VERIFY', input.KeyVersionId);
+      const { key, version } = this.use.usable(input.KeyId, 'SIGN/VERIFY', input.KeyVersionId);
       const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
-      const signature = await token.client.sign({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism,
-        data: Buffer.from(input.Digest, 'base64'),
-      });
+      const signature = await this.use.onToken(key, {}, (token) =>
+        token.client.sign({ serial: token.serial, objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64') }),
+      );
       // PKCS#11 gives ECDSA as raw r||s; everyone else (openssl, JCA) expects the DER SEQUENCE.
       const value = mechanism === 'ECDSA' ? ecdsaRawToDer(signature) : signature;
       return { result: { KeyId: key.id, KeyVersionId: version.id, Value: value.toString('base64') }, keyId: key.id };
@@ -33,19 +30,15 @@ export class AsymmetricCryptoService {
 
   verify(input: ParsedInput<'AsymmetricVerify'>, request: RequestContext): Promise<OperationResult<'AsymmetricVerify'>> {
     return this.use.record('AsymmetricVerify', input.KeyId, request, async () => {
-      const { key, version, token } = this.use.usable(input.KeyId, 'SIGN/VERIFY', input.KeyVersionId);
+      const { key, version } = this.use.usable(input.KeyId, 'SIGN/VERIFY', input.KeyVersionId);
       const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
       const given = Buffer.from(input.Value, 'base64');
       const signature = mechanism === 'ECDSA' ? derSignatureToRaw(given, ecCoordinateBytes(key.keySpec)) : given;
       const valid =
         signature !== null &&
-        (await token.client.verify({
-          serial: token.serial,
-          objectId: version.objectId,
-          mechanism,
-          data: Buffer.from(input.Digest, 'base64'),
-          signature,
-        }));
+        (await this.use.onToken(key, {}, (token) =>
+          token.client.verify({ serial: token.serial, objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64'), signature }),
+        ));
       return { result: { KeyId: key.id, KeyVersionId: version.id, Value: valid }, keyId: key.id };
     });
   }
@@ -58,12 +51,9 @@ export class AsymmetricCryptoService {
       if (plaintext.length > limit) {
         throw new KmsError('InvalidParameter', `A ${usable.key.keySpec} key encrypts at most ${limit} bytes with ${input.Algorithm}.`);
       }
-      const ciphertext = await usable.token.client.encrypt({
-        serial: usable.token.serial,
-        objectId: usable.version.objectId,
-        mechanism: { kind: 'RSA_OAEP_SHA1' },
-        data: plaintext,
-      });
+      const ciphertext = await this.use.onToken(usable.key, {}, (token) =>
+        token.client.encrypt({ serial: token.serial, objectId: usable.version.objectId, mechanism: { kind: 'RSA_OAEP_SHA1' }, data: plaintext }),
+      );
       return {
         result: { KeyId: usable.key.id, KeyVersionId: usable.version.id, CiphertextBlob: ciphertext.toString('base64') },
         keyId: usable.key.id,
@@ -78,12 +68,9 @@ export class AsymmetricCryptoService {
       if (ciphertext.length !== modulusBytes(usable.key.keySpec)) {
         throw new KmsError('InvalidCiphertext', `A ${usable.key.keySpec} ciphertext is exactly ${modulusBytes(usable.key.keySpec)} bytes.`);
       }
-      const plaintext = await usable.token.client.decrypt({
-        serial: usable.token.serial,
-        objectId: usable.version.objectId,
-        mechanism: { kind: 'RSA_OAEP_SHA1' },
-        data: ciphertext,
-      });
+      const plaintext = await this.use.onToken(usable.key, {}, (token) =>
+        token.client.decrypt({ serial: token.serial, objectId: usable.version.objectId, mechanism: { kind: 'RSA_OAEP_SHA1' }, data: ciphertext }),
+      );
       return {
         result: { KeyId: usable.key.id, KeyVersionId: usable.version.id, Plaintext: plaintext.toString('base64') },
         keyId: usable.key.id,
@@ -101,8 +88,7 @@ export class AsymmetricCryptoService {
       throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState}.`);
     }
     const version = this.use.resolver.version(key, input.KeyVersionId);
-    const token = this.use.token(key);
-    const material = await token.client.getPublicKey({ serial: token.serial, objectId: version.objectId });
+    const material = await this.use.onToken(key, {}, (token) => token.client.getPublicKey({ serial: token.serial, objectId: version.objectId }));
     return { KeyId: key.id, KeyVersionId: version.id, PublicKey: publicKeyToPem(material) };
   }
 
@@ -116,7 +102,7 @@ export class AsymmetricCryptoService {
     if (materialSpecOf(usable.key.keySpec).kind !== 'RSA') {
       throw new KmsError('Forbidden.KeyUsage', `${operation} needs an RSA key with ENCRYPT/DECRYPT usage, not ${usable.key.keySpec}; use Encrypt.`);
     }
-    await this.capabilities.requireOaep(usable.token, algorithm, operation);
+    await this.use.onToken(usable.key, {}, (token) => this.capabilities.requireOaep(token, algorithm, operation));
     return usable;
   }
 }

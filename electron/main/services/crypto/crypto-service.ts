@@ -33,13 +33,14 @@ export class CryptoService {
       } catch {
         throw new KmsError('InvalidCiphertext', 'The ciphertext names a key version that does not exist.');
       }
-      const token = this.use.token(key);
-      const plaintext = await token.client.decrypt({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism: { kind: 'AES_GCM', iv: blob.iv, aad: additionalData(blob.header, input.EncryptionContext), tagBits: 128 },
-        data: blob.sealed,
-      });
+      const plaintext = await this.use.onToken(key, { aesGcm: true }, (token) =>
+        token.client.decrypt({
+          serial: token.serial,
+          objectId: version.objectId,
+          mechanism: { kind: 'AES_GCM', iv: blob.iv, aad: additionalData(blob.header, input.EncryptionContext), tagBits: 128 },
+          data: blob.sealed,
+        }),
+      );
       return { result: { Plaintext: plaintext.toString('base64'), KeyId: key.id, KeyVersionId: version.id }, keyId: key.id };
     });
   }
@@ -71,7 +72,7 @@ export class CryptoService {
   ): Promise<{ usable: UsableKey; dataKey: Buffer; blob: string }> {
     const usable = this.symmetricKey(input.KeyId, operation);
     const length = input.NumberOfBytes ?? DATA_KEY_BYTES[input.KeySpec ?? 'AES_256'];
-    const dataKey = await usable.token.client.generateRandom({ serial: usable.token.serial, length });
+    const dataKey = await this.use.onToken(usable.key, {}, (token) => token.client.generateRandom({ serial: token.serial, length }));
     const blob = await this.seal(usable, dataKey, input.EncryptionContext);
     return { usable, dataKey, blob };
   }
@@ -84,15 +85,17 @@ export class CryptoService {
     return usable;
   }
 
-  private async seal({ key, version, token }: UsableKey, plaintext: Buffer, context: Record<string, string> | undefined): Promise<string> {
+  private async seal({ key, version }: UsableKey, plaintext: Buffer, context: Record<string, string> | undefined): Promise<string> {
     const header = encodeHeader({ keyId: key.id, keyVersionId: version.id });
     const iv = randomBytes(IV_BYTES);
-    const sealed = await token.client.encrypt({
-      serial: token.serial,
-      objectId: version.objectId,
-      mechanism: { kind: 'AES_GCM', iv, aad: additionalData(header, context), tagBits: 128 },
-      data: plaintext,
-    });
+    const sealed = await this.use.onToken(key, { aesGcm: true }, (token) =>
+      token.client.encrypt({
+        serial: token.serial,
+        objectId: version.objectId,
+        mechanism: { kind: 'AES_GCM', iv, aad: additionalData(header, context), tagBits: 128 },
+        data: plaintext,
+      }),
+    );
     return assembleBlob(header, iv, sealed).toString('base64');
   }
 }

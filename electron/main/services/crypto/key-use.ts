@@ -6,11 +6,15 @@ import type { KeyResolver } from '../keys/key-resolver';
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 
-/** A key that passed every check for one use: Enabled, made for the usage, version known, store connected. */
+/** A key that passed every check for one use: Enabled, made for the usage, version known. */
 export interface UsableKey {
   key: KeyRow;
   version: KeyVersionRow;
-  token: TokenHandle;
+}
+
+/** What the HSM call needs beyond the key: AES-GCM does not reach network (p11-kit) members. */
+export interface TokenNeeds {
+  aesGcm?: boolean;
 }
 
 /**
@@ -28,17 +32,15 @@ export class KeyUse {
   usable(identifier: string, usage: KeyUsage, versionId?: string): UsableKey {
     const key = this.resolver.resolve(identifier);
     this.resolver.requireUsable(key, usage);
-    return { key, version: this.resolver.version(key, versionId), token: this.token(key) };
+    return { key, version: this.resolver.version(key, versionId) };
   }
 
   /**
-   * The token that serves operations of the key's store. Every token of a store holds every key
-   * (cluster replication), so any one answers; the first is the one the store prefers.
+   * Runs `call` on a token of the key's store. Every token of a store holds every key (cluster
+   * replication), so any one answers: an unreachable member is dropped and the next one tried.
    */
-  token(key: KeyRow): TokenHandle {
-    const [token] = this.connections.requireTokens(key.keyStoreId ?? '');
-    if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${key.keyStoreId} has no connected HSM.`);
-    return token;
+  onToken<T>(key: KeyRow, needs: TokenNeeds, call: (token: TokenHandle) => Promise<T>): Promise<T> {
+    return this.connections.withToken(key.keyStoreId ?? '', needs, call);
   }
 
   /** Runs a crypto call and records its use; failures are recorded with their code and rethrown. */

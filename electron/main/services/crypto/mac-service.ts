@@ -11,27 +11,31 @@ export class MacService {
 
   generate(input: ParsedInput<'GenerateMac'>, request: RequestContext): Promise<OperationResult<'GenerateMac'>> {
     return this.use.record('GenerateMac', input.KeyId, request, async () => {
-      const { key, version, token } = this.use.usable(input.KeyId, 'GENERATE/VERIFY_MAC');
-      const mac = await token.client.sign({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism: macMechanism(key),
-        data: Buffer.from(input.Message, 'base64'),
-      });
+      const { key, version } = this.use.usable(input.KeyId, 'GENERATE/VERIFY_MAC');
+      const mac = await this.use.onToken(key, {}, (token) =>
+        token.client.sign({
+          serial: token.serial,
+          objectId: version.objectId,
+          mechanism: macMechanism(key),
+          data: Buffer.from(input.Message, 'base64'),
+        }),
+      );
       return { result: { KeyId: key.id, KeyVersionId: version.id, Mac: mac.toString('base64') }, keyId: key.id };
     });
   }
 
   verify(input: ParsedInput<'VerifyMac'>, request: RequestContext): Promise<OperationResult<'VerifyMac'>> {
     return this.use.record('VerifyMac', input.KeyId, request, async () => {
-      const { key, version, token } = this.use.usable(input.KeyId, 'GENERATE/VERIFY_MAC', input.KeyVersionId);
-      const valid = await token.client.verify({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism: macMechanism(key),
-        data: Buffer.from(input.Message, 'base64'),
-        signature: Buffer.from(input.Mac, 'base64'),
-      });
+      const { key, version } = this.use.usable(input.KeyId, 'GENERATE/VERIFY_MAC', input.KeyVersionId);
+      const valid = await this.use.onToken(key, {}, (token) =>
+        token.client.verify({
+          serial: token.serial,
+          objectId: version.objectId,
+          mechanism: macMechanism(key),
+          data: Buffer.from(input.Message, 'base64'),
+          signature: Buffer.from(input.Mac, 'base64'),
+        }),
+      );
       return { result: { KeyId: key.id, KeyVersionId: version.id, MacValid: valid }, keyId: key.id };
     });
   }

@@ -99,6 +99,7 @@ export class KeyImportService {
       keySpec: key.keySpec,
       importObjectId: parameters.wrappingObjectId,
       wrapped: Buffer.from(input.EncryptedKeyMaterial, 'base64'),
+      request,
     });
     try {
       this.audit.recordChange(

@@ -2,6 +2,8 @@ import type { KeySpec } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyPolicy, RsaPublicKeyMaterial } from '../../hsm';
 import type { KeyStoreRow } from '../../registry';
+import { keyObjectLabel } from '../clusters/cluster-objects';
+import { CLUSTER_KEY_POLICY, generateClusterVersionMaterial, replicateFromSource } from '../clusters/replication';
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { objectIdOfVersion } from './key-identifiers';
@@ -15,13 +17,7 @@ import { materialSpecOf } from './key-specs';
 
 /** Only cluster keys may leave an HSM, and then only wrapped under the trusted domain key. */
 export function keyPolicyOf(store: KeyStoreRow): KeyPolicy {
-  const clustered = store.type === 'HSM_CLUSTER';
-  return { wrapWithTrusted: clustered, extractable: clustered };
-}
-
-/** Token labels are short (32 bytes); the CKA_ID is what identifies the object. */
-function versionLabel(keyId: string, versionId: string): string {
-  return `kw-${keyId.slice(0, 13)}-v${versionId.slice(0, 8)}`;
+  return store.type === 'HSM_CLUSTER' ? CLUSTER_KEY_POLICY : { wrapWithTrusted: false, extractable: false };
 }
 
 function firstToken(connections: KeyStoreConnections, store: KeyStoreRow): TokenHandle {
@@ -40,12 +36,14 @@ export async function generateVersionMaterial(args: {
   request: RequestContext | null;
 }): Promise<void> {
   const { connections, store, keyId, versionId, keySpec, request } = args;
+  // Cluster key stores keep every version on every member HSM.
+  if (store.clusterId !== null) return generateClusterVersionMaterial(args);
   const token = firstToken(connections, store);
   request?.progress(null, `Generating ${keySpec} key material in the HSM`);
   await token.client.generateKey({
     serial: token.serial,
     objectId: objectIdOfVersion(versionId),
-    label: versionLabel(keyId, versionId),
+    label: keyObjectLabel(keyId, versionId),
     spec: materialSpecOf(keySpec),
     policy: keyPolicyOf(store),
   });
@@ -72,17 +70,21 @@ export async function unwrapImportedMaterial(args: {
   keySpec: KeySpec;
   importObjectId: string;
   wrapped: Buffer;
+  request: RequestContext | null;
 }): Promise<void> {
   const token = firstToken(args.connections, args.store);
+  const object = { objectId: objectIdOfVersion(args.versionId), label: keyObjectLabel(args.keyId, args.versionId), spec: materialSpecOf(args.keySpec) };
   await token.client.unwrapImportedKey({
     serial: token.serial,
     unwrappingObjectId: args.importObjectId,
     wrapped: args.wrapped,
-    objectId: objectIdOfVersion(args.versionId),
-    label: versionLabel(args.keyId, args.versionId),
-    spec: materialSpecOf(args.keySpec),
+    ...object,
     policy: keyPolicyOf(args.store),
   });
+  // Imported material is a version like any other: in a cluster it lives on every member.
+  if (args.store.clusterId !== null) {
+    await replicateFromSource({ connections: args.connections, store: args.store, source: token, object, request: args.request });
+  }
 }
 
 /**
@@ -91,6 +93,14 @@ export async function unwrapImportedMaterial(args: {
  */
 export async function destroyObjectsEverywhere(connections: KeyStoreConnections, keyStoreId: string, objectId: string): Promise<number> {
   const tokens = connections.requireTokens(keyStoreId);
+  // A cluster member that is down would keep its copy: wait until every member is back.
+  const missing = connections.membersOf(keyStoreId).filter((member) => !tokens.some((token) => token.member?.hsmId === member.hsmId));
+  if (missing.length > 0) {
+    throw new KmsError(
+      'HsmError.DeviceRemoved',
+      `HSM ${missing.map((member) => member.hsmId).join(', ')} of key store ${keyStoreId} is not connected; keys are destroyed only when every member can destroy them.`,
+    );
+  }
   const results = await Promise.allSettled(tokens.map((token) => token.client.destroyKey({ serial: token.serial, objectId })));
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;

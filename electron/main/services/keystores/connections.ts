@@ -6,12 +6,43 @@ import type { HsmModuleClient } from '../../hsm';
 export interface TokenHandle {
   client: HsmModuleClient;
   serial: string;
+  /** Set for the members of a cluster key store: who it is and what its module can carry. */
+  member?: TokenMember;
+  /** The worker process that holds this login; a crash of an older worker does not touch it. */
+  workerPid?: number;
 }
+
+export interface TokenMember {
+  hsmId: string;
+  moduleName: string;
+  /** Reached through p11-kit-client: only secret keys replicate to it (over RSA-OAEP). */
+  network: boolean;
+  /** AES-GCM reaches the token (not through p11-kit 0.24). */
+  aesGcm: boolean;
+  /** AES key wrap with padding reaches the token (not through p11-kit 0.24). */
+  aesKeyWrap: boolean;
+}
+
+/** Errors that mean "this member is gone", after which another member may serve the call. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'HsmError.DeviceError',
+  'HsmError.DeviceRemoved',
+  'HsmError.TokenNotPresent',
+  'HsmError.WorkerCrashed',
+]);
+
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof KmsError && UNREACHABLE_CODES.has(error.code);
+}
+
+export type TokenLostListener = (keyStoreId: string, token: TokenHandle) => void;
 
 interface Connection {
   state: ConnectionState;
   errorCode: ConnectionErrorCode | null;
   tokens: TokenHandle[];
+  /** Every member of a cluster store, connected or not (replication checks what each can receive). */
+  members?: readonly TokenMember[];
 }
 
 /**
@@ -21,6 +52,7 @@ interface Connection {
 export class KeyStoreConnections {
   private readonly connections = new Map<string, Connection>();
   private readonly connectedListeners = new Set<(keyStoreId: string) => void>();
+  private readonly lostListeners = new Set<TokenLostListener>();
 
   /** Called whenever a key store becomes CONNECTED (work that needs its HSMs can run now). Returns the unsubscribe. */
   onConnected(listener: (keyStoreId: string) => void): () => void {
@@ -28,14 +60,79 @@ export class KeyStoreConnections {
     return () => this.connectedListeners.delete(listener);
   }
 
+  /** Told whenever a member token of a connected store is dropped as unreachable. */
+  onTokenLost(listener: TokenLostListener): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /**
+   * Runs `fn` on the store's tokens in order until one answers: a member that turns out to be
+   * unreachable is dropped from the connection (the store fails only when none is left).
+   * `aesGcm` restricts to tokens that can run AES-GCM (a network member cannot).
+   */
+  async withToken<T>(keyStoreId: string, needs: { aesGcm?: boolean }, fn: (token: TokenHandle) => Promise<T>): Promise<T> {
+    const tokens = this.requireTokens(keyStoreId);
+    const usable = needs.aesGcm ? tokens.filter((token) => token.member?.aesGcm ?? true) : tokens;
+    if (usable.length === 0) {
+      const modules = [...new Set(tokens.map((token) => token.member?.moduleName ?? 'unknown'))].join(', ');
+      throw new KmsError(
+        'UnsupportedOperation',
+        `AES-GCM does not reach any connected HSM of key store ${keyStoreId}: module ${modules} (a p11-kit network client) does not forward it.`,
+      );
+    }
+    let lastError: unknown = null;
+    for (const token of usable) {
+      try {
+        return await fn(token);
+      } catch (error) {
+        if (!isUnreachable(error) || !token.member) throw error;
+        lastError = error;
+        this.dropToken(keyStoreId, token);
+      }
+    }
+    throw lastError instanceof Error ? lastError : new KmsError('HsmError.DeviceError', `No HSM of key store ${keyStoreId} answers.`);
+  }
+
+  /** Takes one member out of a connected store; with none left the store is FAILED/NETWORK_ERRORS. */
+  dropToken(keyStoreId: string, token: TokenHandle): void {
+    const connection = this.connections.get(keyStoreId);
+    if (!connection || !connection.tokens.includes(token)) return;
+    const remaining = connection.tokens.filter((candidate) => candidate !== token);
+    if (remaining.length > 0) this.connections.set(keyStoreId, { ...connection, tokens: remaining });
+    else this.connections.set(keyStoreId, { ...connection, state: 'FAILED', errorCode: 'NETWORK_ERRORS', tokens: [] });
+    for (const listener of this.lostListeners) listener(keyStoreId, token);
+  }
+
+  /** Adds members that were logged in again (after they came back) to a connected store. */
+  addTokens(keyStoreId: string, tokens: TokenHandle[]): void {
+    const connection = this.connections.get(keyStoreId);
+    if (!connection || connection.state !== 'CONNECTED') return;
+    const known = new Set(connection.tokens.map((token) => token.member?.hsmId ?? token.serial));
+    const added = tokens.filter((token) => !known.has(token.member?.hsmId ?? token.serial));
+    this.connections.set(keyStoreId, { ...connection, tokens: [...connection.tokens, ...added] });
+  }
+
   get(keyStoreId: string): { state: ConnectionState; errorCode: ConnectionErrorCode | null } {
     const connection = this.connections.get(keyStoreId);
     return { state: connection?.state ?? 'DISCONNECTED', errorCode: connection?.errorCode ?? null };
   }
 
-  set(keyStoreId: string, state: ConnectionState, errorCode: ConnectionErrorCode | null, tokens: TokenHandle[] = []): void {
-    this.connections.set(keyStoreId, { state, errorCode, tokens });
+  set(
+    keyStoreId: string,
+    state: ConnectionState,
+    errorCode: ConnectionErrorCode | null,
+    tokens: TokenHandle[] = [],
+    members?: readonly TokenMember[],
+  ): void {
+    this.connections.set(keyStoreId, { state, errorCode, tokens, ...(members ? { members } : {}) });
     if (state === 'CONNECTED') for (const listener of this.connectedListeners) listener(keyStoreId);
+  }
+
+  /** All members of a connected cluster store, including those that are not logged in now. */
+  membersOf(keyStoreId: string): readonly TokenMember[] {
+    const connection = this.connections.get(keyStoreId);
+    return connection?.members ?? connection?.tokens.flatMap((token) => (token.member ? [token.member] : [])) ?? [];
   }
 
   /** Tokens of a connected store, or none. */
@@ -53,13 +150,22 @@ export class KeyStoreConnections {
     return connection.tokens;
   }
 
-  /** A worker process died: its logins are gone, so every key store using it must reconnect. */
-  markClientLost(client: HsmModuleClient): string[] {
+  /**
+   * A worker process died: its logins are gone. A single-token store must reconnect; a cluster
+   * store loses only the members that worker served and stays connected through the others.
+   */
+  markClientLost(client: HsmModuleClient, workerPid?: number): string[] {
     const affected: string[] = [];
     for (const [keyStoreId, connection] of this.connections) {
-      if (connection.tokens.some((token) => token.client === client)) {
+      const lost = connection.tokens.filter(
+        (token) => token.client === client && (workerPid === undefined || token.workerPid === undefined || token.workerPid === workerPid),
+      );
+      if (lost.length === 0) continue;
+      affected.push(keyStoreId);
+      if (lost.every((token) => token.member)) {
+        for (const token of lost) this.dropToken(keyStoreId, token);
+      } else {
         this.connections.set(keyStoreId, { state: 'FAILED', errorCode: 'INTERNAL_ERROR', tokens: [] });
-        affected.push(keyStoreId);
       }
     }
     return affected;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionErrorCode, OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
+import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
@@ -17,11 +18,17 @@ const CONNECTION_ERROR_BY_CODE: Record<string, ConnectionErrorCode> = {
   'HsmError.DeviceError': 'NETWORK_ERRORS',
 };
 
+/** Connects key stores bound to an HSM cluster (services/clusters). */
+export interface ClusterStoreConnector {
+  connect(store: KeyStoreRow, password: string, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>>;
+}
+
 export class KeyStoreService {
   constructor(
     private readonly context: ServiceContext,
     private readonly connections: KeyStoreConnections,
     private readonly audit: AuditTrail,
+    private readonly clusterStores?: ClusterStoreConnector,
   ) {}
 
   describe(input: ParsedInput<'DescribeKeyStores'>): OperationResult<'DescribeKeyStores'> {
@@ -91,6 +98,10 @@ export class KeyStoreService {
   async connect(input: ParsedInput<'ConnectKeyStore'>, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>> {
     const store = this.context.registry.keyStores.get(input.KeyStoreId);
     if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
+    if (store.type === 'HSM_CLUSTER' && this.clusterStores) {
+      if (!input.KeyStorePassword) throw new KmsError('MissingParameter', 'KeyStorePassword (the kmsuser password) is required to connect.');
+      return this.clusterStores.connect(store, input.KeyStorePassword, request);
+    }
     if (!store.initialized || !store.tokenSerial) {
       throw new KmsError('Forbidden.KeyStoreState', 'The key store has no password yet; initialize it first.');
     }

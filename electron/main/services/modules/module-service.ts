@@ -1,11 +1,59 @@
+import { randomUUID } from 'node:crypto';
 import type { OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import type { ModuleRow } from '../../registry';
+import { moduleSpecKey } from '../../hsm';
+import { RegistryConstraintError, type ModuleRow } from '../../registry';
 import type { ModuleSpec } from '../../hsm/types';
-import type { ServiceContext } from '../service-context';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { RequestContext } from '../request-context';
+import { isoNow, type ServiceContext } from '../service-context';
+import { suggestModules } from './module-suggestions';
 
 export class ModuleService {
-  constructor(private readonly context: ServiceContext) {}
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Loads the library once in its own worker (a bad library crashes only that) before recording it. */
+  async register(input: ParsedInput<'RegisterModule'>, request: RequestContext): Promise<OperationResult<'RegisterModule'>> {
+    const { registry, hsm } = this.context;
+    const spec: ModuleSpec = { path: input.Path, env: input.Environment };
+    const key = moduleSpecKey(spec);
+    const existing = registry.modules.list().find((row) => moduleSpecKey(moduleSpecOf(row)) === key);
+    if (existing) throw new KmsError('AlreadyExists.Module', `This library with this environment is already registered as ${existing.id}.`);
+    const known = hsm.has(spec);
+    try {
+      await hsm.client(spec).libraryInfo();
+    } catch (error) {
+      if (!known) await hsm.close(spec);
+      const reason = error instanceof KmsError ? error.message : 'unknown error';
+      throw new KmsError('HsmError.ModuleLoadFailed', `${input.Path} could not be loaded as a PKCS#11 module: ${reason}`);
+    }
+    const id = `mod-${randomUUID()}`;
+    const row: ModuleRow = { id, name: input.Name, path: input.Path, envJson: JSON.stringify(input.Environment), builtin: false, createdAt: isoNow(this.context) };
+    this.audit.recordChange(request, { operation: 'RegisterModule', resourceId: id, details: { Path: input.Path, Name: input.Name } }, () =>
+      registry.modules.insert(row),
+    );
+    return { ModuleId: id };
+  }
+
+  async deregister(input: ParsedInput<'DeregisterModule'>, request: RequestContext): Promise<OperationResult<'DeregisterModule'>> {
+    const { registry } = this.context;
+    const row = registry.modules.get(input.ModuleId);
+    if (!row) throw new KmsError('NotFound.Module', `Module ${input.ModuleId} is not registered.`);
+    if (row.builtin) throw new KmsError('Forbidden.ModuleInUse', `Module ${row.id} backs the default key store.`);
+    const hsms = registry.hsms.countByModule(row.id);
+    if (hsms > 0) throw new KmsError('Forbidden.ModuleInUse', `Module ${row.id} serves ${hsms} cluster HSM(s); remove them first.`);
+    try {
+      this.audit.recordChange(request, { operation: 'DeregisterModule', resourceId: row.id }, () => registry.modules.delete(row.id));
+    } catch (error) {
+      if (error instanceof RegistryConstraintError) throw new KmsError('Forbidden.ModuleInUse', `Module ${row.id} is used by a key store.`);
+      throw error;
+    }
+    await this.context.hsm.close(moduleSpecOf(row));
+    return { ModuleId: row.id };
+  }
 
   list(): OperationResult<'ListModules'> {
     return {
@@ -15,6 +63,7 @@ export class ModuleService {
         Path: row.path,
         Builtin: row.builtin,
       })),
+      Suggestions: suggestModules(new Set(this.context.registry.modules.list().map((row) => row.path))),
     };
   }
 

@@ -1,0 +1,142 @@
+/**
+ * CMK replication between the members of a cluster key store. A key version is generated inside
+ * one member (CKA_WRAP_WITH_TRUSTED, so only a trusted key can ever wrap it) and copied to every
+ * other connected member, never leaving an HSM in plaintext:
+ * - local members that both offer AES key wrap: wrapped under the cluster domain key;
+ * - otherwise (a network member behind p11-kit 0.24, which forwards no AES key wrap): secret keys
+ *   wrapped with RSA-OAEP under the receiving member's transport key, which every other member
+ *   holds as a trusted wrapping key; private keys cannot travel that way and are refused up front.
+ */
+import type { KeySpec } from '../../../../shared/contract';
+import { KmsError } from '../../../../shared/errors';
+import type { KeyMaterialSpec, KeyPolicy, WrapMechanism } from '../../hsm';
+import type { KeyStoreRow } from '../../registry';
+import { objectIdOfVersion } from '../keys/key-identifiers';
+import { materialSpecOf } from '../keys/key-specs';
+import { isUnreachable, type KeyStoreConnections, type TokenHandle, type TokenMember } from '../keystores/connections';
+import type { RequestContext } from '../request-context';
+import { DOMAIN_KEY_OBJECT_ID, keyObjectLabel, transportKeyObjectId } from './cluster-objects';
+
+/** Cluster keys may leave an HSM, and then only wrapped under a trusted key. */
+export const CLUSTER_KEY_POLICY: KeyPolicy = { wrapWithTrusted: true, extractable: true };
+
+export interface VersionObject {
+  objectId: string;
+  label: string;
+  spec: KeyMaterialSpec;
+}
+
+function isSecret(spec: KeyMaterialSpec): boolean {
+  return spec.kind === 'AES' || spec.kind === 'HMAC';
+}
+
+/** How a key of this spec travels from `source` to `target`, or why it cannot. */
+export function transferMechanism(
+  spec: KeyMaterialSpec,
+  source: TokenMember,
+  target: TokenMember,
+): { mechanism: WrapMechanism; wrappingObjectId: string } | { refusal: string } {
+  if (source.aesKeyWrap && target.aesKeyWrap) return { mechanism: 'AES_KEY_WRAP_PAD', wrappingObjectId: DOMAIN_KEY_OBJECT_ID };
+  if (isSecret(spec)) return { mechanism: 'RSA_OAEP_SHA1', wrappingObjectId: transportKeyObjectId(target.hsmId) };
+  const hop = [source, target].find((member) => !member.aesKeyWrap) ?? target;
+  return {
+    refusal: `${spec.kind} private keys cannot be replicated to or from HSM ${hop.hsmId} (module ${hop.moduleName}): it offers no AES key wrap${hop.network ? ' (p11-kit-client 0.24 does not forward it)' : ''}, and RSA-OAEP carries secret keys only.`,
+  };
+}
+
+/** Refuses a key spec some member of the store could never hold. */
+export function requireReplicable(spec: KeyMaterialSpec, keySpec: KeySpec, members: readonly TokenMember[]): void {
+  if (isSecret(spec)) return;
+  for (const target of members) {
+    for (const source of members) {
+      if (source === target) continue;
+      const transfer = transferMechanism(spec, source, target);
+      if ('refusal' in transfer) throw new KmsError('UnsupportedOperation', `${keySpec} keys cannot live in this cluster key store. ${transfer.refusal}`);
+    }
+  }
+}
+
+/** Copies one key version object from `source` into `target` (both logged in). */
+export async function copyVersion(source: TokenHandle, target: TokenHandle, object: VersionObject): Promise<void> {
+  if (!source.member || !target.member) throw new KmsError('InternalFailure', 'Replication needs cluster member tokens.');
+  const transfer = transferMechanism(object.spec, source.member, target.member);
+  if ('refusal' in transfer) throw new KmsError('UnsupportedOperation', transfer.refusal);
+  const wrapped = await source.client.wrapKey({
+    serial: source.serial,
+    wrappingObjectId: transfer.wrappingObjectId,
+    objectId: object.objectId,
+    mechanism: transfer.mechanism,
+  });
+  await target.client.unwrapKey({
+    serial: target.serial,
+    unwrappingObjectId: transfer.wrappingObjectId,
+    mechanism: transfer.mechanism,
+    wrapped,
+    objectId: object.objectId,
+    label: object.label,
+    spec: object.spec,
+    policy: CLUSTER_KEY_POLICY,
+  });
+  if (!isSecret(object.spec)) {
+    const material = await source.client.getPublicKey({ serial: source.serial, objectId: object.objectId });
+    await target.client.createPublicKey({ serial: target.serial, objectId: object.objectId, label: object.label, spec: object.spec, material });
+  }
+}
+
+/**
+ * Generates a key version inside one connected member and replicates it to the others. A member
+ * that turns out unreachable is dropped from the connection (the cluster becomes DEGRADED) and
+ * gets the key from SyncCluster later; any other failure removes the version everywhere.
+ */
+export async function generateClusterVersionMaterial(args: {
+  connections: KeyStoreConnections;
+  store: KeyStoreRow;
+  keyId: string;
+  versionId: string;
+  keySpec: KeySpec;
+  request: RequestContext | null;
+}): Promise<void> {
+  const { connections, store, keyId, versionId, keySpec, request } = args;
+  const spec = materialSpecOf(keySpec);
+  requireReplicable(spec, keySpec, connections.membersOf(store.id));
+  const object: VersionObject = { objectId: objectIdOfVersion(versionId), label: keyObjectLabel(keyId, versionId), spec };
+  request?.progress(null, `Generating ${keySpec} key material in the HSM cluster`);
+  const source = await connections.withToken(store.id, {}, async (token) => {
+    await token.client.generateKey({ serial: token.serial, objectId: object.objectId, label: object.label, spec, policy: CLUSTER_KEY_POLICY });
+    return token;
+  });
+  await replicateFromSource({ connections, store, source, object, request });
+}
+
+/**
+ * Copies a version that exists on `source` (generated or imported there) to every other connected
+ * member. An unreachable member is dropped (it catches up at SyncCluster); any other failure
+ * removes the version from every member and is thrown.
+ */
+export async function replicateFromSource(args: {
+  connections: KeyStoreConnections;
+  store: KeyStoreRow;
+  source: TokenHandle;
+  object: VersionObject;
+  request: RequestContext | null;
+}): Promise<void> {
+  const { connections, store, source, object, request } = args;
+  const created: TokenHandle[] = [source];
+  for (const target of connections.tokensOf(store.id)) {
+    if (target === source) continue;
+    request?.progress(null, `Replicating the key to HSM ${target.member?.hsmId ?? target.serial}`);
+    try {
+      await copyVersion(source, target, object);
+      created.push(target);
+    } catch (error) {
+      if (isUnreachable(error)) {
+        connections.dropToken(store.id, target);
+        continue;
+      }
+      await Promise.allSettled(created.map((token) => token.client.destroyKey({ serial: token.serial, objectId: object.objectId })));
+      // A half-created object on the target (public half missing) must not stay either.
+      await target.client.destroyKey({ serial: target.serial, objectId: object.objectId }).catch(() => undefined);
+      throw error;
+    }
+  }
+}

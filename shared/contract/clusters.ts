@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { defineOperation } from './define';
+import { passwordSchema } from './primitives';
+
+export const clusterStateSchema = z.enum(['UNINITIALIZED', 'INITIALIZED', 'ACTIVE', 'DEGRADED']);
+export type ClusterState = z.infer<typeof clusterStateSchema>;
+
+/** What a probe of a member found: its token answers, its module/server is gone, or the token is not there. */
+export const hsmHealthSchema = z.enum(['HEALTHY', 'UNREACHABLE', 'TOKEN_NOT_PRESENT', 'NOT_INITIALIZED']);
+
+export const clusterIdSchema = z.string().min(1).max(64);
+const zoneSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -');
+/** PKCS#11 SO PIN: never stored, never logged. */
+const soPinSchema = z.string().min(4).max(64).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+/** The only crypto user Keyward's key stores log in as. */
+const userNameSchema = z.literal('kmsuser');
+
+export const clusterSummarySchema = z.object({
+  ClusterId: z.string(),
+  ClusterName: z.string(),
+  Description: z.string(),
+  State: clusterStateSchema,
+  /** Created with AllowSingleHsm: a lab cluster without HSM redundancy. */
+  LabCluster: z.boolean(),
+  HsmCount: z.number(),
+  Zones: z.array(z.string()),
+  KeyStoreId: z.string().nullable(),
+  CreationDate: z.string(),
+});
+
+export const hsmDescriptionSchema = z.object({
+  HsmId: z.string(),
+  ModuleId: z.string(),
+  ModuleName: z.string(),
+  TokenSerial: z.string().nullable(),
+  SlotId: z.number().nullable(),
+  Zone: z.string(),
+  Label: z.string(),
+  State: z.enum(['UNINITIALIZED', 'INITIALIZED']),
+  Health: hsmHealthSchema,
+  Reachable: z.boolean(),
+  /** Reached through a p11-kit client (a network HSM): no AES key wrap, no AES-GCM. */
+  NetworkHsm: z.boolean(),
+  SupportsAesKeyWrap: z.boolean(),
+  SupportsAesGcm: z.boolean(),
+});
+
+export const replicationIssueSchema = z.object({
+  KeyId: z.string(),
+  KeyVersionId: z.string(),
+  Reason: z.string(),
+});
+
+export const memberReplicationSchema = z.object({
+  HsmId: z.string(),
+  Health: hsmHealthSchema,
+  /** Logged in as kmsuser (part of the connected key store) after the sync. */
+  Connected: z.boolean(),
+  Replicated: z.number(),
+  Failed: z.array(replicationIssueSchema),
+});
+
+export const memberPasswordChangeSchema = z.object({
+  HsmId: z.string(),
+  Status: z.enum(['CHANGED', 'ROLLED_BACK', 'FAILED', 'NOT_ATTEMPTED']),
+  ErrorCode: z.string().nullable(),
+});
+
+const certificatePemSchema = z.string().min(64).max(16_384).regex(/-----BEGIN CERTIFICATE-----/, 'must be a PEM certificate');
+
+export const clusterOperations = {
+  CreateCluster: defineOperation({
+    summary: 'Create an HSM cluster (state UNINITIALIZED).',
+    input: z.strictObject({
+      ClusterName: z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -'),
+      Description: z.string().max(256).default(''),
+      AllowSingleHsm: z.boolean().default(false),
+    }),
+    result: z.object({ ClusterId: z.string(), State: clusterStateSchema }),
+    errors: ['AlreadyExists.Cluster'],
+    mutates: true,
+  }),
+  CreateHsm: defineOperation({
+    summary: 'Add a token of a registered module to a cluster, by token serial or slot id, in a zone.',
+    input: z
+      .strictObject({
+        ClusterId: clusterIdSchema,
+        ModuleId: z.string().min(1).max(64),
+        TokenSerial: z.string().min(1).max(16).optional(),
+        SlotId: z.number().int().min(0).max(2 ** 53 - 1).optional(),
+        Zone: zoneSchema,
+      })
+      .refine((input) => (input.TokenSerial === undefined) !== (input.SlotId === undefined), 'give exactly one of TokenSerial and SlotId'),
+    result: z.object({ HsmId: z.string() }),
+    errors: ['NotFound.Cluster', 'NotFound.Module', 'AlreadyExists.Hsm', 'Forbidden.ClusterState', 'HsmError.TokenNotPresent'],
+    mutates: true,
+  }),
+  DeleteHsm: defineOperation({
+    summary: 'Remove an HSM from a cluster that is not initialized yet.',
+    input: z.strictObject({ HsmId: z.string().min(1).max(64) }),
+    result: z.object({ HsmId: z.string() }),
+    errors: ['NotFound.Hsm', 'Forbidden.ClusterState'],
+    mutates: true,
+  }),
+  DescribeClusters: defineOperation({
+    summary: 'List clusters with their recorded state.',
+    input: z.strictObject({}),
+    result: z.object({ Clusters: z.array(clusterSummarySchema) }),
+    errors: [],
+    mutates: false,
+  }),
+  DescribeCluster: defineOperation({
+    summary: 'A cluster with its members, zones and the health of every member (probed now).',
+    input: z.strictObject({ ClusterId: clusterIdSchema }),
+    result: z.object({ Cluster: clusterSummarySchema.extend({ Hsms: z.array(hsmDescriptionSchema) }) }),
+    errors: ['NotFound.Cluster'],
+    mutates: false,
+  }),
+  InitializeCluster: defineOperation({
+    summary: 'Initialize every member token with the SO PIN, create the owner key pair and certificate and the domain key.',
+    input: z.strictObject({ ClusterId: clusterIdSchema, SoPin: soPinSchema }),
+    result: z.object({ ClusterId: z.string(), State: clusterStateSchema, ClusterOwnerCertificate: z.string() }),
+    errors: ['NotFound.Cluster', 'Forbidden.ClusterState', 'InsufficientHsms', 'HsmError.PinIncorrect', 'HsmError.DeviceError'],
+    mutates: true,
+    secretFields: ['SoPin'],
+  }),
+  ActivateCluster: defineOperation({
+    summary: 'Activate an initialized cluster: two HSMs in different zones, or one in a lab cluster.',
+    input: z.strictObject({ ClusterId: clusterIdSchema }),
+    result: z.object({ ClusterId: z.string(), State: clusterStateSchema, LabCluster: z.boolean() }),
+    errors: ['NotFound.Cluster', 'Forbidden.ClusterState', 'InsufficientHsms'],
+    mutates: true,
+  }),
+  GetClusterCertificate: defineOperation({
+    summary: 'The self-signed ClusterOwnerCertificate (PEM), the trust anchor of the cluster key store.',
+    input: z.strictObject({ ClusterId: clusterIdSchema }),
+    result: z.object({ ClusterId: z.string(), ClusterOwnerCertificate: z.string() }),
+    errors: ['NotFound.Cluster', 'Forbidden.ClusterState'],
+    mutates: false,
+  }),
+  SyncCluster: defineOperation({
+    summary:
+      'Probe every member, log kmsuser in on members that came back (KeyStorePassword) and replicate key objects missing on members; the key store must be connected.',
+    input: z.strictObject({ ClusterId: clusterIdSchema, KeyStorePassword: z.string().min(1).max(64).optional() }),
+    result: z.object({ ClusterId: z.string(), State: clusterStateSchema, Members: z.array(memberReplicationSchema) }),
+    errors: ['NotFound.Cluster', 'NotFound.KeyStore', 'Forbidden.KeyStoreState', 'HsmError.PinIncorrect'],
+    mutates: true,
+    secretFields: ['KeyStorePassword'],
+  }),
+  CreateCryptoUser: defineOperation({
+    summary: 'Create the crypto user kmsuser on every member (user PIN set under SO login).',
+    input: z.strictObject({ ClusterId: clusterIdSchema, UserName: userNameSchema, Password: passwordSchema, SoPin: soPinSchema }),
+    result: z.object({ ClusterId: z.string(), UserName: z.string() }),
+    errors: ['NotFound.Cluster', 'AlreadyExists.CryptoUser', 'Forbidden.ClusterState', 'HsmError.PinIncorrect', 'Cluster.PartialFailure'],
+    mutates: true,
+    secretFields: ['Password', 'SoPin'],
+  }),
+  ChangeCryptoUserPassword: defineOperation({
+    summary: 'Change the crypto user password on every member; rolled back where possible when one member fails.',
+    input: z.strictObject({ ClusterId: clusterIdSchema, UserName: userNameSchema, OldPassword: z.string().min(1).max(64), NewPassword: passwordSchema }),
+    result: z.object({ ClusterId: z.string(), UserName: z.string(), Members: z.array(memberPasswordChangeSchema) }),
+    errors: ['NotFound.Cluster', 'NotFound.CryptoUser', 'HsmError.PinIncorrect', 'Cluster.PartialFailure'],
+    mutates: true,
+    secretFields: ['OldPassword', 'NewPassword'],
+  }),
+  DescribeCryptoUsers: defineOperation({
+    summary: 'Crypto users of a cluster (names and dates; passwords live only in the HSMs).',
+    input: z.strictObject({ ClusterId: clusterIdSchema }),
+    result: z.object({ ClusterId: z.string(), Users: z.array(z.object({ UserName: z.string(), CreationDate: z.string(), UpdateDate: z.string() })) }),
+    errors: ['NotFound.Cluster'],
+    mutates: false,
+  }),
+  CreateKeyStore: defineOperation({
+    summary: 'Create the private key store of an active cluster; the trust anchor must match the owner key in the HSM.',
+    input: z.strictObject({
+      KeyStoreName: z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -'),
+      ClusterId: clusterIdSchema,
+      KeyStorePassword: z.string().min(1).max(64),
+      TrustAnchorCertificate: certificatePemSchema,
+    }),
+    result: z.object({ KeyStoreId: z.string() }),
+    errors: [
+      'NotFound.Cluster',
+      'NotFound.CryptoUser',
+      'AlreadyExists.KeyStore',
+      'Forbidden.ClusterState',
+      'InsufficientHsms',
+      'TrustAnchorMismatch',
+      'HsmError.PinIncorrect',
+      'HsmError.DeviceError',
+    ],
+    mutates: true,
+    secretFields: ['KeyStorePassword'],
+  }),
+  UpdateKeyStore: defineOperation({
+    summary: 'Rename a key store.',
+    input: z.strictObject({
+      KeyStoreId: z.string().min(1).max(64),
+      NewKeyStoreName: z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -'),
+    }),
+    result: z.object({ KeyStoreId: z.string() }),
+    errors: ['NotFound.KeyStore', 'AlreadyExists.KeyStore'],
+    mutates: true,
+  }),
+  DeleteKeyStore: defineOperation({
+    summary: 'Delete a disconnected cluster key store that holds no keys; the cluster stays.',
+    input: z.strictObject({ KeyStoreId: z.string().min(1).max(64) }),
+    result: z.object({ KeyStoreId: z.string() }),
+    errors: ['NotFound.KeyStore', 'Forbidden.KeyStoreState', 'Forbidden.KeyStoreNotEmpty'],
+    mutates: true,
+  }),
+};

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { HsmModuleClient } from '../../../electron/main/hsm';
+import { KeyStoreConnections, type TokenHandle } from '../../../electron/main/services/keystores/connections';
+import { KmsError } from '../../../shared/errors';
+
+const clientA = { name: 'a' } as unknown as HsmModuleClient;
+const clientB = { name: 'b' } as unknown as HsmModuleClient;
+
+function token(client: HsmModuleClient, hsmId: string, network: boolean, workerPid: number): TokenHandle {
+  return { client, serial: `serial-${hsmId}`, workerPid, member: { hsmId, moduleName: `module ${hsmId}`, network, aesGcm: !network, aesKeyWrap: !network } };
+}
+
+function connected(tokens: TokenHandle[]): { connections: KeyStoreConnections; lost: string[] } {
+  const connections = new KeyStoreConnections();
+  const lost: string[] = [];
+  connections.onTokenLost((_store, dropped) => lost.push(dropped.member?.hsmId ?? ''));
+  connections.set('kst-1', 'CONNECTED', null, tokens);
+  return { connections, lost };
+}
+
+describe('cluster key store connections', () => {
+  it('fails over to the next member when one is unreachable, and fails the store when none is left', async () => {
+    const { connections, lost } = connected([token(clientA, 'hsm-a', true, 1), token(clientB, 'hsm-b', true, 2)]);
+    const used: string[] = [];
+    const result = await connections.withToken('kst-1', {}, async (candidate) => {
+      used.push(candidate.member?.hsmId ?? '');
+      if (candidate.client === clientA) throw new KmsError('HsmError.DeviceError', 'gone');
+      return 'ok';
+    });
+    expect(result).toBe('ok');
+    expect(used).toEqual(['hsm-a', 'hsm-b']);
+    expect(lost).toEqual(['hsm-a']);
+    expect(connections.get('kst-1')).toEqual({ state: 'CONNECTED', errorCode: null });
+
+    await expect(connections.withToken('kst-1', {}, () => Promise.reject(new KmsError('HsmError.WorkerCrashed', 'gone')))).rejects.toThrow('gone');
+    expect(connections.get('kst-1')).toEqual({ state: 'FAILED', errorCode: 'NETWORK_ERRORS' });
+  });
+
+  it('does not fail over on a genuine answer such as a wrong key', async () => {
+    const { connections, lost } = connected([token(clientA, 'hsm-a', false, 1), token(clientB, 'hsm-b', false, 2)]);
+    await expect(connections.withToken('kst-1', {}, () => Promise.reject(new KmsError('HsmError.ObjectNotFound', 'no key')))).rejects.toThrow('no key');
+    expect(lost).toEqual([]);
+  });
+
+  it('refuses AES-GCM with UnsupportedOperation naming the modules when only network members are connected', async () => {
+    const { connections } = connected([token(clientA, 'hsm-a', true, 1), token(clientB, 'hsm-b', true, 2)]);
+    const refused = await connections.withToken('kst-1', { aesGcm: true }, () => Promise.resolve('never')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(KmsError);
+    expect((refused as KmsError).code).toBe('UnsupportedOperation');
+    expect((refused as KmsError).message).toContain('module hsm-a, module hsm-b');
+  });
+
+  it('drops on a worker crash only the logins that worker held', () => {
+    const { connections, lost } = connected([token(clientA, 'hsm-a', true, 7), token(clientB, 'hsm-b', true, 8)]);
+    expect(connections.markClientLost(clientA, 6)).toEqual([]);
+    expect(lost).toEqual([]);
+    connections.markClientLost(clientA, 7);
+    expect(lost).toEqual(['hsm-a']);
+    expect(connections.tokensOf('kst-1').map((remaining) => remaining.member?.hsmId)).toEqual(['hsm-b']);
+    expect(connections.get('kst-1').state).toBe('CONNECTED');
+  });
+});
