@@ -33,7 +33,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       result.help = true;
       continue;
     }
-    if (!flag.startsWith('--') || flag.length < 3) throw new CommandLineError(`Expected --Param, got "${flag.slice(0, 40)}".`);
+    // The stray word is not echoed: a misplaced password would end up on the terminal and in logs.
+    if (!flag.startsWith('--') || flag.length < 3) throw new CommandLineError('Expected --Param before each value; a bare value was found.');
     const name = flag.slice(2);
     const value = rest.shift();
     if (value === undefined) throw new CommandLineError(`--${name} needs a value.`);
