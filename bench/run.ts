@@ -4,6 +4,7 @@
  * ratios and writes them to bench/results/latest.json. Not part of `npm test`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from './lib/result';
@@ -46,6 +47,8 @@ function table(results: BenchResult[]): string {
 async function main(): Promise<void> {
   const { quick, only } = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const loadBefore = os.loadavg()[0] ?? 0;
+  console.log(`${os.cpus().length} cores, load average ${loadBefore.toFixed(2)} (figures scale with it: the goals assume an otherwise idle machine)`);
   const results: BenchResult[] = [];
   for (const bench of BENCHMARKS) {
     if (only && !only.includes(bench.id)) continue;
@@ -62,6 +65,8 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, 'latest.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  const meta = { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), quick, cores: os.cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg()[0] ?? 0 };
+  writeFileSync(path.join(RESULTS_DIR, 'latest-meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   console.log(`\n${table(results)}\n`);
   for (const r of results.filter((x) => x.note)) console.log(`note: ${r.name}: ${r.note}`);
   console.log(`\nwrote ${path.relative(process.cwd(), file)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

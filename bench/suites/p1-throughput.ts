@@ -16,7 +16,7 @@ import { connectWsHost } from '../lib/ws-client';
 const DIRECT_GOAL = 0.9;
 const WS_GOAL = 0.8;
 /** Requests kept in flight by the Keyward paths (the dispatcher is async; the worker has 4 sessions per token). */
-const WINDOW = 16;
+const WINDOW = 64;
 
 interface Case {
   label: string;
