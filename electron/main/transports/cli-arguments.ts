@@ -33,16 +33,28 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       result.help = true;
       continue;
     }
-    if (!flag.startsWith('--') || flag.length < 3) throw new CommandLineError(`Expected --Param, got "${flag.slice(0, 40)}".`);
+    // The stray word is not echoed: a misplaced password would end up on the terminal and in logs.
+    if (!flag.startsWith('--') || flag.length < 3) throw new CommandLineError('Expected --Param before each value; a bare value was found.');
     const name = flag.slice(2);
     const value = rest.shift();
     if (value === undefined) throw new CommandLineError(`--${name} needs a value.`);
     if (name === 'data-dir') result.dataDir = value;
     else if (name === 'pin-env') result.pinEnv = value;
-    else if (name === 'cli-input-json') Object.assign(result.input, parseJsonObject(value));
+    else if (name === 'cli-input-json') copyOwnFields(result.input, parseJsonObject(value));
     else result.input[name] = convertValue(name, value, shape[name]);
   }
   return result;
+}
+
+/**
+ * Copies fields as own properties. Not Object.assign: it would run the `__proto__` setter for a
+ * JSON key "__proto__" and make the attacker's object the prototype, whose fields a schema then
+ * reads as if they had been given.
+ */
+function copyOwnFields(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  }
 }
 
 function parseJsonObject(text: string): Record<string, unknown> {

@@ -44,6 +44,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     const sizeProblem = checkSize(input);
     if (sizeProblem) return fail('RequestTooLarge', sizeProblem);
 
+    if (input !== undefined && input !== null && !isPlainObject(input)) {
+      // zod's object check lets a Map, Date or class instance through (IPC clones those) and reads
+      // inherited fields; an input is plain data, or nothing.
+      return fail('InvalidParameter', 'The input must be a JSON object.');
+    }
     const definition = contract[operation];
     const parsed = definition.input.safeParse(input ?? {});
     if (!parsed.success) {
@@ -126,6 +131,12 @@ function resourceIdOf(input: unknown): string {
     if (typeof value === 'string') return value;
   }
   return '';
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 function checkSize(input: unknown): string | null {

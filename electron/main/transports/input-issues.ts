@@ -9,7 +9,9 @@ export function describeInputIssue(error: z.ZodError): { message: string; missin
   if (!issue) return { message: 'The input is invalid.', missing: false };
   const path = issue.path.map(String).join('.') || '(input)';
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => key.replace(/[^\x20-\x7e]/g, '?').slice(0, 64));
+    // Parameter names hold no digits and passwords must: a "name" with a digit may be a misplaced
+    // secret, so it is not echoed.
+    const keys = issue.keys.map((key) => (/^[A-Za-z_-]{1,64}$/.test(key) ? key : '(a name that is not a parameter)'));
     return { message: `Unknown parameter(s): ${keys.join(', ')}.`, missing: false };
   }
   // zod reports a missing field as an invalid_type whose received type is undefined.

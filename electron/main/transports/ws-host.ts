@@ -126,6 +126,10 @@ function serveSocket(ws: WebSocket, dispatch: Dispatch): void {
   const send = (message: WireMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
+  // A protocol violation (e.g. a frame over maxPayload) is emitted as 'error' and ws closes the
+  // socket itself (1009, 1002...); without a listener it would be an uncaught exception that ends
+  // the whole host.
+  ws.on('error', () => undefined);
   ws.on('message', (data, isBinary) => {
     const request = parseRequest(isBinary ? null : data.toString());
     if (!request) {

@@ -58,15 +58,26 @@ export function toPendingRecord(event: AuditEventInput): PendingAuditRecord {
   return {
     eventId: event.eventId ?? randomUUID(),
     time: event.time ?? new Date().toISOString(),
-    operation: event.operation,
-    actor: event.actor,
-    transport: event.transport,
-    resourceId: event.resourceId,
+    operation: wellFormed(event.operation),
+    actor: wellFormed(event.actor),
+    transport: wellFormed(event.transport),
+    resourceId: wellFormed(event.resourceId),
     outcome: event.outcome,
     errorCode: event.errorCode ?? null,
-    requestId: event.requestId,
+    requestId: wellFormed(event.requestId),
     detailsJson: canonicalJson(event.details ?? {}),
   };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A caller-supplied identifier (a KeyId of a refused request) may hold a lone UTF-16 surrogate.
+ * SQLite stores UTF-8, which turns it into U+FFFD, so the record read back would no longer match
+ * its hash and the chain would look tampered with. Hash what will be stored.
+ */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** The hashed fields, in canonical (sorted) order. */
