@@ -1,19 +1,23 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { z } from 'zod';
-import type { moduleDetailSchema, moduleSummarySchema } from '../../../shared/contract';
+import type { moduleDetailSchema, moduleSuggestionSchema, moduleSummarySchema } from '../../../shared/contract';
 import { invoke } from '../api/client';
 
 export type ModuleSummary = z.infer<typeof moduleSummarySchema>;
 export type ModuleDetail = z.infer<typeof moduleDetailSchema>;
+export type ModuleSuggestion = z.infer<typeof moduleSuggestionSchema>;
 
 /** Registered PKCS#11 modules and, on demand, their slots and tokens. */
 export const useModulesStore = defineStore('modules', () => {
   const modules = ref<ModuleSummary[]>([]);
+  const suggestions = ref<ModuleSuggestion[]>([]);
   const details = ref<Record<string, ModuleDetail>>({});
 
   async function refresh(): Promise<void> {
-    modules.value = (await invoke('ListModules', {})).Modules;
+    const output = await invoke('ListModules', {});
+    modules.value = output.Modules;
+    suggestions.value = output.Suggestions;
   }
 
   async function describe(moduleId: string): Promise<ModuleDetail> {
@@ -28,5 +32,5 @@ export const useModulesStore = defineStore('modules', () => {
     return ModuleId;
   }
 
-  return { modules, details, refresh, describe, register };
+  return { modules, suggestions, details, refresh, describe, register };
 });
