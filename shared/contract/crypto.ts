@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from './define';
 import { signingAlgorithmSchema } from './enums';
+import { wrappingAlgorithmSchema } from './key-import';
 import {
   MAX_CIPHERTEXT_BYTES,
   MAX_PLAINTEXT_BYTES,
@@ -14,6 +15,27 @@ const keyStateErrors = ['NotFound.Key', 'NotFound.Alias', 'NotFound.KeyVersion',
 const hsmErrors = ['HsmError.DeviceError', 'HsmError.DeviceRemoved', 'HsmError.ObjectNotFound', 'UnsupportedOperation'] as const;
 
 const keyAndVersion = z.object({ KeyId: z.string(), KeyVersionId: z.string() });
+
+/** Largest message GenerateMac / VerifyMac accept. */
+export const MAX_MAC_MESSAGE_BYTES = 4096;
+/** Largest data key GenerateDataKey makes. */
+export const MAX_DATA_KEY_BYTES = 1024;
+/**
+ * Largest AsymmetricEncrypt plaintext: RSA-4096 with OAEP SHA-1 (512 - 42 bytes). Smaller keys and
+ * OAEP SHA-256 take less (RSA-2048/SHA-1: 214 bytes); the service checks the exact bound per key.
+ */
+export const MAX_ASYMMETRIC_PLAINTEXT_BYTES = 470;
+
+/** Asymmetric encryption algorithms share their names with the import wrapping algorithms. */
+export const asymmetricEncryptionAlgorithmSchema = wrappingAlgorithmSchema;
+
+const dataKeyInput = z.strictObject({
+  KeyId: keyIdentifierSchema,
+  KeySpec: z.enum(['AES_256', 'AES_128']).optional(),
+  /** 1-1024 bytes; overrides KeySpec. Default: 32 bytes (AES_256). */
+  NumberOfBytes: z.number().int().min(1).max(MAX_DATA_KEY_BYTES).optional(),
+  EncryptionContext: encryptionContextSchema.optional(),
+});
 
 export const cryptoOperations = {
   Encrypt: defineOperation({
@@ -35,6 +57,63 @@ export const cryptoOperations = {
     }),
     result: z.object({ Plaintext: z.string(), KeyId: z.string(), KeyVersionId: z.string() }),
     errors: ['InvalidCiphertext', ...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
+  GenerateDataKey: defineOperation({
+    summary: 'A random data key: returned in plaintext and as a ciphertext blob under the CMK (envelope encryption).',
+    input: dataKeyInput,
+    result: keyAndVersion.extend({ Plaintext: z.string(), CiphertextBlob: z.string() }),
+    errors: [...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
+  GenerateDataKeyWithoutPlaintext: defineOperation({
+    summary: 'A random data key, returned only as a ciphertext blob under the CMK.',
+    input: dataKeyInput,
+    result: keyAndVersion.extend({ CiphertextBlob: z.string() }),
+    errors: [...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
+  AsymmetricEncrypt: defineOperation({
+    summary: `RSA-OAEP encryption with an ENCRYPT/DECRYPT RSA key, at most ${MAX_ASYMMETRIC_PLAINTEXT_BYTES} bytes (less for smaller keys); only algorithms the token supports.`,
+    input: z.strictObject({
+      KeyId: keyIdentifierSchema,
+      KeyVersionId: uuidSchema.optional(),
+      Algorithm: asymmetricEncryptionAlgorithmSchema,
+      Plaintext: base64Bytes(1, MAX_ASYMMETRIC_PLAINTEXT_BYTES),
+    }),
+    result: keyAndVersion.extend({ CiphertextBlob: z.string() }),
+    errors: [...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
+  AsymmetricDecrypt: defineOperation({
+    summary: 'RSA-OAEP decryption inside the HSM.',
+    input: z.strictObject({
+      KeyId: keyIdentifierSchema,
+      KeyVersionId: uuidSchema.optional(),
+      Algorithm: asymmetricEncryptionAlgorithmSchema,
+      CiphertextBlob: base64Bytes(256, 512),
+    }),
+    result: keyAndVersion.extend({ Plaintext: z.string() }),
+    errors: ['InvalidCiphertext', ...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
+  GenerateMac: defineOperation({
+    summary: `HMAC of a message (at most ${MAX_MAC_MESSAGE_BYTES} bytes) with a GENERATE/VERIFY_MAC key.`,
+    input: z.strictObject({ KeyId: keyIdentifierSchema, Message: base64Bytes(1, MAX_MAC_MESSAGE_BYTES) }),
+    result: keyAndVersion.extend({ Mac: z.string() }),
+    errors: [...keyStateErrors, ...hsmErrors],
+    mutates: false,
+  }),
+  VerifyMac: defineOperation({
+    summary: 'Check an HMAC inside the HSM.',
+    input: z.strictObject({
+      KeyId: keyIdentifierSchema,
+      KeyVersionId: uuidSchema.optional(),
+      Message: base64Bytes(1, MAX_MAC_MESSAGE_BYTES),
+      Mac: base64Bytes(1, 64),
+    }),
+    result: keyAndVersion.extend({ MacValid: z.boolean() }),
+    errors: [...keyStateErrors, ...hsmErrors],
     mutates: false,
   }),
   AsymmetricSign: defineOperation({

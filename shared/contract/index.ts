@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { auditOperations } from './audit';
 import { cryptoOperations } from './crypto';
+import { keyImportOperations } from './key-import';
 import { keyOperations } from './keys';
 import { keyStoreOperations } from './keystores';
+import { lifecycleOperations } from './lifecycle';
 import { moduleOperations } from './modules';
 
 /** The operation catalogue: one entry per operation, served identically by IPC, the browser host and the CLI. */
@@ -10,6 +12,8 @@ export const contract = {
   ...moduleOperations,
   ...keyStoreOperations,
   ...keyOperations,
+  ...lifecycleOperations,
+  ...keyImportOperations,
   ...cryptoOperations,
   ...auditOperations,
 } as const;
@@ -38,6 +42,8 @@ export * from './primitives';
 export * from './modules';
 export * from './keystores';
 export * from './keys';
+export * from './lifecycle';
+export * from './key-import';
 export * from './crypto';
 export * from './audit';
 export { COMMON_ERRORS, type OperationDefinition } from './define';

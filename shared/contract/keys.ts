@@ -44,8 +44,13 @@ export type KeyListEntry = z.infer<typeof keyListEntrySchema>;
 /** Rotation interval such as `30d`, `720h` or `2592000s`, 7 to 730 days. */
 export const rotationIntervalSchema = z.string().regex(/^[1-9][0-9]{0,7}[dhs]$/, 'must look like 30d, 720h or 2592000s');
 
+/**
+ * ListKeys filters. Values of one filter are alternatives, different filters all apply. `Text`
+ * matches a substring of the key id, description or an alias name; `Tag` is `TagKey` (has the tag)
+ * or `TagKey=TagValue`.
+ */
 export const listKeysFilterSchema = z.strictObject({
-  Key: z.enum(['KeyState', 'KeySpec', 'KeyUsage', 'ProtectionLevel', 'KeyStoreId', 'Origin', 'Text']),
+  Key: z.enum(['KeyState', 'KeySpec', 'KeyUsage', 'ProtectionLevel', 'KeyStoreId', 'Origin', 'Text', 'Tag']),
   Values: z.array(z.string().min(1).max(256)).min(1).max(10),
 });
 

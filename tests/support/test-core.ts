@@ -19,8 +19,11 @@ export interface TestCore {
 }
 
 /** A real core on a temp data dir: SQLite file, embedded SoftHSM2 token, worker process. */
-export async function createTestCore(dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-test-'))): Promise<TestCore> {
-  const core = await createCore({ dataDir, launcher: createNodeWorkerLauncher(), actor: 'test-officer' });
+export async function createTestCore(
+  dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-test-')),
+  options: { now?: () => Date } = {},
+): Promise<TestCore> {
+  const core = await createCore({ dataDir, launcher: createNodeWorkerLauncher(), actor: 'test-officer', now: options.now });
   const dispatch = (name: string, input: unknown): Promise<CallOutcome> => core.dispatch(name, input, { transport: 'internal' });
   return {
     core,

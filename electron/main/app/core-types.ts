@@ -1,3 +1,4 @@
+import type { MaintenanceReport } from '../services/keys/key-maintenance';
 import type { Dispatch, DispatchContext } from '../transports/dispatcher';
 
 export type CallContext = DispatchContext;
@@ -6,5 +7,7 @@ export type CallContext = DispatchContext;
 export interface Core {
   /** Validates `input` against the contract, runs the handler, never throws. */
   dispatch: Dispatch;
+  /** Carries out due deletions, rotations and expiries now (also runs on connect and on a timer). */
+  runMaintenance(): Promise<MaintenanceReport>;
   close(): Promise<void>;
 }

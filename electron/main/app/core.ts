@@ -4,7 +4,7 @@ import path from 'node:path';
 import { HsmModules, type WorkerLauncher } from '../hsm';
 import { createBufferedAuditWriter, openRegistry } from '../registry';
 import { AuditTrail } from '../services/audit/audit-trail';
-import { createHandlers } from '../services/handlers';
+import { createHandlers, createKeyMaintenance } from '../services/handlers';
 import { ensureInstallation } from '../services/installation';
 import { KeyStoreConnections } from '../services/keystores/connections';
 import { ensureDefaultKeyStoreRows } from '../services/keystores/default-key-store';
@@ -19,6 +19,10 @@ export interface CoreOptions {
   actor?: string;
   /** Overrides the SoftHSM2 library of the default key store. */
   softHsmModulePath?: string;
+  /** The clock (tests move it forward to reach deletion and rotation dates). */
+  now?: () => Date;
+  /** How often due deletions, rotations and expiries are looked for; default one minute. */
+  maintenanceIntervalMs?: number;
 }
 
 export const DEFAULT_SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
@@ -33,7 +37,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     hsm,
     dataDir: options.dataDir,
     softHsmModulePath: options.softHsmModulePath ?? process.env.KEYWARD_SOFTHSM_MODULE ?? DEFAULT_SOFTHSM_MODULE,
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
   };
   const usageWriter = createBufferedAuditWriter(registry, { maxBatch: 256, maxDelayMs: 50 });
   const audit = new AuditTrail(context, usageWriter);
@@ -43,6 +47,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   ensureDefaultKeyStoreRows(context);
   const scope = ensureInstallation(context);
   const handlers = createHandlers({ context, connections, audit, usageWriter, scope });
+  const maintenance = createKeyMaintenance({ context, connections, audit });
+  maintenance.start(options.maintenanceIntervalMs ?? 60_000);
   const dispatch = createDispatcher({
     handlers,
     actor: options.actor ?? userInfo().username,
@@ -52,9 +58,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let closed = false;
   return {
     dispatch,
+    runMaintenance: () => maintenance.runDue(),
     async close() {
       if (closed) return;
       closed = true;
+      await maintenance.close();
       await usageWriter.close();
       await hsm.closeAll();
       registry.close();

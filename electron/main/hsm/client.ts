@@ -29,7 +29,9 @@ import type {
   SlotDescription,
   TokenRef,
   VerifyArgs,
+  RsaPublicKeyMaterial,
 } from './types';
+import type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
 
 
 export interface HsmModuleClientOptions {
@@ -69,7 +71,7 @@ interface Worker {
 type ClientEvent = 'crashed' | 'restarted';
 type ClientListener = ((info: WorkerCrashEvent) => void) | (() => void);
 
-const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken']);
+const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set(['generateKey', 'initToken', 'generateImportKeyPair']);
 
 function kmsError(failure: HsmFailure): KmsError {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(failure.code)
@@ -178,6 +180,14 @@ export class HsmModuleClient {
   }
   generateRandom(args: RandomArgs): Promise<Buffer> {
     return this.call('generateRandom', args);
+  }
+
+  /* Import of external key material. */
+  generateImportKeyPair(args: ImportKeyPairArgs): Promise<RsaPublicKeyMaterial> {
+    return this.call('generateImportKeyPair', args);
+  }
+  unwrapImportedKey(args: UnwrapImportedKeyArgs): Promise<{ objectId: ObjectId }> {
+    return this.call('unwrapImportedKey', args);
   }
 
   /** Finalizes the module and ends the worker; the client cannot be used afterwards. */

@@ -3,6 +3,7 @@
  * validation are internal: they run only inside the worker process.
  */
 export * from './types';
+export type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
 export {
   HsmModuleClient,
   type HsmModuleClientOptions,

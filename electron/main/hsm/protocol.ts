@@ -22,7 +22,9 @@ import type {
   SlotDescription,
   TokenRef,
   VerifyArgs,
+  RsaPublicKeyMaterial,
 } from './types';
+import type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
 
 type NoArgs = Record<string, never>;
 
@@ -50,6 +52,8 @@ export interface HsmMethods {
   verify: { args: VerifyArgs; result: boolean };
   getPublicKey: { args: KeyRef; result: PublicKeyMaterial };
   generateRandom: { args: RandomArgs; result: Buffer };
+  generateImportKeyPair: { args: ImportKeyPairArgs; result: RsaPublicKeyMaterial };
+  unwrapImportedKey: { args: UnwrapImportedKeyArgs; result: { objectId: ObjectId } };
 }
 
 export type HsmMethod = keyof HsmMethods;
@@ -77,6 +81,8 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'verify',
   'getPublicKey',
   'generateRandom',
+  'generateImportKeyPair',
+  'unwrapImportedKey',
 ];
 
 export interface WorkerRequest<M extends HsmMethod = HsmMethod> {

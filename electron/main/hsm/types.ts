@@ -163,3 +163,67 @@ export interface KeyObjectInfo {
   neverExtractable: boolean | null;
   wrapWithTrusted: boolean | null;
 }
+
+/* ---- Cluster provisioning and key replication (wrap/unwrap between member tokens). ---- */
+
+/**
+ * How a key travels between member tokens: RSA-OAEP (SHA-1/MGF1-SHA1, the only OAEP SoftHSM 2.6
+ * and p11-kit 0.24 both carry) under a member's transport key, for secret keys only; or AES key
+ * wrap with padding under the cluster domain key, for secret and private keys, where the token
+ * offers it (p11-kit 0.24 does not forward it).
+ */
+export type WrapMechanism = 'RSA_OAEP_SHA1' | 'AES_KEY_WRAP_PAD';
+
+export interface RsaPublicKeyMaterial {
+  kind: 'RSA';
+  modulus: Buffer;
+  publicExponent: Buffer;
+}
+
+/** Objects created under an SO login: PKCS#11 lets only the SO set CKA_TRUSTED, and the SO can create public objects only. */
+export interface SoObjectArgs {
+  serial: string;
+  soPin: string;
+  objectId: ObjectId;
+  label: string;
+}
+
+export interface ImportTrustedWrapKeyArgs extends SoObjectArgs {
+  publicKey: RsaPublicKeyMaterial;
+}
+
+export interface UnwrapDomainKeyArgs extends SoObjectArgs {
+  /** CKA_ID of this token's transport key pair. */
+  unwrappingObjectId: ObjectId;
+  wrapped: Buffer;
+}
+
+export interface WrapKeyArgs {
+  serial: string;
+  /** Transport public key (RSA_OAEP_SHA1) or domain key (AES_KEY_WRAP_PAD). */
+  wrappingObjectId: ObjectId;
+  /** The secret or private key to wrap. */
+  objectId: ObjectId;
+  mechanism: WrapMechanism;
+}
+
+export interface UnwrapKeyArgs {
+  serial: string;
+  unwrappingObjectId: ObjectId;
+  mechanism: WrapMechanism;
+  wrapped: Buffer;
+  /** Identity and policy of the key created from the wrapped bytes (same as at generation). */
+  objectId: ObjectId;
+  label: string;
+  spec: KeyMaterialSpec;
+  policy: KeyPolicy;
+}
+
+/** Re-creates the public half of a replicated key pair on another member. */
+export interface CreatePublicKeyArgs {
+  serial: string;
+  objectId: ObjectId;
+  label: string;
+  spec: KeyMaterialSpec;
+  material: PublicKeyMaterial;
+}

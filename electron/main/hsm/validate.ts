@@ -226,4 +226,20 @@ export const validators: Validators = {
     }
     return { serial: serial('generateRandom', o), length };
   },
+  generateImportKeyPair: (raw) => {
+    const o = obj('generateImportKeyPair', raw);
+    return { ...keyRef('generateImportKeyPair', o), label: label('generateImportKeyPair', o) };
+  },
+  unwrapImportedKey: (raw) => {
+    const o = obj('unwrapImportedKey', raw);
+    return {
+      ...keyRef('unwrapImportedKey', o),
+      unwrappingObjectId: keyRef('unwrapImportedKey', { serial: o.serial, objectId: o.unwrappingObjectId }).objectId,
+      // RSA-OAEP output of the 2048-bit import key.
+      wrapped: bytes('unwrapImportedKey', o, 'wrapped', 256, 256),
+      label: label('unwrapImportedKey', o),
+      spec: keyMaterialSpec('unwrapImportedKey', o.spec),
+      policy: keyPolicy('unwrapImportedKey', o.policy),
+    };
+  },
 };

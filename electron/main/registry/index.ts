@@ -28,6 +28,7 @@ export type { TagRow, TagsRepository } from './repositories/tags';
 export type { ClusterRow, ClusterPatch, ClusterState, ClustersRepository } from './repositories/clusters';
 export type { HsmRow, HsmPatch, HsmState, HsmsRepository } from './repositories/hsms';
 export type { CryptoUserRow, CryptoUsersRepository } from './repositories/crypto-users';
+export type { ImportTokenRow, ImportTokensRepository } from './repositories/import-tokens';
 export type { AuditRepository, AuditListFilter, AuditListFilterKey, AuditListQuery } from './repositories/audit';
 
 export {

@@ -14,6 +14,7 @@ import { type TagsRepository, createTagsRepository } from './repositories/tags';
 import { type ClustersRepository, createClustersRepository } from './repositories/clusters';
 import { type HsmsRepository, createHsmsRepository } from './repositories/hsms';
 import { type CryptoUsersRepository, createCryptoUsersRepository } from './repositories/crypto-users';
+import { type ImportTokensRepository, createImportTokensRepository } from './repositories/import-tokens';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -40,6 +41,7 @@ export interface Registry {
   readonly clusters: ClustersRepository;
   readonly hsms: HsmsRepository;
   readonly cryptoUsers: CryptoUsersRepository;
+  readonly importTokens: ImportTokensRepository;
   /**
    * Runs `fn` in one IMMEDIATE transaction: everything commits together or nothing does, e.g. a
    * key row and its audit record. `fn` must be synchronous (a returned promise is refused, as its
@@ -100,6 +102,7 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     clusters: createClustersRepository(db),
     hsms: createHsmsRepository(db),
     cryptoUsers: createCryptoUsersRepository(db),
+    importTokens: createImportTokensRepository(db),
     transaction<T>(fn: () => T): T {
       return translateConstraint(() => run.immediate(fn) as T);
     },

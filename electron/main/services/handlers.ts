@@ -1,11 +1,20 @@
 import type { BufferedAuditWriter } from '../registry';
 import { AuditService } from './audit/audit-service';
 import type { AuditTrail } from './audit/audit-trail';
+import { AsymmetricCryptoService } from './crypto/asymmetric-crypto-service';
 import { CryptoService } from './crypto/crypto-service';
+import { KeyUse } from './crypto/key-use';
+import { MacService } from './crypto/mac-service';
 import type { OperationHandlers } from './handlers-type';
-import { KeyResolver } from './keys/key-resolver';
+import { AliasService } from './keys/alias-service';
+import { KeyImportService } from './keys/key-import-service';
+import { KeyLifecycleService } from './keys/key-lifecycle-service';
+import { KeyMaintenance } from './keys/key-maintenance';
 import type { ArnScope } from './keys/key-metadata';
+import { KeyResolver } from './keys/key-resolver';
 import { KeyService } from './keys/key-service';
+import { KeyVersionService } from './keys/key-version-service';
+import { TagService } from './keys/tag-service';
 import type { KeyStoreConnections } from './keystores/connections';
 import { KeyStoreService } from './keystores/key-store-service';
 import { ModuleService } from './modules/module-service';
@@ -24,7 +33,15 @@ export function createHandlers(deps: {
   const modules = new ModuleService(context);
   const keyStores = new KeyStoreService(context, connections, audit);
   const keys = new KeyService(context, connections, resolver, audit, scope);
-  const crypto = new CryptoService(connections, resolver, audit);
+  const lifecycle = new KeyLifecycleService(context, resolver, audit);
+  const versions = new KeyVersionService(context, connections, resolver, audit);
+  const aliases = new AliasService(context, resolver, audit, scope);
+  const tags = new TagService(context, resolver, audit);
+  const keyImport = new KeyImportService(context, connections, resolver, audit);
+  const use = new KeyUse(connections, resolver, audit);
+  const crypto = new CryptoService(use);
+  const asymmetric = new AsymmetricCryptoService(use);
+  const mac = new MacService(use);
   const auditLog = new AuditService(context, usageWriter);
 
   return {
@@ -37,12 +54,45 @@ export function createHandlers(deps: {
     CreateKey: (input, request) => keys.create(input, request),
     DescribeKey: async (input) => keys.describe(input),
     ListKeys: async (input) => keys.list(input),
+    EnableKey: async (input, request) => lifecycle.enable(input, request),
+    DisableKey: async (input, request) => lifecycle.disable(input, request),
+    ScheduleKeyDeletion: async (input, request) => lifecycle.schedule(input, request),
+    CancelKeyDeletion: async (input, request) => lifecycle.cancel(input, request),
+    UpdateRotationPolicy: async (input, request) => lifecycle.updateRotationPolicy(input, request),
+    CreateKeyVersion: (input, request) => versions.create(input, request),
+    ListKeyVersions: async (input) => versions.list(input),
+    CreateAlias: async (input, request) => aliases.create(input, request),
+    UpdateAlias: async (input, request) => aliases.update(input, request),
+    DeleteAlias: async (input, request) => aliases.delete(input, request),
+    ListAliases: async (input) => aliases.list(input),
+    ListAliasesByKeyId: async (input) => aliases.listByKey(input),
+    TagResource: async (input, request) => tags.tag(input, request),
+    UntagResource: async (input, request) => tags.untag(input, request),
+    ListResourceTags: async (input) => tags.list(input),
+    GetParametersForImport: (input, request) => keyImport.getParameters(input, request),
+    ImportKeyMaterial: (input, request) => keyImport.importMaterial(input, request),
+    DeleteKeyMaterial: (input, request) => keyImport.deleteMaterial(input, request),
     Encrypt: (input, request) => crypto.encrypt(input, request),
     Decrypt: (input, request) => crypto.decrypt(input, request),
-    AsymmetricSign: (input, request) => crypto.sign(input, request),
-    AsymmetricVerify: (input, request) => crypto.verify(input, request),
-    GetPublicKey: (input) => crypto.publicKey(input),
+    GenerateDataKey: (input, request) => crypto.generateDataKey(input, request),
+    GenerateDataKeyWithoutPlaintext: (input, request) => crypto.generateDataKeyWithoutPlaintext(input, request),
+    AsymmetricEncrypt: (input, request) => asymmetric.encrypt(input, request),
+    AsymmetricDecrypt: (input, request) => asymmetric.decrypt(input, request),
+    AsymmetricSign: (input, request) => asymmetric.sign(input, request),
+    AsymmetricVerify: (input, request) => asymmetric.verify(input, request),
+    GenerateMac: (input, request) => mac.generate(input, request),
+    VerifyMac: (input, request) => mac.verify(input, request),
+    GetPublicKey: (input) => asymmetric.publicKey(input),
     ListAuditEvents: (input) => auditLog.list(input),
     VerifyAuditLog: () => auditLog.verify(),
   };
+}
+
+/** The background work on keys (deletions, rotation, expiry), built from the same services the handlers use. */
+export function createKeyMaintenance(deps: { context: ServiceContext; connections: KeyStoreConnections; audit: AuditTrail }): KeyMaintenance {
+  const { context, connections, audit } = deps;
+  const resolver = new KeyResolver(context);
+  const versions = new KeyVersionService(context, connections, resolver, audit);
+  const keyImport = new KeyImportService(context, connections, resolver, audit);
+  return new KeyMaintenance(context, connections, versions, keyImport, audit);
 }

@@ -11,6 +11,7 @@ import { decrypt, encrypt, generateRandom, sign, verify } from './crypto';
 import { describeKey, destroyKey, generateKey, getPublicKey, keyExists } from './keys';
 import type { PKCS11 } from './pkcs11';
 import { isPkcs11Error, pkcs11js } from './pkcs11';
+import { generateImportKeyPair, unwrapImportedKey } from './import-keys';
 import { initToken, initUserPin, libraryInfo, listSlots, setUserPin } from './slots';
 import { isTokenLost, TokenRegistry } from './tokens';
 
@@ -42,6 +43,8 @@ const IMPL: Impl = {
   verify,
   getPublicKey,
   generateRandom,
+  generateImportKeyPair,
+  unwrapImportedKey,
 };
 
 const DRAIN_TIMEOUT_MS = 10_000;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { listKeysFilterSchema } from '../../../../shared/contract';
 import { containsPattern, inList } from '../sql';
 
-/** The contract's ListKeys filter names: KeyState, KeySpec, KeyUsage, ProtectionLevel, KeyStoreId, Origin, Text. */
+/** The contract's ListKeys filter names: KeyState, KeySpec, KeyUsage, ProtectionLevel, KeyStoreId, Origin, Text, Tag. */
 export type KeyListFilterKey = z.infer<typeof listKeysFilterSchema>['Key'];
 
 export interface KeyListFilter {
@@ -11,7 +11,7 @@ export interface KeyListFilter {
   values: readonly string[];
 }
 
-const COLUMN_BY_FILTER: Record<Exclude<KeyListFilterKey, 'Text'>, string> = {
+const COLUMN_BY_FILTER: Record<Exclude<KeyListFilterKey, 'Text' | 'Tag'>, string> = {
   KeyState: 'k.key_state',
   KeySpec: 'k.key_spec',
   KeyUsage: 'k.key_usage',
@@ -24,6 +24,23 @@ const COLUMN_BY_FILTER: Record<Exclude<KeyListFilterKey, 'Text'>, string> = {
 // instead of probing them once per key (57 ms vs 92 ms for a count over 100k keys).
 const TEXT_MATCH = `(k.id LIKE ? ESCAPE '\\' OR k.description LIKE ? ESCAPE '\\'
   OR k.id IN (SELECT a.key_id FROM aliases a WHERE a.alias_name LIKE ? ESCAPE '\\'))`;
+
+/** `TagKey` (the key has the tag) or `TagKey=TagValue`; served by the tags(tag_key, tag_value, key_id) index. */
+const TAG_KEY_MATCH = '(t.tag_key = ?)';
+const TAG_PAIR_MATCH = '(t.tag_key = ? AND t.tag_value = ?)';
+
+function tagClause(values: readonly string[], params: string[]): string {
+  const alternatives = values.map((value) => {
+    const separator = value.indexOf('=');
+    if (separator < 0) {
+      params.push(value);
+      return TAG_KEY_MATCH;
+    }
+    params.push(value.slice(0, separator), value.slice(separator + 1));
+    return TAG_PAIR_MATCH;
+  });
+  return `k.id IN (SELECT t.key_id FROM tags t WHERE ${alternatives.join(' OR ')})`;
+}
 
 export interface WhereClause {
   sql: string;
@@ -54,6 +71,8 @@ export function keyListWhere(filters: readonly KeyListFilter[]): WhereClause {
         const pattern = containsPattern(value);
         params.push(pattern, pattern, pattern);
       }
+    } else if (key === 'Tag') {
+      clauses.push(tagClause(values, params));
     } else {
       const column = COLUMN_BY_FILTER[key];
       if (column === undefined) throw new RangeError(`unknown key filter ${String(key)}`);

@@ -26,6 +26,8 @@ export interface KeysRepository {
   listDueForDeletion(now: string): KeyRow[];
   /** Keys with automatic rotation enabled whose next rotation date is at or before `now`. */
   listDueForRotation(now: string): KeyRow[];
+  /** Live keys with material whose MaterialExpireTime is at or before `now`. */
+  listDueForMaterialExpiry(now: string): KeyRow[];
 }
 
 type StoredListRow = KeyRow & { aliasesJson: string };
@@ -54,6 +56,11 @@ export function createKeysRepository(db: Database): KeysRepository {
   const dueForRotation = db.prepare<[string], KeyRow>(
     `SELECT ${KEY_SELECT} FROM keys k
      WHERE k.deleted_at IS NULL AND k.automatic_rotation = 'Enabled' AND k.next_rotation_date <= ? ORDER BY k.next_rotation_date`,
+  );
+  const dueForMaterialExpiry = db.prepare<[string], KeyRow>(
+    `SELECT ${KEY_SELECT} FROM keys k
+     WHERE k.material_expire_time IS NOT NULL AND k.material_expire_time <= ? AND k.deleted_at IS NULL
+       AND k.primary_version_id IS NOT NULL ORDER BY k.material_expire_time`,
   );
   // count(*) of a whole table is a b-tree count without reading rows; tombstones come off an index.
   const countLive = db.prepare<string[], { count: number }>(
@@ -99,6 +106,7 @@ export function createKeysRepository(db: Database): KeysRepository {
     },
     listDueForDeletion: (now) => dueForDeletion.all(now),
     listDueForRotation: (now) => dueForRotation.all(now),
+    listDueForMaterialExpiry: (now) => dueForMaterialExpiry.all(now),
   };
 }
 

@@ -6,8 +6,12 @@ import { isoNow, type ServiceContext } from '../service-context';
 
 export type AuditDetails = Record<string, string | number | boolean>;
 
+/** What Keyward does by itself (start-up and timer sweeps), audited next to the operations. */
+export const MAINTENANCE_EVENTS = ['DeleteKey', 'RotateKey', 'ExpireKeyMaterial', 'ExpireImportToken'] as const;
+export type MaintenanceEvent = (typeof MAINTENANCE_EVENTS)[number];
+
 export interface AuditEntry {
-  operation: OperationName;
+  operation: OperationName | MaintenanceEvent;
   resourceId: string;
   details?: AuditDetails;
 }

@@ -1,59 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationName, OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import { ecdsaDerToRaw, ecdsaRawToDer, publicKeyToPem } from '../../hsm';
-import type { KeyRow, KeyVersionRow } from '../../registry';
-import type { AuditTrail } from '../audit/audit-trail';
-import type { KeyResolver } from '../keys/key-resolver';
-import { ecCoordinateBytes, isAsymmetricSpec, isSymmetricSpec, signMechanismFor } from '../keys/key-specs';
-import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
+import type { KeyVersionRow } from '../../registry';
+import { isSymmetricSpec } from '../keys/key-specs';
 import type { RequestContext } from '../request-context';
 import { additionalData, assembleBlob, encodeHeader, IV_BYTES, parseBlob } from './ciphertext-blob';
+import type { KeyUse, UsableKey } from './key-use';
 
-/** Cryptographic operations: all key material stays in the HSM; only results cross back. */
+const DATA_KEY_BYTES = { AES_256: 32, AES_128: 16 } as const;
+
+/** Symmetric operations: AES-GCM inside the HSM under the primary version; blobs name their key and version. */
 export class CryptoService {
-  constructor(
-    private readonly connections: KeyStoreConnections,
-    private readonly resolver: KeyResolver,
-    private readonly audit: AuditTrail,
-  ) {}
+  constructor(private readonly use: KeyUse) {}
 
   encrypt(input: ParsedInput<'Encrypt'>, request: RequestContext): Promise<OperationResult<'Encrypt'>> {
-    return this.used('Encrypt', input.KeyId, request, async () => {
-      const key = this.resolver.resolve(input.KeyId);
-      this.resolver.requireUsable(key, 'ENCRYPT/DECRYPT');
-      if (!isSymmetricSpec(key.keySpec)) {
-        throw new KmsError('Forbidden.KeyUsage', `Encrypt needs a symmetric key; use AsymmetricEncrypt with ${key.keySpec}.`);
-      }
-      const version = this.resolver.version(key, undefined);
-      const header = encodeHeader({ keyId: key.id, keyVersionId: version.id });
-      const iv = randomBytes(IV_BYTES);
-      const token = this.token(key);
-      const sealed = await token.client.encrypt({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism: { kind: 'AES_GCM', iv, aad: additionalData(header, input.EncryptionContext), tagBits: 128 },
-        data: Buffer.from(input.Plaintext, 'base64'),
-      });
-      return {
-        result: { CiphertextBlob: assembleBlob(header, iv, sealed).toString('base64'), KeyId: key.id, KeyVersionId: version.id },
-        keyId: key.id,
-      };
+    return this.use.record('Encrypt', input.KeyId, request, async () => {
+      const usable = this.symmetricKey(input.KeyId, 'Encrypt');
+      const blob = await this.seal(usable, Buffer.from(input.Plaintext, 'base64'), input.EncryptionContext);
+      return { result: { CiphertextBlob: blob, KeyId: usable.key.id, KeyVersionId: usable.version.id }, keyId: usable.key.id };
     });
   }
 
   decrypt(input: ParsedInput<'Decrypt'>, request: RequestContext): Promise<OperationResult<'Decrypt'>> {
     const blob = parseBlob(Buffer.from(input.CiphertextBlob, 'base64'));
-    return this.used('Decrypt', blob.keyId, request, async () => {
-      const key = this.resolver.resolve(blob.keyId);
-      this.resolver.requireUsable(key, 'ENCRYPT/DECRYPT');
+    return this.use.record('Decrypt', blob.keyId, request, async () => {
+      const key = this.use.resolver.resolve(blob.keyId);
+      this.use.resolver.requireUsable(key, 'ENCRYPT/DECRYPT');
       let version: KeyVersionRow;
       try {
-        version = this.resolver.version(key, blob.keyVersionId);
+        // Any version of the key, not just the primary: rotation must not strand old ciphertext.
+        version = this.use.resolver.version(key, blob.keyVersionId);
       } catch {
         throw new KmsError('InvalidCiphertext', 'The ciphertext names a key version that does not exist.');
       }
-      const token = this.token(key);
+      const token = this.use.token(key);
       const plaintext = await token.client.decrypt({
         serial: token.serial,
         objectId: version.objectId,
@@ -64,90 +44,55 @@ export class CryptoService {
     });
   }
 
-  sign(input: ParsedInput<'AsymmetricSign'>, request: RequestContext): Promise<OperationResult<'AsymmetricSign'>> {
-    return this.used('AsymmetricSign', input.KeyId, request, async () => {
-      const { key, version, token } = this.signingKey(input.KeyId, input.KeyVersionId);
-      const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
-      const signature = await token.client.sign({
-        serial: token.serial,
-        objectId: version.objectId,
-        mechanism,
-        data: Buffer.from(input.Digest, 'base64'),
-      });
-      const value = mechanism === 'ECDSA' ? ecdsaRawToDer(signature) : signature;
-      return { result: { KeyId: key.id, KeyVersionId: version.id, Value: value.toString('base64') }, keyId: key.id };
+  generateDataKey(input: ParsedInput<'GenerateDataKey'>, request: RequestContext): Promise<OperationResult<'GenerateDataKey'>> {
+    return this.use.record('GenerateDataKey', input.KeyId, request, async () => {
+      const { usable, dataKey, blob } = await this.dataKey(input, 'GenerateDataKey');
+      const result = { KeyId: usable.key.id, KeyVersionId: usable.version.id, Plaintext: dataKey.toString('base64'), CiphertextBlob: blob };
+      dataKey.fill(0);
+      return { result, keyId: usable.key.id };
     });
   }
 
-  verify(input: ParsedInput<'AsymmetricVerify'>, request: RequestContext): Promise<OperationResult<'AsymmetricVerify'>> {
-    return this.used('AsymmetricVerify', input.KeyId, request, async () => {
-      const { key, version, token } = this.signingKey(input.KeyId, input.KeyVersionId);
-      const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
-      const given = Buffer.from(input.Value, 'base64');
-      const signature = mechanism === 'ECDSA' ? derSignatureToRaw(given, ecCoordinateBytes(key.keySpec)) : given;
-      const valid =
-        signature !== null &&
-        (await token.client.verify({
-          serial: token.serial,
-          objectId: version.objectId,
-          mechanism,
-          data: Buffer.from(input.Digest, 'base64'),
-          signature,
-        }));
-      return { result: { KeyId: key.id, KeyVersionId: version.id, Value: valid }, keyId: key.id };
-    });
-  }
-
-  async publicKey(input: ParsedInput<'GetPublicKey'>): Promise<OperationResult<'GetPublicKey'>> {
-    const key = this.resolver.resolve(input.KeyId);
-    if (!isAsymmetricSpec(key.keySpec)) {
-      throw new KmsError('Forbidden.KeyUsage', `${key.keySpec} keys have no public key.`);
-    }
-    if (key.keyState === 'PendingImport' || key.keyState === 'PendingDeletion') {
-      throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState}.`);
-    }
-    const version = this.resolver.version(key, input.KeyVersionId);
-    const token = this.token(key);
-    const material = await token.client.getPublicKey({ serial: token.serial, objectId: version.objectId });
-    return { KeyId: key.id, KeyVersionId: version.id, PublicKey: publicKeyToPem(material) };
-  }
-
-  private signingKey(identifier: string, versionId: string | undefined): { key: KeyRow; version: KeyVersionRow; token: TokenHandle } {
-    const key = this.resolver.resolve(identifier);
-    this.resolver.requireUsable(key, 'SIGN/VERIFY');
-    return { key, version: this.resolver.version(key, versionId), token: this.token(key) };
-  }
-
-  private token(key: KeyRow): TokenHandle {
-    const [token] = this.connections.requireTokens(key.keyStoreId ?? '');
-    if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${key.keyStoreId} has no connected HSM.`);
-    return token;
-  }
-
-  /** Runs a crypto call and records its use (success or failure) through the group-commit writer. */
-  private async used<T>(
-    operation: OperationName,
-    keyReference: string,
+  generateDataKeyWithoutPlaintext(
+    input: ParsedInput<'GenerateDataKeyWithoutPlaintext'>,
     request: RequestContext,
-    run: () => Promise<{ result: T; keyId: string }>,
-  ): Promise<T> {
-    try {
-      const { result, keyId } = await run();
-      this.audit.recordUsage(request, { operation, resourceId: keyId }, null);
-      return result;
-    } catch (error) {
-      const code = error instanceof KmsError ? error.code : 'InternalFailure';
-      this.audit.recordUsage(request, { operation, resourceId: keyReference.slice(0, 256) }, code);
-      throw error;
-    }
+  ): Promise<OperationResult<'GenerateDataKeyWithoutPlaintext'>> {
+    return this.use.record('GenerateDataKeyWithoutPlaintext', input.KeyId, request, async () => {
+      const { usable, dataKey, blob } = await this.dataKey(input, 'GenerateDataKeyWithoutPlaintext');
+      dataKey.fill(0);
+      return { result: { KeyId: usable.key.id, KeyVersionId: usable.version.id, CiphertextBlob: blob }, keyId: usable.key.id };
+    });
   }
-}
 
-/** A malformed DER signature is simply not a valid signature. */
-function derSignatureToRaw(der: Buffer, coordinateBytes: number): Buffer | null {
-  try {
-    return ecdsaDerToRaw(der, coordinateBytes);
-  } catch {
-    return null;
+  /** The data key comes from the HSM's generator and is sealed like an Encrypt plaintext, so Decrypt opens it. */
+  private async dataKey(
+    input: ParsedInput<'GenerateDataKey'>,
+    operation: OperationName,
+  ): Promise<{ usable: UsableKey; dataKey: Buffer; blob: string }> {
+    const usable = this.symmetricKey(input.KeyId, operation);
+    const length = input.NumberOfBytes ?? DATA_KEY_BYTES[input.KeySpec ?? 'AES_256'];
+    const dataKey = await usable.token.client.generateRandom({ serial: usable.token.serial, length });
+    const blob = await this.seal(usable, dataKey, input.EncryptionContext);
+    return { usable, dataKey, blob };
+  }
+
+  private symmetricKey(identifier: string, operation: OperationName): UsableKey {
+    const usable = this.use.usable(identifier, 'ENCRYPT/DECRYPT');
+    if (!isSymmetricSpec(usable.key.keySpec)) {
+      throw new KmsError('Forbidden.KeyUsage', `${operation} needs a symmetric key; use AsymmetricEncrypt with ${usable.key.keySpec}.`);
+    }
+    return usable;
+  }
+
+  private async seal({ key, version, token }: UsableKey, plaintext: Buffer, context: Record<string, string> | undefined): Promise<string> {
+    const header = encodeHeader({ keyId: key.id, keyVersionId: version.id });
+    const iv = randomBytes(IV_BYTES);
+    const sealed = await token.client.encrypt({
+      serial: token.serial,
+      objectId: version.objectId,
+      mechanism: { kind: 'AES_GCM', iv, aad: additionalData(header, context), tagBits: 128 },
+      data: plaintext,
+    });
+    return assembleBlob(header, iv, sealed).toString('base64');
   }
 }

@@ -28,6 +28,10 @@ export class KeyResolver {
     if (key.keyState !== 'Enabled') {
       throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState}; only Enabled keys can be used.`);
     }
+    // The expiry sweep returns such a key to PendingImport; until it has run, refuse it here.
+    if (key.materialExpireTime !== null && key.materialExpireTime <= this.context.now().toISOString()) {
+      throw new KmsError('Forbidden.KeyState', `Key ${key.id}: its imported material expired at ${key.materialExpireTime}.`);
+    }
     if (key.keyUsage !== usage) {
       throw new KmsError('Forbidden.KeyUsage', `Key ${key.id} is for ${key.keyUsage}, not ${usage}.`);
     }

@@ -10,7 +10,7 @@ import { objectIdOfVersion } from './key-identifiers';
 import { toKeyListEntry, toKeyMetadata, type ArnScope } from './key-metadata';
 import type { KeyResolver } from './key-resolver';
 import { destroyVersionMaterial, generateVersionMaterial } from './key-material';
-import { isSymmetricSpec, resolveUsage, rotationIntervalSeconds } from './key-specs';
+import { isImportableSpec, isSymmetricSpec, resolveUsage, rotationIntervalSeconds } from './key-specs';
 
 const DEFAULT_ROTATION_INTERVAL = '365d';
 
@@ -33,6 +33,9 @@ export class KeyService {
       );
     }
     const usage = resolveUsage(input.KeySpec, input.KeyUsage);
+    if (input.Origin === 'EXTERNAL' && !isImportableSpec(input.KeySpec)) {
+      throw new KmsError('UnsupportedOperation', `Origin EXTERNAL is available for AES and HMAC keys only, not ${input.KeySpec}: RSA-OAEP import wrapping carries secret keys only.`);
+    }
     const rotation = this.rotationSettings(input);
     const now = isoNow(this.context);
     const keyId = randomUUID();
@@ -108,6 +111,9 @@ export class KeyService {
     if (!input.EnableAutomaticRotation) return null;
     if (!isSymmetricSpec(input.KeySpec)) {
       throw new KmsError('InvalidParameter', `Automatic rotation is available for symmetric keys only, not ${input.KeySpec}.`);
+    }
+    if (input.Origin === 'EXTERNAL') {
+      throw new KmsError('UnsupportedOperation', 'Keys with imported material cannot rotate automatically; import new material into a new key.');
     }
     const interval = input.RotationInterval ?? DEFAULT_ROTATION_INTERVAL;
     return { interval, seconds: rotationIntervalSeconds(interval) };

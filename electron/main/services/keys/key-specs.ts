@@ -24,6 +24,12 @@ export function isSymmetricSpec(spec: KeySpec): boolean {
   return MATERIAL_BY_SPEC[spec].kind === 'AES';
 }
 
+/** Specs whose material can be imported: RSA-OAEP wrapping carries secret keys only. */
+export function isImportableSpec(spec: KeySpec): boolean {
+  const kind = MATERIAL_BY_SPEC[spec].kind;
+  return kind === 'AES' || kind === 'HMAC';
+}
+
 export function isAsymmetricSpec(spec: KeySpec): boolean {
   const kind = MATERIAL_BY_SPEC[spec].kind;
   return kind === 'RSA' || kind === 'EC';

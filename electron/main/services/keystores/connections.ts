@@ -20,6 +20,13 @@ interface Connection {
  */
 export class KeyStoreConnections {
   private readonly connections = new Map<string, Connection>();
+  private readonly connectedListeners = new Set<(keyStoreId: string) => void>();
+
+  /** Called whenever a key store becomes CONNECTED (work that needs its HSMs can run now). Returns the unsubscribe. */
+  onConnected(listener: (keyStoreId: string) => void): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
+  }
 
   get(keyStoreId: string): { state: ConnectionState; errorCode: ConnectionErrorCode | null } {
     const connection = this.connections.get(keyStoreId);
@@ -28,6 +35,7 @@ export class KeyStoreConnections {
 
   set(keyStoreId: string, state: ConnectionState, errorCode: ConnectionErrorCode | null, tokens: TokenHandle[] = []): void {
     this.connections.set(keyStoreId, { state, errorCode, tokens });
+    if (state === 'CONNECTED') for (const listener of this.connectedListeners) listener(keyStoreId);
   }
 
   /** Tokens of a connected store, or none. */

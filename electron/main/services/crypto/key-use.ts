@@ -1,0 +1,61 @@
+import type { KeyUsage, OperationName } from '../../../../shared/contract';
+import { KmsError } from '../../../../shared/errors';
+import type { KeyRow, KeyVersionRow } from '../../registry';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { KeyResolver } from '../keys/key-resolver';
+import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
+import type { RequestContext } from '../request-context';
+
+/** A key that passed every check for one use: Enabled, made for the usage, version known, store connected. */
+export interface UsableKey {
+  key: KeyRow;
+  version: KeyVersionRow;
+  token: TokenHandle;
+}
+
+/**
+ * What every cryptographic operation does around its HSM call: resolve and check the key, pick the
+ * token, and record the use (success or failure) through the group-commit audit writer.
+ */
+export class KeyUse {
+  constructor(
+    private readonly connections: KeyStoreConnections,
+    readonly resolver: KeyResolver,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Resolves `identifier`, requires it Enabled and for `usage`, and finds the version (primary when omitted). */
+  usable(identifier: string, usage: KeyUsage, versionId?: string): UsableKey {
+    const key = this.resolver.resolve(identifier);
+    this.resolver.requireUsable(key, usage);
+    return { key, version: this.resolver.version(key, versionId), token: this.token(key) };
+  }
+
+  /**
+   * The token that serves operations of the key's store. Every token of a store holds every key
+   * (cluster replication), so any one answers; the first is the one the store prefers.
+   */
+  token(key: KeyRow): TokenHandle {
+    const [token] = this.connections.requireTokens(key.keyStoreId ?? '');
+    if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${key.keyStoreId} has no connected HSM.`);
+    return token;
+  }
+
+  /** Runs a crypto call and records its use; failures are recorded with their code and rethrown. */
+  async record<T>(
+    operation: OperationName,
+    keyReference: string,
+    request: RequestContext,
+    run: () => Promise<{ result: T; keyId: string }>,
+  ): Promise<T> {
+    try {
+      const { result, keyId } = await run();
+      this.audit.recordUsage(request, { operation, resourceId: keyId }, null);
+      return result;
+    } catch (error) {
+      const code = error instanceof KmsError ? error.code : 'InternalFailure';
+      this.audit.recordUsage(request, { operation, resourceId: keyReference.slice(0, 256) }, code);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { IMPORT_TOKEN_LIFETIME_HOURS, type OperationResult, type ParsedInput } from '../../../../shared/contract';
+import { KmsError } from '../../../../shared/errors';
+import { publicKeyToSpki } from '../../hsm';
+import type { KeyRow, KeyStoreRow } from '../../registry';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { KeyStoreConnections } from '../keystores/connections';
+import type { RequestContext } from '../request-context';
+import { isoNow, type ServiceContext } from '../service-context';
+import { objectIdOfVersion } from './key-identifiers';
+import { destroyObjectsBestEffort, destroyObjectsEverywhere, generateImportKeyPair, unwrapImportedMaterial } from './key-material';
+import type { KeyResolver } from './key-resolver';
+import { isImportableSpec } from './key-specs';
+import { TokenCapabilities } from './token-capabilities';
+
+const HOUR_MS = 3_600_000;
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Bring-your-own-key: GetParametersForImport hands out the public half of an unwrap-only key pair
+ * generated in the HSM plus a single-use ImportToken; ImportKeyMaterial unwraps inside the HSM, so
+ * the plaintext material never exists in this process. Only the token's hash is stored.
+ */
+export class KeyImportService {
+  private readonly capabilities = new TokenCapabilities();
+
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly connections: KeyStoreConnections,
+    private readonly resolver: KeyResolver,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async getParameters(input: ParsedInput<'GetParametersForImport'>, request: RequestContext): Promise<OperationResult<'GetParametersForImport'>> {
+    const key = this.externalKey(input.KeyId, 'GetParametersForImport');
+    requireState(key, 'PendingImport', 'GetParametersForImport');
+    const store = this.store(key);
+    const [token] = this.connections.requireTokens(store.id);
+    if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} has no connected HSM.`);
+    await this.capabilities.requireOaep(token, input.WrappingAlgorithm, 'GetParametersForImport');
+
+    const objectId = objectIdOfVersion(randomUUID());
+    request.progress(null, 'Generating the RSA-2048 wrapping key pair in the HSM');
+    const { publicKey } = await generateImportKeyPair(this.connections, store, key.id, objectId);
+    const importToken = randomBytes(32).toString('base64url');
+    const now = this.context.now();
+    const expiresAt = new Date(now.getTime() + IMPORT_TOKEN_LIFETIME_HOURS * HOUR_MS).toISOString();
+    try {
+      this.audit.recordChange(
+        request,
+        { operation: 'GetParametersForImport', resourceId: key.id, details: { WrappingAlgorithm: input.WrappingAlgorithm, TokenExpireTime: expiresAt } },
+        () => {
+          this.context.registry.importTokens.insert({
+            tokenHash: tokenHash(importToken),
+            keyId: key.id,
+            keyStoreId: store.id,
+            wrappingObjectId: objectId,
+            wrappingAlgorithm: input.WrappingAlgorithm,
+            createdAt: now.toISOString(),
+            expiresAt,
+          });
+        },
+      );
+    } catch (error) {
+      await destroyObjectsBestEffort(this.connections, store.id, objectId);
+      throw error;
+    }
+    return { KeyId: key.id, ImportToken: importToken, PublicKey: publicKeyToSpki(publicKey).toString('base64'), TokenExpireTime: expiresAt };
+  }
+
+  async importMaterial(input: ParsedInput<'ImportKeyMaterial'>, request: RequestContext): Promise<OperationResult<'ImportKeyMaterial'>> {
+    const key = this.externalKey(input.KeyId, 'ImportKeyMaterial');
+    requireState(key, 'PendingImport', 'ImportKeyMaterial');
+    const hash = tokenHash(input.ImportToken);
+    const parameters = this.context.registry.importTokens.getByHash(hash);
+    if (!parameters || parameters.keyId !== key.id) {
+      throw new KmsError('InvalidImportToken', `The ImportToken was not issued for key ${key.id} or was already used.`);
+    }
+    const now = isoNow(this.context);
+    if (parameters.expiresAt <= now) throw new KmsError('ExpiredImportToken', `The ImportToken expired at ${parameters.expiresAt}.`);
+    const materialExpireTime = input.KeyMaterialExpireUnix ? new Date(input.KeyMaterialExpireUnix * 1000).toISOString() : null;
+    if (materialExpireTime !== null && materialExpireTime <= now) {
+      throw new KmsError('InvalidParameter', 'KeyMaterialExpireUnix lies in the past.');
+    }
+    const store = this.store(key);
+
+    // Re-importing after DeleteKeyMaterial or expiry reuses the last version, so ciphertext made
+    // before stays decryptable when the same material comes back (other material fails GCM auth).
+    const previous = this.context.registry.keyVersions.listByKey(key.id).at(-1);
+    const versionId = previous?.id ?? randomUUID();
+    await unwrapImportedMaterial({
+      connections: this.connections,
+      store,
+      keyId: key.id,
+      versionId,
+      keySpec: key.keySpec,
+      importObjectId: parameters.wrappingObjectId,
+      wrapped: Buffer.from(input.EncryptedKeyMaterial, 'base64'),
+    });
+    try {
+      this.audit.recordChange(
+        request,
+        { operation: 'ImportKeyMaterial', resourceId: key.id, details: { KeyVersionId: versionId, MaterialExpireTime: materialExpireTime ?? '' } },
+        () => {
+          const { registry } = this.context;
+          // The key may have changed while the HSM worked (another window, the CLI).
+          const current = registry.keys.get(key.id);
+          if (!current || current.deletedAt !== null || current.keyState !== 'PendingImport') {
+            throw new KmsError('Forbidden.KeyState', `Key ${key.id} changed state during the import.`);
+          }
+          if (!registry.importTokens.delete(hash)) throw new KmsError('InvalidImportToken', 'The ImportToken was already used.');
+          if (!previous) registry.keyVersions.insert({ id: versionId, keyId: key.id, objectId: objectIdOfVersion(versionId), createdAt: now });
+          registry.keys.update(key.id, { keyState: 'Enabled', primaryVersionId: versionId, materialExpireTime });
+        },
+      );
+    } catch (error) {
+      await destroyObjectsBestEffort(this.connections, store.id, objectIdOfVersion(versionId));
+      throw error;
+    }
+    // The token is single-use: its wrapping key pair has done its job.
+    await destroyObjectsBestEffort(this.connections, store.id, parameters.wrappingObjectId);
+    return { KeyId: key.id, KeyState: 'Enabled', MaterialExpireTime: materialExpireTime ?? '' };
+  }
+
+  async deleteMaterial(input: ParsedInput<'DeleteKeyMaterial'>, request: RequestContext): Promise<OperationResult<'DeleteKeyMaterial'>> {
+    const key = this.externalKey(input.KeyId, 'DeleteKeyMaterial');
+    if (key.keyState !== 'Enabled' && key.keyState !== 'Disabled') {
+      throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState}; only Enabled or Disabled keys have material to delete.`);
+    }
+    await this.removeMaterial(key, request, 'DeleteKeyMaterial', {});
+    return { KeyId: key.id, KeyState: 'PendingImport' };
+  }
+
+  /**
+   * Destroys the imported material on every HSM of the store, then returns the key to
+   * PendingImport (DeleteKeyMaterial, or expiry of the material).
+   */
+  async removeMaterial(key: KeyRow, request: RequestContext, operation: 'DeleteKeyMaterial' | 'ExpireKeyMaterial', details: Record<string, string>): Promise<void> {
+    const { registry } = this.context;
+    for (const version of registry.keyVersions.listByKey(key.id)) {
+      await destroyObjectsEverywhere(this.connections, this.store(key).id, version.objectId);
+    }
+    this.audit.recordChange(request, { operation, resourceId: key.id, details: { From: key.keyState, To: 'PendingImport', ...details } }, () => {
+      registry.keys.update(key.id, { keyState: 'PendingImport', primaryVersionId: null, materialExpireTime: null });
+    });
+  }
+
+  /** Drops ImportTokens past their expiry together with their wrapping key pairs. */
+  async removeExpiredTokens(request: RequestContext): Promise<number> {
+    const { registry } = this.context;
+    let removed = 0;
+    for (const row of registry.importTokens.listExpired(isoNow(this.context))) {
+      if (this.connections.get(row.keyStoreId).state !== 'CONNECTED') continue;
+      await destroyObjectsEverywhere(this.connections, row.keyStoreId, row.wrappingObjectId);
+      this.audit.recordChange(request, { operation: 'ExpireImportToken', resourceId: row.keyId, details: { TokenExpireTime: row.expiresAt } }, () => {
+        registry.importTokens.delete(row.tokenHash);
+      });
+      removed += 1;
+    }
+    return removed;
+  }
+
+  private externalKey(identifier: string, operation: string): KeyRow {
+    const key = this.resolver.resolve(identifier);
+    if (key.origin !== 'EXTERNAL') {
+      throw new KmsError('UnsupportedOperation', `${operation}: key ${key.id} has material generated by KMS (Origin Aliyun_KMS), not EXTERNAL.`);
+    }
+    if (!isImportableSpec(key.keySpec)) {
+      throw new KmsError('UnsupportedOperation', `${operation}: ${key.keySpec} material cannot be imported.`);
+    }
+    return key;
+  }
+
+  private store(key: KeyRow): KeyStoreRow {
+    const store = key.keyStoreId ? this.context.registry.keyStores.get(key.keyStoreId) : null;
+    if (!store) throw new KmsError('NotFound.KeyStore', `Key ${key.id} has no key store.`);
+    return store;
+  }
+}
+
+function requireState(key: KeyRow, state: KeyRow['keyState'], operation: string): void {
+  if (key.keyState !== state) {
+    throw new KmsError('Forbidden.KeyState', `${operation}: key ${key.id} is ${key.keyState}, not ${state}.`);
+  }
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyRow } from '../../registry';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { KeyStoreConnections } from '../keystores/connections';
+import type { RequestContext } from '../request-context';
+import { isoNow, type ServiceContext } from '../service-context';
+import type { KeyImportService } from './key-import-service';
+import { destroyObjectsEverywhere } from './key-material';
+import type { KeyVersionService } from './key-version-service';
+
+/** Who acts in audit records of work Keyward does by itself. */
+export const MAINTENANCE_ACTOR = 'keyward:maintenance';
+
+export interface MaintenanceReport {
+  deleted: string[];
+  rotated: string[];
+  expired: string[];
+  importTokensRemoved: number;
+  /** Keys whose work failed this round (HSM error); they are retried on the next round. */
+  failed: { keyId: string; code: string }[];
+}
+
+/**
+ * Work that falls due with time: scheduled deletions (objects destroyed on every HSM of the
+ * store, then the row tombstoned), automatic rotation, expiry of imported material and of
+ * ImportTokens. It needs a logged-in key store, so it runs whenever a store connects (which is
+ * start-up for the CLI and after the officer unlocks the app) and on a timer; keys of a
+ * disconnected store wait.
+ */
+export class KeyMaintenance {
+  private running: Promise<MaintenanceReport> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly connections: KeyStoreConnections,
+    private readonly versions: KeyVersionService,
+    private readonly keyImport: KeyImportService,
+    private readonly audit: AuditTrail,
+  ) {
+    this.unsubscribe = connections.onConnected(() => void this.runDue().catch(() => undefined));
+  }
+
+  /** Runs a round every `intervalMs`; the timer never keeps the process alive. */
+  start(intervalMs: number): void {
+    this.stopTimer();
+    this.timer = setInterval(() => void this.runDue().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a round in progress. */
+  async close(): Promise<void> {
+    this.stopTimer();
+    this.unsubscribe();
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One round; concurrent callers share the round in progress. */
+  runDue(): Promise<MaintenanceReport> {
+    if (!this.running) {
+      this.running = this.round().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  private async round(): Promise<MaintenanceReport> {
+    const request = maintenanceRequest();
+    const report: MaintenanceReport = { deleted: [], rotated: [], expired: [], importTokensRemoved: 0, failed: [] };
+    const now = isoNow(this.context);
+    const { keys } = this.context.registry;
+    const attempt = async (key: KeyRow, work: () => Promise<void>, done: string[]): Promise<void> => {
+      if (!this.connected(key)) return;
+      try {
+        await work();
+        done.push(key.id);
+      } catch (error) {
+        report.failed.push({ keyId: key.id, code: (error as { code?: string }).code ?? 'InternalFailure' });
+      }
+    };
+    for (const key of keys.listDueForDeletion(now)) await attempt(key, () => this.destroy(key, request), report.deleted);
+    for (const key of keys.listDueForMaterialExpiry(now)) {
+      await attempt(key, () => this.keyImport.removeMaterial(key, request, 'ExpireKeyMaterial', { MaterialExpireTime: key.materialExpireTime ?? '' }), report.expired);
+    }
+    for (const key of keys.listDueForRotation(now)) {
+      if (key.keyState !== 'Enabled') continue;
+      await attempt(key, async () => void (await this.versions.rotate(key, request, 'RotateKey')), report.rotated);
+    }
+    try {
+      report.importTokensRemoved = await this.keyImport.removeExpiredTokens(request);
+    } catch {
+      // Retried next round; the tokens are refused as expired meanwhile.
+    }
+    return report;
+  }
+
+  /** Destroys every version's objects and outstanding import key pairs on every HSM, then tombstones the key. */
+  private async destroy(key: KeyRow, request: RequestContext): Promise<void> {
+    const { registry } = this.context;
+    const storeId = key.keyStoreId ?? '';
+    let destroyed = 0;
+    const versions = registry.keyVersions.listByKey(key.id);
+    for (const version of versions) destroyed += await destroyObjectsEverywhere(this.connections, storeId, version.objectId);
+    const importTokens = registry.importTokens.listByKey(key.id);
+    for (const token of importTokens) await destroyObjectsEverywhere(this.connections, storeId, token.wrappingObjectId);
+    const tokens = this.connections.tokensOf(storeId).length;
+    this.audit.recordChange(
+      request,
+      {
+        operation: 'DeleteKey',
+        resourceId: key.id,
+        details: { DeleteDate: key.deleteDate ?? '', KeyVersions: versions.length, HsmObjectsDestroyed: destroyed, Hsms: tokens },
+      },
+      () => {
+        // Aliases free their names; tags and import tokens go with the key.
+        registry.aliases.deleteByKey(key.id);
+        registry.tags.deleteByKey(key.id);
+        for (const token of importTokens) registry.importTokens.delete(token.tokenHash);
+        registry.keys.markDeleted(key.id, isoNow(this.context));
+      },
+    );
+  }
+
+  private connected(key: KeyRow): boolean {
+    return key.keyStoreId !== null && this.connections.get(key.keyStoreId).state === 'CONNECTED';
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+function maintenanceRequest(): RequestContext {
+  return { requestId: randomUUID(), transport: 'internal', actor: MAINTENANCE_ACTOR, progress: () => undefined };
+}
