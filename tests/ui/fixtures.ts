@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { BROWSER_HOST, REPO_ROOT, RENDERER_OUT, SCREENS_DIR } from './paths';
+import { BROWSER_HOST, HOST_ROOT, RENDERER_OUT, SCREENS_DIR } from './paths';
 
 export interface KeywardHost {
   /** `http://127.0.0.1:PORT/?token=TOKEN`, as the host printed it. */
@@ -103,7 +103,7 @@ export const test = base.extend<Fixtures>({
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', BROWSER_HOST, '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
+      { cwd: HOST_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
     );
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));

@@ -24,7 +24,7 @@ export interface MemberLike {
 }
 
 export interface SetupFacts {
-  /** Registered modules (only read before a cluster exists). */
+  /** Registered modules that can hold cluster members (the built-in one cannot; read before a cluster exists). */
   moduleCount: number;
   cluster: null | { State: ClusterState; LabCluster: boolean; Hsms: readonly MemberLike[] };
   hasKmsUser: boolean;

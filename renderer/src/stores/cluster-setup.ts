@@ -26,7 +26,7 @@ export const useClusterSetupStore = defineStore('clusterSetup', () => {
 
   const step = computed<SetupStepId>(() =>
     resumeStep({
-      moduleCount: modules.modules.length,
+      moduleCount: modules.modules.filter((module) => !module.Builtin).length,
       cluster: cluster.value,
       hasKmsUser: users.value.some((user) => user.UserName === 'kmsuser'),
       keyStore: keyStore.value,
