@@ -21,8 +21,9 @@ async function addHsm(page: Page, moduleName: string, zone: string): Promise<voi
 
 /** No secret typed into the wizard may stay in the page or in browser storage. */
 async function expectNoSecretsLeft(page: Page): Promise<void> {
-  const traces = await page.evaluate(() => [document.documentElement.outerHTML, JSON.stringify(sessionStorage), JSON.stringify(localStorage)].join('\n'));
-  const inputs = await page.locator('input').evaluateAll((elements) => elements.map((element) => (element as HTMLInputElement).value).join('\n'));
+  const storage = String(await page.evaluate('JSON.stringify(sessionStorage) + JSON.stringify(localStorage)'));
+  const traces = `${await page.content()}\n${storage}`;
+  const inputs = await page.locator('input').evaluateAll((elements) => elements.map((element) => (element as { value?: string }).value ?? '').join('\n'));
   for (const secret of [SO_PIN, KMSUSER_PASSWORD]) {
     expect(traces).not.toContain(secret);
     expect(inputs).not.toContain(secret);

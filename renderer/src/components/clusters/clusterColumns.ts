@@ -15,6 +15,7 @@ export function clusterColumns(keyStoreName: (id: string) => string): DataTableC
     {
       title: 'Cluster',
       key: 'ClusterName',
+      minWidth: 300,
       render: (row) =>
         h('div', [
           h(RouterLink, { to: `/clusters/${row.ClusterId}`, class: 'key-link', 'data-testid': 'cluster-link' }, () => row.ClusterName),
@@ -24,27 +25,28 @@ export function clusterColumns(keyStoreName: (id: string) => string): DataTableC
     {
       title: 'State',
       key: 'State',
-      width: 220,
+      width: 170,
       render: (row) =>
         h('div', { style: 'display:flex;gap:6px' }, [
           h(ClusterStateTag, { state: row.State }),
           row.LabCluster ? h(NTag, { size: 'small', type: 'warning', bordered: false, 'data-testid': 'lab-tag' }, () => 'LAB') : null,
         ]),
     },
-    { title: 'HSMs', key: 'HsmCount', width: 70, align: 'right' },
-    { title: 'Zones', key: 'Zones', width: 160, render: (row) => (row.Zones.length ? row.Zones.join(', ') : '—') },
+    { title: 'HSMs', key: 'HsmCount', width: 60, align: 'right' },
+    { title: 'Zones', key: 'Zones', width: 150, ellipsis: { tooltip: true }, render: (row) => (row.Zones.length ? row.Zones.join(', ') : '—') },
     {
       title: 'Key store',
       key: 'KeyStoreId',
-      width: 200,
+      width: 170,
+      ellipsis: { tooltip: true },
       render: (row) =>
         row.KeyStoreId ? h(RouterLink, { to: `/keystores/${row.KeyStoreId}`, class: 'key-link' }, () => keyStoreName(row.KeyStoreId ?? '')) : '—',
     },
-    { title: 'Created', key: 'CreationDate', width: 190, render: (row) => formatUtc(row.CreationDate) },
+    { title: 'Created', key: 'CreationDate', width: 200, render: (row) => formatUtc(row.CreationDate) },
     {
       title: '',
       key: 'setup',
-      width: 150,
+      width: 140,
       render: (row) =>
         setupComplete(row)
           ? null
