@@ -80,6 +80,8 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
     advance(7 * DAY - 60_000);
     expect((await t.core.runMaintenance()).deleted).not.toContain(keyId);
     advance(120_000);
+    // Due: the destruction may be under way, so it can no longer be cancelled.
+    expect((await t.fail('CancelKeyDeletion', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
     const report = await t.core.runMaintenance();
     expect(report.deleted).toEqual([keyId]);
     expect(report.failed).toEqual([]);
@@ -203,6 +205,22 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
     expect((await t.fail('TagResource', { KeyId: keyId, Tags: many })).Code).toBe('InvalidParameter');
     expect((await t.call('ListResourceTags', { KeyId: keyId })).Tags).toHaveLength(1);
     expect((await t.fail('TagResource', { KeyId: keyId, Tags: [{ TagKey: 'acs:reserved', TagValue: 'x' }] })).Code).toBe('InvalidParameter');
+  });
+
+  it('due work waits while the key store is locked and runs as soon as it connects', async () => {
+    const keyId = await createAes();
+    await t.call('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 7 });
+    advance(8 * DAY);
+    await t.call('DisconnectKeyStore', { KeyStoreId: 'kst-default' });
+    const locked = await t.core.runMaintenance();
+    expect(locked.deleted).not.toContain(keyId);
+    expect((await t.call('DescribeKey', { KeyId: keyId })).KeyMetadata.KeyState).toBe('PendingDeletion');
+
+    // Connecting starts a round by itself; nothing else triggers it here.
+    await t.call('ConnectKeyStore', { KeyStoreId: 'kst-default', KeyStorePassword: CANARY_PASSWORD });
+    await expect.poll(async () => (await t.fail('DescribeKey', { KeyId: keyId }).catch(() => ({ Code: 'exists' }))).Code, { timeout: 10_000 }).toBe(
+      'NotFound.Key',
+    );
   });
 
   it('audits every state change in the same transaction, and the chain verifies', async () => {

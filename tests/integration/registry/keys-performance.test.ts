@@ -82,6 +82,9 @@ beforeAll(() => {
       if (index % 3 === 0) {
         registry.aliases.insert({ aliasName: `alias/app-${index}`, keyId: row.id, createdAt: row.createdAt, updatedAt: row.createdAt });
       }
+      // Half the keys carry an env tag (a tenth prod), one in a hundred a team tag.
+      if (index % 2 === 0) registry.tags.set({ keyId: row.id, tagKey: 'env', tagValue: index % 10 === 0 ? 'prod' : 'test' });
+      if (index % 100 === 0) registry.tags.set({ keyId: row.id, tagKey: 'team', tagValue: `team-${index % 7}` });
     }
   });
   insertMs = performance.now() - started;
@@ -106,6 +109,8 @@ describe(`ListKeys over ${KEYS} keys`, () => {
     ['KeyStoreId=kst-3', [{ key: 'KeyStoreId', values: ['kst-3'] }], 20_000],
     ['Origin=EXTERNAL', [{ key: 'Origin', values: ['EXTERNAL'] }], 5_000],
     ['KeyState=Enabled|Disabled', [{ key: 'KeyState', values: ['Enabled', 'Disabled'] }], 90_000],
+    ['Tag=env=prod', [{ key: 'Tag', values: ['env=prod'] }], 10_000],
+    ['Tag=env (any value)', [{ key: 'Tag', values: ['env'] }], 50_000],
     ['no filter', [], 100_000],
   ])('pages with %s in well under 50 ms (median)', (label, filters, expectedTotal) => {
     const result = median(filters);
@@ -128,6 +133,10 @@ describe(`ListKeys over ${KEYS} keys`, () => {
       { key: 'KeySpec', values: ['EC_P256'] },
     ]);
     const text = median([{ key: 'Text', values: ['app-42'] }]);
+    const rareTag = median([{ key: 'Tag', values: ['team'] }, { key: 'KeyState', values: ['Enabled'] }]);
+    console.log(`Tag=team+KeyState            median ${rareTag.ms.toFixed(2)} ms, ${rareTag.totalCount} matches`);
+    expect(rareTag.rows).toBe(50);
+    expect(rareTag.ms).toBeLessThan(100);
     console.log(`KeyState+KeySpec             median ${combined.ms.toFixed(2)} ms, ${combined.totalCount} matches`);
     console.log(`Text=app-42 (full scan)      median ${text.ms.toFixed(2)} ms, ${text.totalCount} matches`);
     expect(combined.totalCount).toBe(2_000);

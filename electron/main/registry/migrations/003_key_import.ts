@@ -7,7 +7,8 @@ import type { Migration } from './types';
  *   lives in the HSM under wrapping_object_id until the token is used or expires; key_store_id is
  *   kept so an expired pair can still be destroyed after the key itself is gone.
  * - tags_key_value: the Tag filter of ListKeys looks tags up by key (and value), not by CMK.
- * - keys_material_expiry: the expiry sweep reads only the few keys whose material expires.
+ * - keys_material_expiry, keys_rotation_due, keys_deletion_due: the maintenance sweeps (every
+ *   minute) read only the keys that can fall due, not the whole table.
  */
 const SQL = `
 CREATE TABLE key_import_tokens (
@@ -24,6 +25,8 @@ CREATE INDEX key_import_tokens_expiry ON key_import_tokens(expires_at);
 
 CREATE INDEX tags_key_value ON tags(tag_key, tag_value, key_id);
 CREATE INDEX keys_material_expiry ON keys(material_expire_time) WHERE material_expire_time IS NOT NULL;
+CREATE INDEX keys_rotation_due ON keys(next_rotation_date) WHERE automatic_rotation = 'Enabled' AND deleted_at IS NULL;
+CREATE INDEX keys_deletion_due ON keys(delete_date) WHERE key_state = 'PendingDeletion' AND deleted_at IS NULL;
 `;
 
 export const migration003KeyImport: Migration = {

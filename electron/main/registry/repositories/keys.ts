@@ -4,7 +4,7 @@ import { translateConstraint } from '../errors';
 import { type Page, type PageRequest, StatementCache, limitOffset } from '../sql';
 import { refreshKeyStatistics } from '../statistics';
 import { KEY_COLUMNS, KEY_FIELDS, KEY_SELECT, type KeyListRow, type KeyPatch, type KeyRow } from './key-row';
-import { type KeyListFilter, keyListWhere } from './key-list-query';
+import { type KeyListFilter, SPARSE_TAG_MATCHES, keyListWhere, tagOnlyPlan } from './key-list-query';
 
 export interface KeyListQuery extends PageRequest {
   filters?: readonly KeyListFilter[];
@@ -18,7 +18,7 @@ export interface KeysRepository {
   /** Changes only the given fields; false when the key does not exist. */
   update(id: string, patch: KeyPatch): boolean;
   updateState(id: string, keyState: KeyState, deleteDate: string | null): boolean;
-  /** Tombstones the key: it disappears from lists and counts but keeps its id reserved. */
+  /** Tombstones the key: it disappears from lists and counts but keeps its id reserved; its aliases and tags go. */
   markDeleted(id: string, deletedAt: string): boolean;
   /** Newest first (created_at, then id, descending), tombstones excluded, with the total match count. */
   list(query: KeyListQuery): Page<KeyListRow>;
@@ -49,16 +49,26 @@ export function createKeysRepository(db: Database): KeysRepository {
     'UPDATE keys SET key_state = ?, delete_date = ? WHERE id = ? AND deleted_at IS NULL',
   );
   const markDeleted = db.prepare<[string, string]>('UPDATE keys SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
+  const dropAliases = db.prepare<[string]>('DELETE FROM aliases WHERE key_id = ?');
+  const dropTags = db.prepare<[string]>('DELETE FROM tags WHERE key_id = ?');
+  // A tombstone keeps no alias (the name is free again) and no tag (a Tag count reads the tags alone).
+  const tombstone = db.transaction((id: string, deletedAt: string): boolean => {
+    if (markDeleted.run(deletedAt, id).changes === 0) return false;
+    dropAliases.run(id);
+    dropTags.run(id);
+    return true;
+  });
+  // The sweeps run every minute; their partial indexes hold only keys that can fall due.
   const dueForDeletion = db.prepare<[string], KeyRow>(
-    `SELECT ${KEY_SELECT} FROM keys k
+    `SELECT ${KEY_SELECT} FROM keys k INDEXED BY keys_deletion_due
      WHERE k.deleted_at IS NULL AND k.key_state = 'PendingDeletion' AND k.delete_date <= ? ORDER BY k.delete_date`,
   );
   const dueForRotation = db.prepare<[string], KeyRow>(
-    `SELECT ${KEY_SELECT} FROM keys k
+    `SELECT ${KEY_SELECT} FROM keys k INDEXED BY keys_rotation_due
      WHERE k.deleted_at IS NULL AND k.automatic_rotation = 'Enabled' AND k.next_rotation_date <= ? ORDER BY k.next_rotation_date`,
   );
   const dueForMaterialExpiry = db.prepare<[string], KeyRow>(
-    `SELECT ${KEY_SELECT} FROM keys k
+    `SELECT ${KEY_SELECT} FROM keys k INDEXED BY keys_material_expiry
      WHERE k.material_expire_time IS NOT NULL AND k.material_expire_time <= ? AND k.deleted_at IS NULL
        AND k.primary_version_id IS NOT NULL ORDER BY k.material_expire_time`,
   );
@@ -67,16 +77,30 @@ export function createKeysRepository(db: Database): KeysRepository {
     'SELECT (SELECT count(*) FROM keys) - (SELECT count(*) FROM keys WHERE deleted_at IS NOT NULL) AS count',
   );
   // Count and page must come from one snapshot, or a concurrent writer could make them disagree.
-  const readPage = db.transaction((query: KeyListQuery): Page<KeyListRow> => {
-    const [limit, offset] = limitOffset(query);
-    const where = keyListWhere(query.filters ?? []);
-    const count = where.unfiltered ? countLive : cache.get<string[], { count: number }>(`SELECT count(*) AS count FROM keys k WHERE ${where.sql}`);
-    const page = cache.get<(string | number)[], StoredListRow>(
-      `SELECT ${KEY_SELECT}, ${ALIASES_OF_ROW} FROM keys k WHERE ${where.sql}
+  const pageOf = (where: string) =>
+    cache.get<(string | number)[], StoredListRow>(
+      `SELECT ${KEY_SELECT}, ${ALIASES_OF_ROW} FROM keys k WHERE ${where}
        ORDER BY k.created_at DESC, k.id DESC LIMIT ? OFFSET ?`,
     );
+  // Count and page must come from one snapshot, or a concurrent writer could make them disagree.
+  const readPage = db.transaction((query: KeyListQuery): Page<KeyListRow> => {
+    const [limit, offset] = limitOffset(query);
+    const filters = query.filters ?? [];
+    // How many keys carry the (first) Tag filter's tags decides how tag filters are planned.
+    const tagFilter = filters.find((filter) => filter.key === 'Tag');
+    const tagCountPlan = tagFilter ? tagOnlyPlan(tagFilter.values) : null;
+    const tagCount = tagCountPlan ? (cache.get<string[], { count: number }>(tagCountPlan.countSql).get(...tagCountPlan.params)?.count ?? 0) : null;
+    const where = keyListWhere(filters, { sparseTags: tagCount !== null && tagCount <= SPARSE_TAG_MATCHES });
+    const plan = where.tagOnly;
+    if (plan) {
+      const totalCount = tagCount ?? 0;
+      if (totalCount === 0) return { rows: [], totalCount };
+      const page = pageOf(totalCount <= SPARSE_TAG_MATCHES ? plan.sparseWhere : plan.denseWhere);
+      return { rows: page.all(...plan.params, limit, offset).map(toListRow), totalCount };
+    }
+    const count = where.unfiltered ? countLive : cache.get<string[], { count: number }>(`SELECT count(*) AS count FROM keys k WHERE ${where.sql}`);
     const totalCount = count.get(...where.params)?.count ?? 0;
-    const rows = totalCount === 0 ? [] : page.all(...where.params, limit, offset).map(toListRow);
+    const rows = totalCount === 0 ? [] : pageOf(where.sql).all(...where.params, limit, offset).map(toListRow);
     return { rows, totalCount };
   });
 
@@ -96,7 +120,7 @@ export function createKeysRepository(db: Database): KeysRepository {
     get: (id) => get.get(id) ?? null,
     update,
     updateState: (id, keyState, deleteDate) => translateConstraint(() => updateState.run(keyState, deleteDate, id).changes > 0),
-    markDeleted: (id, deletedAt) => markDeleted.run(deletedAt, id).changes > 0,
+    markDeleted: (id, deletedAt) => tombstone(id, deletedAt),
     list: (query) => {
       if (insertsSinceStatistics >= STATISTICS_CHECK_INTERVAL && !db.inTransaction) {
         insertsSinceStatistics = 0;

@@ -1,7 +1,7 @@
 import type { KeyState, OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyRow } from '../../registry';
-import type { AuditTrail } from '../audit/audit-trail';
+import type { AuditDetails, AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import type { ServiceContext } from '../service-context';
 import type { KeyResolver } from './key-resolver';
@@ -19,30 +19,35 @@ export class KeyLifecycleService {
   ) {}
 
   enable(input: ParsedInput<'EnableKey'>, request: RequestContext): OperationResult<'EnableKey'> {
-    const key = this.resolver.resolve(input.KeyId);
-    this.requireState(key, ['Enabled', 'Disabled'], 'enabled');
-    return this.transition(request, 'EnableKey', key, 'Enabled', null);
+    return this.transition(request, 'EnableKey', input.KeyId, ['Enabled', 'Disabled'], 'enabled', () => ({ keyState: 'Enabled', deleteDate: null }));
   }
 
   disable(input: ParsedInput<'DisableKey'>, request: RequestContext): OperationResult<'DisableKey'> {
-    const key = this.resolver.resolve(input.KeyId);
-    this.requireState(key, ['Enabled', 'Disabled'], 'disabled');
-    return this.transition(request, 'DisableKey', key, 'Disabled', null);
+    return this.transition(request, 'DisableKey', input.KeyId, ['Enabled', 'Disabled'], 'disabled', () => ({ keyState: 'Disabled', deleteDate: null }));
   }
 
   schedule(input: ParsedInput<'ScheduleKeyDeletion'>, request: RequestContext): OperationResult<'ScheduleKeyDeletion'> {
-    const key = this.resolver.resolve(input.KeyId);
-    this.requireState(key, ['Enabled', 'Disabled', 'PendingImport'], 'scheduled for deletion');
     const deleteDate = new Date(this.context.now().getTime() + input.PendingWindowInDays * DAY_MS).toISOString();
-    return this.transition(request, 'ScheduleKeyDeletion', key, 'PendingDeletion', deleteDate, { PendingWindowInDays: input.PendingWindowInDays });
+    return this.transition(
+      request,
+      'ScheduleKeyDeletion',
+      input.KeyId,
+      ['Enabled', 'Disabled', 'PendingImport'],
+      'scheduled for deletion',
+      () => ({ keyState: 'PendingDeletion', deleteDate }),
+      { PendingWindowInDays: input.PendingWindowInDays },
+    );
   }
 
   cancel(input: ParsedInput<'CancelKeyDeletion'>, request: RequestContext): OperationResult<'CancelKeyDeletion'> {
-    const key = this.resolver.resolve(input.KeyId);
-    this.requireState(key, ['PendingDeletion'], 'restored');
-    // A key without material goes back to waiting for it; one with material comes back usable.
-    const restored: KeyState = key.primaryVersionId ? 'Enabled' : 'PendingImport';
-    return this.transition(request, 'CancelKeyDeletion', key, restored, null);
+    return this.transition(request, 'CancelKeyDeletion', input.KeyId, ['PendingDeletion'], 'restored', (key) => {
+      // Once due, the destruction may already be under way on the HSMs: too late to cancel.
+      if (key.deleteDate !== null && key.deleteDate <= this.context.now().toISOString()) {
+        throw new KmsError('Forbidden.KeyState', `Key ${key.id} was due for deletion at ${key.deleteDate}; it can no longer be restored.`);
+      }
+      // A key without material goes back to waiting for it; one with material comes back usable.
+      return { keyState: key.primaryVersionId ? 'Enabled' : 'PendingImport', deleteDate: null };
+    });
   }
 
   updateRotationPolicy(input: ParsedInput<'UpdateRotationPolicy'>, request: RequestContext): OperationResult<'UpdateRotationPolicy'> {
@@ -72,28 +77,30 @@ export class KeyLifecycleService {
     return { KeyId: key.id, AutomaticRotation: automaticRotation, RotationInterval: interval ?? '', NextRotationDate: nextRotationDate ?? '' };
   }
 
-  private requireState(key: KeyRow, allowed: readonly KeyState[], verb: string): void {
-    if (!allowed.includes(key.keyState)) {
-      throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState} and cannot be ${verb}.`);
-    }
-  }
-
+  /**
+   * One state change: the key is read again and checked inside the transaction that writes it,
+   * so a change made meanwhile by another window or the CLI is never overwritten.
+   */
   private transition(
     request: RequestContext,
     operation: 'EnableKey' | 'DisableKey' | 'ScheduleKeyDeletion' | 'CancelKeyDeletion',
-    key: KeyRow,
-    keyState: KeyState,
-    deleteDate: string | null,
-    details: Record<string, string | number> = {},
+    identifier: string,
+    allowed: readonly KeyState[],
+    verb: string,
+    next: (key: KeyRow) => { keyState: KeyState; deleteDate: string | null },
+    extra: AuditDetails = {},
   ): { KeyId: string; KeyState: KeyState; DeleteDate: string } {
-    this.audit.recordChange(request, { operation, resourceId: key.id, details: { From: key.keyState, To: keyState, ...details } }, () => {
+    const { id } = this.resolver.resolve(identifier);
+    const details: AuditDetails = { ...extra };
+    return this.audit.recordChange(request, { operation, resourceId: id, details }, () => {
+      const key = this.resolver.resolve(id);
+      if (!allowed.includes(key.keyState)) {
+        throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState} and cannot be ${verb}.`);
+      }
+      const { keyState, deleteDate } = next(key);
       this.context.registry.keys.updateState(key.id, keyState, deleteDate);
+      Object.assign(details, { From: key.keyState, To: keyState });
+      return { KeyId: key.id, KeyState: keyState, DeleteDate: deleteDate ?? '' };
     });
-    return { KeyId: key.id, KeyState: keyState, DeleteDate: deleteDate ?? '' };
   }
 }
-
-export function rotationDue(key: KeyRow, now: string): boolean {
-  return key.automaticRotation === 'Enabled' && key.nextRotationDate !== null && key.nextRotationDate <= now;
-}
-

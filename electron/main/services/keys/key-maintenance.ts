@@ -114,9 +114,7 @@ export class KeyMaintenance {
         details: { DeleteDate: key.deleteDate ?? '', KeyVersions: versions.length, HsmObjectsDestroyed: destroyed, Hsms: tokens },
       },
       () => {
-        // Aliases free their names; tags and import tokens go with the key.
-        registry.aliases.deleteByKey(key.id);
-        registry.tags.deleteByKey(key.id);
+        // The tombstone frees the key's alias names and drops its tags; its import tokens go too.
         for (const token of importTokens) registry.importTokens.delete(token.tokenHash);
         registry.keys.markDeleted(key.id, isoNow(this.context));
       },

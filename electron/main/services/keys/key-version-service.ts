@@ -49,14 +49,18 @@ export class KeyVersionService {
     const versionId = randomUUID();
     await generateVersionMaterial({ connections: this.connections, store, keyId: key.id, versionId, keySpec: key.keySpec, request });
     const now = isoNow(this.context);
-    const nextRotationDate =
-      key.automaticRotation === 'Enabled' && key.rotationInterval
-        ? new Date(Date.parse(now) + rotationIntervalSeconds(key.rotationInterval) * 1000).toISOString()
-        : null;
     try {
       this.audit.recordChange(request, { operation, resourceId: key.id, details: { KeyVersionId: versionId } }, () => {
-        this.context.registry.keyVersions.insert({ id: versionId, keyId: key.id, objectId: objectIdOfVersion(versionId), createdAt: now });
-        this.context.registry.keys.update(key.id, { primaryVersionId: versionId, lastRotationDate: now, nextRotationDate });
+        const { registry } = this.context;
+        // Read again inside the transaction: the key may have changed while the HSM generated.
+        const current = this.resolver.resolve(key.id);
+        if (current.keyState !== 'Enabled') throw new KmsError('Forbidden.KeyState', `Key ${key.id} became ${current.keyState} meanwhile.`);
+        const nextRotationDate =
+          current.automaticRotation === 'Enabled' && current.rotationInterval
+            ? new Date(Date.parse(now) + rotationIntervalSeconds(current.rotationInterval) * 1000).toISOString()
+            : null;
+        registry.keyVersions.insert({ id: versionId, keyId: key.id, objectId: objectIdOfVersion(versionId), createdAt: now });
+        registry.keys.update(key.id, { primaryVersionId: versionId, lastRotationDate: now, nextRotationDate });
       });
     } catch (error) {
       await destroyVersionMaterial(this.connections, store.id, versionId);
