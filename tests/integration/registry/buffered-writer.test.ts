@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AuditBacklogFullError,
   AuditSecretError,
@@ -6,19 +6,12 @@ import {
   createBufferedAuditWriter,
   type AuditEventInput,
   type AuditSink,
-  type Registry,
 } from '../../../electron/main/registry';
-import { type Scratch, scratch, usageEvent } from '../../unit/registry/support';
+import { freshRegistryPerTest, usageEvent } from '../../unit/registry/support';
 
-let tmp: Scratch;
-let registry: Registry;
-beforeEach(() => {
-  tmp = scratch();
-  registry = tmp.open();
-});
-afterEach(() => tmp.cleanup());
+const fresh = freshRegistryPerTest();
 
-/** The real registry underneath, with a record of each batch (and optional injected failures). */
+/** The real fresh.registry underneath, with a record of each batch (and optional injected failures). */
 function observedSink(failures = 0): AuditSink & { batches: number[] } {
   let remainingFailures = failures;
   const batches: number[] = [];
@@ -31,16 +24,16 @@ function observedSink(failures = 0): AuditSink & { batches: number[] } {
           throw new Error('disk I/O error');
         }
         batches.push(events.length);
-        return registry.audit.appendMany(events);
+        return fresh.registry.audit.appendMany(events);
       },
     },
-    onClose: (hook) => registry.onClose(hook),
+    onClose: (hook) => fresh.registry.onClose(hook),
   };
 }
 
 /** What another process would see: committed records only. */
 function committed(): number {
-  const db = tmp.raw();
+  const db = fresh.scratch.raw();
   const row = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_events').get();
   db.close();
   return row?.n ?? 0;
@@ -57,7 +50,7 @@ describe('buffered audit writer', () => {
     await writer.flush();
     expect(sink.batches).toEqual([256, 256, 256, 232]);
     expect(committed()).toBe(1000);
-    expect(registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: 1000 });
+    expect(fresh.registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: 1000 });
     await writer.close();
   });
 
@@ -74,7 +67,7 @@ describe('buffered audit writer', () => {
   });
 
   it('flushes on close and then refuses new records', async () => {
-    const writer = createBufferedAuditWriter(registry, { maxBatch: 256, maxDelayMs: 60_000 });
+    const writer = createBufferedAuditWriter(fresh.registry, { maxBatch: 256, maxDelayMs: 60_000 });
     for (let index = 0; index < 3; index += 1) writer.enqueue(usageEvent(index));
     await writer.close();
     expect(committed()).toBe(3);
@@ -82,37 +75,37 @@ describe('buffered audit writer', () => {
     await writer.close();
   });
 
-  it('flushes queued records when the registry closes first', () => {
-    const writer = createBufferedAuditWriter(registry, { maxBatch: 256, maxDelayMs: 60_000 });
+  it('flushes queued records when the fresh.registry closes first', () => {
+    const writer = createBufferedAuditWriter(fresh.registry, { maxBatch: 256, maxDelayMs: 60_000 });
     writer.enqueue(usageEvent(1));
     writer.enqueue(usageEvent(2));
-    registry.close();
-    const reopened = tmp.open();
+    fresh.registry.close();
+    const reopened = fresh.scratch.open();
     expect(reopened.audit.verify()).toMatchObject({ valid: true, checkedRecords: 2 });
     expect(() => writer.enqueue(usageEvent(3))).toThrow(AuditWriterClosedError);
   });
 
   it('interleaves with durable appends and keeps one valid chain, timed at enqueue', async () => {
-    const writer = createBufferedAuditWriter(registry, { maxBatch: 4, maxDelayMs: 60_000 });
+    const writer = createBufferedAuditWriter(fresh.registry, { maxBatch: 4, maxDelayMs: 60_000 });
     const enqueuedAt = new Date().toISOString();
     writer.enqueue(usageEvent(1));
     writer.enqueue(usageEvent(2));
-    registry.transaction(() => registry.audit.append(usageEvent(3, { operation: 'DisableKey' })));
+    fresh.registry.transaction(() => fresh.registry.audit.append(usageEvent(3, { operation: 'DisableKey' })));
     for (let index = 4; index < 10; index += 1) writer.enqueue(usageEvent(index));
     await writer.flush();
-    const rows = registry.audit.listRange(1, 100);
+    const rows = fresh.registry.audit.listRange(1, 100);
     expect(rows.map((row) => row.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // The durable record went first; usage records keep the time they were enqueued.
     expect(rows[0]?.operation).toBe('DisableKey');
     expect(rows[1]?.requestId).toBe('req-1');
     expect(rows[1]!.time >= enqueuedAt).toBe(true);
     expect(rows[1]!.time <= rows[0]!.time).toBe(true);
-    expect(registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: 9 });
+    expect(fresh.registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: 9 });
     await writer.close();
   });
 
   it('rejects a secret at enqueue, without poisoning the batch', async () => {
-    const writer = createBufferedAuditWriter(registry, { maxBatch: 256, maxDelayMs: 60_000 });
+    const writer = createBufferedAuditWriter(fresh.registry, { maxBatch: 256, maxDelayMs: 60_000 });
     writer.enqueue(usageEvent(1));
     expect(() => writer.enqueue(usageEvent(2, { details: { Plaintext: 'aGVsbG8=' } }))).toThrow(AuditSecretError);
     expect(writer.pending).toBe(1);
@@ -133,7 +126,7 @@ describe('buffered audit writer', () => {
     writer.enqueue(usageEvent(4));
     expect(sink.batches).toEqual([]);
     await vi.waitFor(() => expect(committed()).toBe(4), { timeout: 5000, interval: 10 });
-    expect(registry.audit.listRange(1, 10).map((row) => row.requestId)).toEqual(['req-1', 'req-2', 'req-3', 'req-4']);
+    expect(fresh.registry.audit.listRange(1, 10).map((row) => row.requestId)).toEqual(['req-1', 'req-2', 'req-3', 'req-4']);
     await writer.close();
   });
 
@@ -155,13 +148,13 @@ describe('buffered audit writer', () => {
   });
 
   it('rejects nonsensical options', () => {
-    expect(() => createBufferedAuditWriter(registry, { maxBatch: 0 })).toThrow(RangeError);
-    expect(() => createBufferedAuditWriter(registry, { maxDelayMs: -1 })).toThrow(RangeError);
+    expect(() => createBufferedAuditWriter(fresh.registry, { maxBatch: 0 })).toThrow(RangeError);
+    expect(() => createBufferedAuditWriter(fresh.registry, { maxDelayMs: -1 })).toThrow(RangeError);
   });
 
   it('records usage far faster than one durable transaction per record', async () => {
     const count = 20_000;
-    const writer = createBufferedAuditWriter(registry);
+    const writer = createBufferedAuditWriter(fresh.registry);
     const started = performance.now();
     for (let index = 0; index < count; index += 1) writer.enqueue(usageEvent(index));
     await writer.flush();
@@ -169,7 +162,7 @@ describe('buffered audit writer', () => {
 
     const single = 200;
     const startedSingle = performance.now();
-    for (let index = 0; index < single; index += 1) registry.audit.append(usageEvent(index));
+    for (let index = 0; index < single; index += 1) fresh.registry.audit.append(usageEvent(index));
     const perRecordDurable = (performance.now() - startedSingle) / single;
     const perRecordBuffered = buffered / count;
     console.log(
@@ -177,7 +170,7 @@ describe('buffered audit writer', () => {
         `${Math.round(1000 / perRecordDurable)} records/s one transaction each`,
     );
     expect(perRecordBuffered * 3).toBeLessThan(perRecordDurable);
-    expect(registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: count + single });
+    expect(fresh.registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: count + single });
     await writer.close();
   });
 });

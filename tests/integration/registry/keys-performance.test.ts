@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_SPECS, USAGES_BY_SPEC, type KeyState } from '../../../shared/contract';
 import type { KeyListFilter, KeyRow, Registry } from '../../../electron/main/registry';
-import { type Scratch, T0, keyStoreRow, scratch } from '../../unit/registry/support';
+import { type Scratch, T0, keyRow, keyStoreRow, scratch } from '../../unit/registry/support';
 
 /*
  * ListKeys must stay fast at 100,000 keys: a page of 50 with one filter targets well under 5 ms
@@ -26,8 +25,7 @@ let insertMs = 0;
 
 function key(index: number): KeyRow {
   const keySpec = KEY_SPECS[index % KEY_SPECS.length]!;
-  return {
-    id: randomUUID(),
+  return keyRow({
     description: `key ${index} of application app-${index % 97}`,
     keySpec,
     keyUsage: USAGES_BY_SPEC[keySpec][0]!,
@@ -35,17 +33,8 @@ function key(index: number): KeyRow {
     protectionLevel: index % STORES === 0 ? 'SOFTWARE' : 'HSM',
     keyStoreId: `kst-${index % STORES}`,
     keyState: STATES[(index * 37) % STATES.length]!,
-    creator: 'officer',
     createdAt: new Date(T0 + index * 1000).toISOString(),
-    deleteDate: null,
-    materialExpireTime: null,
-    primaryVersionId: null,
-    automaticRotation: 'Disabled',
-    rotationInterval: null,
-    nextRotationDate: null,
-    lastRotationDate: null,
-    deletedAt: null,
-  };
+  });
 }
 
 function median(filters: KeyListFilter[], pageNumber = 1): { ms: number; totalCount: number; rows: number } {

@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditSecretError, GENESIS_HASH, type Registry } from '../../../electron/main/registry';
-import { type Scratch, scratch, usageEvent } from './support';
+import { describe, expect, it } from 'vitest';
+import { AuditSecretError, GENESIS_HASH } from '../../../electron/main/registry';
+import { freshRegistryPerTest, usageEvent } from './support';
 
-let tmp: Scratch;
-let registry: Registry;
-beforeEach(() => {
-  tmp = scratch();
-  registry = tmp.open();
-});
-afterEach(() => tmp.cleanup());
+const fresh = freshRegistryPerTest();
 
 describe('audit repository', () => {
   it('appends chained records and returns them as stored', () => {
-    const first = registry.audit.append({
+    const first = fresh.registry.audit.append({
       eventId: '11111111-1111-4111-8111-111111111111',
       time: '2025-01-01T00:00:00.000Z',
       operation: 'CreateKey',
@@ -31,52 +25,52 @@ describe('audit repository', () => {
       details: { KeySpec: 'RSA_2048', Bytes: 0, Rotated: false },
       previousHash: GENESIS_HASH,
     });
-    const second = registry.audit.append(usageEvent(2, { outcome: 'FAILURE', errorCode: 'Forbidden.KeyState' }));
+    const second = fresh.registry.audit.append(usageEvent(2, { outcome: 'FAILURE', errorCode: 'Forbidden.KeyState' }));
     expect(second.sequence).toBe(2);
     expect(second.previousHash).toBe(first.hash);
     expect(second.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(second.time)).not.toBeNaN();
-    expect(registry.audit.get(1)).toEqual(first);
-    expect(registry.audit.get(3)).toBeNull();
-    expect(registry.audit.last()).toEqual(second);
-    expect(registry.audit.verify()).toEqual({ valid: true, checkedRecords: 2, firstBrokenSequence: null, reason: 'all 2 records are intact' });
+    expect(fresh.registry.audit.get(1)).toEqual(first);
+    expect(fresh.registry.audit.get(3)).toBeNull();
+    expect(fresh.registry.audit.last()).toEqual(second);
+    expect(fresh.registry.audit.verify()).toEqual({ valid: true, checkedRecords: 2, firstBrokenSequence: null, reason: 'all 2 records are intact' });
   });
 
   it('reports an empty log as valid', () => {
-    expect(registry.audit.last()).toBeNull();
-    expect(registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: 0 });
-    expect(registry.audit.list({ pageNumber: 1, pageSize: 10 })).toEqual({ rows: [], totalCount: 0 });
+    expect(fresh.registry.audit.last()).toBeNull();
+    expect(fresh.registry.audit.verify()).toMatchObject({ valid: true, checkedRecords: 0 });
+    expect(fresh.registry.audit.list({ pageNumber: 1, pageSize: 10 })).toEqual({ rows: [], totalCount: 0 });
   });
 
   it('refuses details that look like secrets and writes nothing', () => {
-    expect(() => registry.audit.append(usageEvent(1, { details: { KeyStorePassword: 'hunter22' } }))).toThrow(AuditSecretError);
-    expect(() => registry.audit.appendMany([usageEvent(1), usageEvent(2, { details: { Plaintext: 'x' } })])).toThrow(AuditSecretError);
-    expect(registry.audit.last()).toBeNull();
+    expect(() => fresh.registry.audit.append(usageEvent(1, { details: { KeyStorePassword: 'hunter22' } }))).toThrow(AuditSecretError);
+    expect(() => fresh.registry.audit.appendMany([usageEvent(1), usageEvent(2, { details: { Plaintext: 'x' } })])).toThrow(AuditSecretError);
+    expect(fresh.registry.audit.last()).toBeNull();
   });
 
   it('appends many records in one go, in order', () => {
-    const rows = registry.audit.appendMany([usageEvent(1), usageEvent(2), usageEvent(3)]);
+    const rows = fresh.registry.audit.appendMany([usageEvent(1), usageEvent(2), usageEvent(3)]);
     expect(rows.map((row) => row.sequence)).toEqual([1, 2, 3]);
     expect(rows.map((row) => row.requestId)).toEqual(['req-1', 'req-2', 'req-3']);
-    expect(registry.audit.appendMany([])).toEqual([]);
-    expect(registry.audit.verify().valid).toBe(true);
+    expect(fresh.registry.audit.appendMany([])).toEqual([]);
+    expect(fresh.registry.audit.verify().valid).toBe(true);
   });
 
   it('reads ranges in ascending order for exports', () => {
-    registry.audit.appendMany(Array.from({ length: 10 }, (_, index) => usageEvent(index)));
-    expect(registry.audit.listRange(4, 3).map((row) => row.sequence)).toEqual([4, 5, 6]);
-    expect(registry.audit.listRange(9, 100).map((row) => row.sequence)).toEqual([9, 10]);
+    fresh.registry.audit.appendMany(Array.from({ length: 10 }, (_, index) => usageEvent(index)));
+    expect(fresh.registry.audit.listRange(4, 3).map((row) => row.sequence)).toEqual([4, 5, 6]);
+    expect(fresh.registry.audit.listRange(9, 100).map((row) => row.sequence)).toEqual([9, 10]);
   });
 
   it('lists newest first with IN filters and a total', () => {
-    registry.audit.appendMany([
+    fresh.registry.audit.appendMany([
       usageEvent(1, { operation: 'CreateKey', resourceId: 'k1' }),
       usageEvent(2, { operation: 'Encrypt', resourceId: 'k1' }),
       usageEvent(3, { operation: 'Decrypt', resourceId: 'k2', outcome: 'FAILURE', errorCode: 'InvalidCiphertext' }),
       usageEvent(4, { operation: 'Encrypt', resourceId: 'k2', actor: 'auditor' }),
     ]);
     const sequences = (filters: { key: 'Operation' | 'ResourceId' | 'Outcome' | 'Actor'; values: string[] }[], pageNumber = 1, pageSize = 10) => {
-      const page = registry.audit.list({ filters, pageNumber, pageSize });
+      const page = fresh.registry.audit.list({ filters, pageNumber, pageSize });
       return { seq: page.rows.map((row) => row.sequence), total: page.totalCount };
     };
     expect(sequences([])).toEqual({ seq: [4, 3, 2, 1], total: 4 });
@@ -86,12 +80,12 @@ describe('audit repository', () => {
     expect(sequences([{ key: 'Outcome', values: ['FAILURE'] }])).toEqual({ seq: [3], total: 1 });
     expect(sequences([{ key: 'Actor', values: ['auditor'] }, { key: 'Operation', values: ['Encrypt'] }])).toEqual({ seq: [4], total: 1 });
     expect(sequences([{ key: 'Actor', values: ["x' OR '1'='1"] }])).toEqual({ seq: [], total: 0 });
-    expect(registry.audit.list({ pageNumber: 1, pageSize: 1 }).rows[0]?.details).toEqual({ Index: 4 });
+    expect(fresh.registry.audit.list({ pageNumber: 1, pageSize: 1 }).rows[0]?.details).toEqual({ Index: 4 });
   });
 
   it('cannot be rewritten through SQL by the app: the table is append-only', () => {
-    registry.audit.append(usageEvent(1));
-    const db = tmp.raw();
+    fresh.registry.audit.append(usageEvent(1));
+    const db = fresh.scratch.raw();
     expect(() => db.prepare("UPDATE audit_events SET actor = 'x'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
     db.close();

@@ -1,26 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RegistryConstraintError, type ModuleRow, type Registry } from '../../../electron/main/registry';
-import { type Scratch, at, keyStoreRow, scratch } from './support';
+import { describe, expect, it } from 'vitest';
+import { RegistryConstraintError, type ModuleRow } from '../../../electron/main/registry';
+import { at, keyStoreRow, freshRegistryPerTest } from './support';
 
-let tmp: Scratch;
-let registry: Registry;
-beforeEach(() => {
-  tmp = scratch();
-  registry = tmp.open();
-});
-afterEach(() => tmp.cleanup());
+const fresh = freshRegistryPerTest();
 
 describe('meta repository', () => {
   it('gets, sets, overwrites, lists and deletes settings', () => {
-    expect(registry.meta.get('installation.region')).toBeNull();
-    registry.meta.set('installation.region', 'offline-1');
-    registry.meta.set('installation.owner', '1');
-    registry.meta.set('installation.owner', '2');
-    expect(registry.meta.get('installation.owner')).toBe('2');
-    expect(registry.meta.all()).toEqual({ 'installation.owner': '2', 'installation.region': 'offline-1' });
-    expect(registry.meta.delete('installation.owner')).toBe(true);
-    expect(registry.meta.delete('installation.owner')).toBe(false);
-    expect(registry.meta.get('installation.owner')).toBeNull();
+    expect(fresh.registry.meta.get('installation.region')).toBeNull();
+    fresh.registry.meta.set('installation.region', 'offline-1');
+    fresh.registry.meta.set('installation.owner', '1');
+    fresh.registry.meta.set('installation.owner', '2');
+    expect(fresh.registry.meta.get('installation.owner')).toBe('2');
+    expect(fresh.registry.meta.all()).toEqual({ 'installation.owner': '2', 'installation.region': 'offline-1' });
+    expect(fresh.registry.meta.delete('installation.owner')).toBe(true);
+    expect(fresh.registry.meta.delete('installation.owner')).toBe(false);
+    expect(fresh.registry.meta.get('installation.owner')).toBeNull();
   });
 });
 
@@ -43,32 +37,32 @@ describe('modules repository', () => {
   };
 
   it('inserts, reads back booleans as booleans, and lists oldest first', () => {
-    registry.modules.insert(p11kit);
-    registry.modules.insert(softhsm);
-    expect(registry.modules.get('mod-softhsm2')).toEqual(softhsm);
-    expect(registry.modules.get('nope')).toBeNull();
-    expect(registry.modules.list()).toEqual([softhsm, p11kit]);
+    fresh.registry.modules.insert(p11kit);
+    fresh.registry.modules.insert(softhsm);
+    expect(fresh.registry.modules.get('mod-softhsm2')).toEqual(softhsm);
+    expect(fresh.registry.modules.get('nope')).toBeNull();
+    expect(fresh.registry.modules.list()).toEqual([softhsm, p11kit]);
   });
 
   it('allows the same library path twice with different environments (two network HSMs)', () => {
-    registry.modules.insert(p11kit);
-    registry.modules.insert({ ...p11kit, id: 'mod-net-2', envJson: '{"P11_KIT_SERVER_ADDRESS":"unix:path=/run/hsm2"}' });
-    expect(registry.modules.list()).toHaveLength(2);
+    fresh.registry.modules.insert(p11kit);
+    fresh.registry.modules.insert({ ...p11kit, id: 'mod-net-2', envJson: '{"P11_KIT_SERVER_ADDRESS":"unix:path=/run/hsm2"}' });
+    expect(fresh.registry.modules.list()).toHaveLength(2);
   });
 
   it('refuses a duplicate id and an environment that is not JSON', () => {
-    registry.modules.insert(softhsm);
-    expect(() => registry.modules.insert(softhsm)).toThrow(expect.objectContaining({ kind: 'unique' }));
-    expect(() => registry.modules.insert({ ...p11kit, envJson: '{not json' })).toThrow(expect.objectContaining({ kind: 'check' }));
+    fresh.registry.modules.insert(softhsm);
+    expect(() => fresh.registry.modules.insert(softhsm)).toThrow(expect.objectContaining({ kind: 'unique' }));
+    expect(() => fresh.registry.modules.insert({ ...p11kit, envJson: '{not json' })).toThrow(expect.objectContaining({ kind: 'check' }));
   });
 
   it('deletes an unused module but not one a key store depends on', () => {
-    registry.modules.insert(softhsm);
-    registry.modules.insert(p11kit);
-    registry.keyStores.insert(keyStoreRow({ moduleId: 'mod-softhsm2' }));
-    expect(() => registry.modules.delete('mod-softhsm2')).toThrow(RegistryConstraintError);
-    expect(registry.modules.delete('mod-net-1')).toBe(true);
-    expect(registry.modules.delete('mod-net-1')).toBe(false);
-    expect(registry.modules.list().map((row) => row.id)).toEqual(['mod-softhsm2']);
+    fresh.registry.modules.insert(softhsm);
+    fresh.registry.modules.insert(p11kit);
+    fresh.registry.keyStores.insert(keyStoreRow({ moduleId: 'mod-softhsm2' }));
+    expect(() => fresh.registry.modules.delete('mod-softhsm2')).toThrow(RegistryConstraintError);
+    expect(fresh.registry.modules.delete('mod-net-1')).toBe(true);
+    expect(fresh.registry.modules.delete('mod-net-1')).toBe(false);
+    expect(fresh.registry.modules.list().map((row) => row.id)).toEqual(['mod-softhsm2']);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { afterEach, beforeEach } from 'vitest';
 import {
   openRegistry,
   type AuditEventInput,
@@ -48,6 +49,34 @@ export function scratch(): Scratch {
         }
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A registry on a fresh scratch file for every test of the calling file, seeded by `seed`. */
+export interface FreshRegistry {
+  readonly registry: Registry;
+  readonly scratch: Scratch;
+}
+
+export function freshRegistryPerTest(seed: (registry: Registry) => void = () => {}): FreshRegistry {
+  let current: { registry: Registry; scratch: Scratch } | undefined;
+  beforeEach(() => {
+    const dir = scratch();
+    current = { scratch: dir, registry: dir.open() };
+    seed(current.registry);
+  });
+  afterEach(() => current?.scratch.cleanup());
+  const active = (): { registry: Registry; scratch: Scratch } => {
+    if (!current) throw new Error('freshRegistryPerTest: used outside a test');
+    return current;
+  };
+  return {
+    get registry() {
+      return active().registry;
+    },
+    get scratch() {
+      return active().scratch;
     },
   };
 }
