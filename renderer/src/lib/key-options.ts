@@ -66,11 +66,14 @@ interface StoreLike {
   Initialized: boolean;
 }
 
-/** Key stores a key can be created in: connected ones; the others are listed, disabled, with why. */
-export function keyStoreChoices(stores: readonly StoreLike[]): KeyStoreChoice[] {
+/**
+ * Key stores a key can be created in: connected ones; the others are listed, disabled, with why.
+ * Stores on a single-HSM lab cluster say so.
+ */
+export function keyStoreChoices(stores: readonly StoreLike[], labStoreIds: ReadonlySet<string> = new Set()): KeyStoreChoice[] {
   return stores.map((store) => {
     const connected = store.Initialized && store.ConnectionState === 'CONNECTED';
-    const kind = store.KeyStoreType === 'DEFAULT' ? 'default' : 'HSM cluster';
+    const kind = store.KeyStoreType === 'DEFAULT' ? 'default' : labStoreIds.has(store.KeyStoreId) ? 'LAB cluster, no redundancy' : 'HSM cluster';
     const suffix = connected ? '' : ` — ${store.ConnectionState.toLowerCase()}, connect it first`;
     return { label: `${store.KeyStoreName} (${kind}, ${store.ProtectionLevel})${suffix}`, value: store.KeyStoreId, disabled: !connected };
   });

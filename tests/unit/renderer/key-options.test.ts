@@ -41,6 +41,9 @@ describe('create-key combinations', () => {
     expect(choices[0]).toEqual({ label: 'Vault (HSM cluster, HSM)', value: 'a', disabled: false });
     expect(choices[1]?.disabled).toBe(true);
     expect(choices[1]?.label).toContain('connect it first');
+    expect(keyStoreChoices([{ ...base, KeyStoreId: 'a', KeyStoreName: 'Lab', ConnectionState: 'CONNECTED' }], new Set(['a']))[0]?.label).toBe(
+      'Lab (LAB cluster, no redundancy, HSM)',
+    );
   });
 });
 
