@@ -3,7 +3,8 @@ import { defineStore } from 'pinia';
 import type { KeyListEntry, KeyMetadata, OperationInput } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import { emptyKeyFilters, toListFilters, type KeyFilters } from '../lib/key-filters';
-import { PageCache, pagesOf, type RowRange } from '../lib/page-window';
+import type { RowRange } from '../lib/page-window';
+import { RemotePager } from '../lib/remote-pager';
 import { useProgressStore } from './progress';
 
 export type CreateKeyRequest = OperationInput<'CreateKey'>;
@@ -23,62 +24,45 @@ export const KEY_PAGE_SIZE = 100;
  * (and a bounded number kept); a filter change starts over from page 1, which also gives the total.
  */
 export const useKeysStore = defineStore('keys', () => {
-  const cache = new PageCache<KeyListEntry>(KEY_PAGE_SIZE);
   /** Bumped whenever pages arrive or go: what rowAt's readers re-render on. */
   const revision = shallowRef(0);
   const total = ref(0);
   const loaded = ref(false);
   const loading = ref(false);
   const filters = ref<KeyFilters>(emptyKeyFilters());
-  const inflight = new Map<number, Promise<void>>();
-  let generation = 0;
 
-  async function fetchPage(page: number, mine: number): Promise<void> {
-    const output = await invoke('ListKeys', { PageNumber: page, PageSize: KEY_PAGE_SIZE, Filters: toListFilters(filters.value) });
-    if (mine !== generation) return;
-    total.value = output.TotalCount;
-    cache.put(page, output.Keys);
-    revision.value++;
-  }
-
-  function requestPage(page: number): Promise<void> {
-    const running = inflight.get(page);
-    if (running) return running;
-    const mine = generation;
-    const promise = fetchPage(page, mine).finally(() => {
-      if (mine === generation) inflight.delete(page);
-    });
-    inflight.set(page, promise);
-    return promise;
-  }
+  const pager = new RemotePager<KeyListEntry>(
+    KEY_PAGE_SIZE,
+    async (page) => {
+      const output = await invoke('ListKeys', { PageNumber: page, PageSize: KEY_PAGE_SIZE, Filters: toListFilters(filters.value) });
+      return { rows: output.Keys, total: output.TotalCount };
+    },
+    () => {
+      total.value = pager.total;
+      revision.value++;
+    },
+  );
 
   /** Starts over: drops every page and reads the first one (and the total) again. */
   async function reload(): Promise<void> {
-    generation++;
-    inflight.clear();
-    cache.clear();
-    revision.value++;
-    const mine = generation;
     loading.value = true;
+    let current = true;
     try {
-      await requestPage(1);
-      if (mine === generation) loaded.value = true;
+      current = await pager.reset();
+      if (current) loaded.value = true;
     } finally {
-      if (mine === generation) loading.value = false;
+      if (current) loading.value = false;
     }
   }
 
-  /** Fetches the pages of the rows in view that are not held yet. */
   async function ensureRange(range: RowRange): Promise<void> {
-    const pages = pagesOf(range, KEY_PAGE_SIZE);
-    cache.touch(pages);
-    await Promise.all(cache.missing(pages).map((page) => requestPage(page)));
+    await pager.ensure(range);
   }
 
   /** The key at a row index, or undefined while its page is on its way. */
   function rowAt(index: number): KeyListEntry | undefined {
     void revision.value;
-    return cache.rowAt(index);
+    return pager.rowAt(index);
   }
 
   async function applyFilters(next: KeyFilters): Promise<void> {
