@@ -1,9 +1,10 @@
 import { expect, screen, test } from './fixtures';
-import { createKey, firstRun } from './steps';
+import { createKey, firstRun, openKeyTab } from './steps';
 
 test('the audit log lists the operations and its chain verifies', async ({ page, host }) => {
   await firstRun(page, host);
   const keyId = await createKey(page, 'Aliyun_AES_256');
+  await openKeyTab(page, 'crypto');
   await page.getByTestId('encrypt-plaintext').fill('audit me');
   await page.getByTestId('encrypt-button').click();
   await expect(page.getByTestId('ciphertext-output')).toBeVisible();

@@ -1,9 +1,10 @@
 import { expect, screen, test } from './fixtures';
-import { choose, createKey, firstRun } from './steps';
+import { choose, createKey, firstRun, openKeyTab } from './steps';
 
 test('encrypts and decrypts text with an AES key', async ({ page, host }) => {
   await firstRun(page, host);
   await createKey(page, 'Aliyun_AES_256');
+  await openKeyTab(page, 'crypto');
 
   const secret = 'Ceremony log entry 7: unlock vault B — ключ ✓';
   await page.getByTestId('encryption-context').fill('purpose=ui-test\nceremony=7');
@@ -29,6 +30,7 @@ test('encrypts and decrypts text with an AES key', async ({ page, host }) => {
 test('signs a message with an EC key and verifies it', async ({ page, host }) => {
   await firstRun(page, host);
   await createKey(page, 'EC_P256', 'SIGN/VERIFY');
+  await openKeyTab(page, 'crypto');
 
   await page.getByTestId('sign-message').fill('Approve release 1.4.2');
   await page.getByTestId('sign-button').click();
@@ -49,7 +51,9 @@ test('signs a message with an EC key and verifies it', async ({ page, host }) =>
 test('signs with an RSA key using the chosen algorithm', async ({ page, host }) => {
   await firstRun(page, host);
   await createKey(page, 'RSA_2048', 'SIGN/VERIFY');
+  await openKeyTab(page, 'public-key');
   await expect(page.getByTestId('public-key-pem')).toContainText('-----BEGIN PUBLIC KEY-----');
+  await openKeyTab(page, 'crypto');
 
   await choose(page, 'sign-algorithm', 'RSA_PKCS1_SHA_256');
   await page.getByTestId('sign-message').fill('Key ceremony minutes, page 3');

@@ -31,8 +31,8 @@ test('first run sets the default key store password and opens the console', asyn
   await page.reload();
   await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
 
-  // Sections not built yet say what they will hold.
+  // No cluster yet: the cluster page says where keys live meanwhile and offers the set-up.
   await page.getByTestId('nav-clusters').click();
-  await expect(page.getByTestId('coming-soon')).toContainText('HSM clusters');
-  await screen(page, '03-clusters-coming-soon');
+  await expect(page.getByTestId('clusters-empty')).toContainText('No HSM clusters yet');
+  await screen(page, '03-clusters-empty');
 });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { BROWSER_HOST, REPO_ROOT, RENDERER_OUT, SCREENS_DIR } from './paths';
+import { BROWSER_HOST, HOST_ROOT, RENDERER_OUT, SCREENS_DIR } from './paths';
 
 export interface KeywardHost {
   /** `http://127.0.0.1:PORT/?token=TOKEN`, as the host printed it. */
@@ -67,6 +67,8 @@ const ALWAYS_ALLOWED = [/frame-ancestors' is ignored when delivered via a <meta>
 
 interface Fixtures {
   host: KeywardHost;
+  /** Set once the fixture stops the host at the end of a test, while the page may still be open. */
+  hostTeardown: { started: boolean };
   /** Console errors this test expects (e.g. WebSocket failures after the host stopped). */
   allowedConsoleErrors: RegExp[];
   /** Fails the test on an uncaught page error or an unexpected console error (CSP violations included). */
@@ -75,8 +77,12 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   allowedConsoleErrors: [[], { option: true }],
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies.
+  hostTeardown: async ({}, use) => {
+    await use({ started: false });
+  },
   consoleGuard: [
-    async ({ page, allowedConsoleErrors }, use) => {
+    async ({ page, allowedConsoleErrors, hostTeardown }, use) => {
       const problems: string[] = [];
       const allowed = [...ALWAYS_ALLOWED, ...allowedConsoleErrors];
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -87,6 +93,8 @@ export const test = base.extend<Fixtures>({
       page.on('console', (message) => {
         if (message.type() !== 'error') return;
         const text = message.text();
+        // The host goes before the page at teardown: the page's reconnect attempt is expected then.
+        if (hostTeardown.started && /^WebSocket connection to .* failed/.test(text)) return;
         if (!allowed.some((pattern) => pattern.test(text))) problems.push(`console error: ${text}`);
       });
       await use();
@@ -95,15 +103,14 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
 
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies.
-  host: async ({}, use, testInfo) => {
+  host: async ({ hostTeardown }, use, testInfo) => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-'));
     let log = '';
     // node --import tsx: one process of our own (no npx wrapper), leader of its own group.
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', BROWSER_HOST, '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
+      { cwd: HOST_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
     );
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
@@ -111,6 +118,7 @@ export const test = base.extend<Fixtures>({
       const url = await waitForUrl(child, () => log);
       await use({ url, dataDir, stop: () => stopHost(child) });
     } finally {
+      hostTeardown.started = true;
       await stopHost(child);
       if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('browser-host.log', { body: log, contentType: 'text/plain' });
       await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { expect, screen, test } from './fixtures';
-import { choose, createKey, firstRun, visibleOptions } from './steps';
+import { choose, createKey, firstRun, openKeyTab, visibleOptions } from './steps';
 
 test('creates an AES-256 and an EC P-256 key and lists both', async ({ page, host }) => {
   await firstRun(page, host);
@@ -19,6 +19,7 @@ test('creates an AES-256 and an EC P-256 key and lists both', async ({ page, hos
   await screen(page, '05-key-detail-aes');
 
   const ecId = await createKey(page, 'EC_P256', 'SIGN/VERIFY');
+  await openKeyTab(page, 'public-key');
   await expect(page.getByTestId('public-key-pem')).toContainText('-----BEGIN PUBLIC KEY-----');
   const download = page.waitForEvent('download');
   await page.getByTestId('public-key-download').click();
@@ -29,7 +30,8 @@ test('creates an AES-256 and an EC P-256 key and lists both', async ({ page, hos
   const table = page.getByTestId('keys-table');
   await expect(table.getByText(aesId)).toBeVisible();
   await expect(table.getByText(ecId)).toBeVisible();
-  await expect(table.locator('.n-data-table-tr').filter({ hasText: ecId })).toContainText('EC_P256');
+  await expect(table.getByTestId('key-row').filter({ hasText: ecId })).toContainText('EC_P256');
+  await expect(page.getByTestId('keys-count')).toContainText('2 keys');
   await screen(page, '07-keys-list');
 
   // Filtering by spec is done by the host.

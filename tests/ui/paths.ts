@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RENDERER_OUT = path.join(REPO_ROOT, 'out', 'renderer');
-export const BROWSER_HOST = path.join(REPO_ROOT, 'electron', 'host', 'browser-host.ts');
+/**
+ * Where the browser host (the core) runs from: this checkout, or KEYWARD_UI_HOST_ROOT, another
+ * checkout of the core (e.g. a backend branch not merged here yet) serving this renderer build.
+ */
+export const HOST_ROOT = process.env.KEYWARD_UI_HOST_ROOT ? path.resolve(process.env.KEYWARD_UI_HOST_ROOT) : REPO_ROOT;
+export const BROWSER_HOST = path.join(HOST_ROOT, 'electron', 'host', 'browser-host.ts');
 export const SCREENS_DIR = path.join(REPO_ROOT, 'test-results', 'screens');
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers here. */

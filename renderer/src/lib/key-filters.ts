@@ -1,13 +1,20 @@
 import type { z } from 'zod';
-import type { KeySpec, KeyState, listKeysFilterSchema } from '../../../shared/contract';
+import type { KeySpec, KeyState, KeyUsage, listKeysFilterSchema, ProtectionLevel } from '../../../shared/contract';
 
 export type ListKeysFilter = z.input<typeof listKeysFilterSchema>;
 
-/** What the Keys page filters on. */
+/** What the Keys page filters on; within one field any value matches, fields are combined. */
 export interface KeyFilters {
   text: string;
   states: KeyState[];
   specs: KeySpec[];
+  usages: KeyUsage[];
+  protectionLevels: ProtectionLevel[];
+  keyStoreIds: string[];
+}
+
+export function emptyKeyFilters(): KeyFilters {
+  return { text: '', states: [], specs: [], usages: [], protectionLevels: [], keyStoreIds: [] };
 }
 
 /** ListKeys `Filters` for the page's search box and selects (empty ones left out). */
@@ -17,5 +24,12 @@ export function toListFilters(filters: KeyFilters): ListKeysFilter[] {
   if (text) result.push({ Key: 'Text', Values: [text] });
   if (filters.states.length) result.push({ Key: 'KeyState', Values: [...filters.states] });
   if (filters.specs.length) result.push({ Key: 'KeySpec', Values: [...filters.specs] });
+  if (filters.usages.length) result.push({ Key: 'KeyUsage', Values: [...filters.usages] });
+  if (filters.protectionLevels.length) result.push({ Key: 'ProtectionLevel', Values: [...filters.protectionLevels] });
+  if (filters.keyStoreIds.length) result.push({ Key: 'KeyStoreId', Values: [...filters.keyStoreIds] });
   return result;
+}
+
+export function hasFilters(filters: KeyFilters): boolean {
+  return toListFilters(filters).length > 0;
 }

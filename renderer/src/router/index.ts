@@ -4,6 +4,33 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/keys' },
   { path: '/clusters', name: 'clusters', component: () => import('../pages/ClustersPage.vue'), meta: { title: 'Clusters' } },
+  {
+    path: '/clusters/setup',
+    name: 'cluster-setup-new',
+    component: () => import('../pages/ClusterSetupPage.vue'),
+    meta: { title: 'Set up a cluster', menu: 'clusters' },
+  },
+  {
+    path: '/clusters/:clusterId/setup',
+    name: 'cluster-setup',
+    component: () => import('../pages/ClusterSetupPage.vue'),
+    props: true,
+    meta: { title: 'Set up a cluster', menu: 'clusters' },
+  },
+  {
+    path: '/clusters/:clusterId',
+    name: 'cluster',
+    component: () => import('../pages/ClusterPage.vue'),
+    props: true,
+    meta: { title: 'Cluster', menu: 'clusters' },
+  },
+  {
+    path: '/keystores/:keyStoreId',
+    name: 'keystore',
+    component: () => import('../pages/KeyStorePage.vue'),
+    props: true,
+    meta: { title: 'Key store', menu: 'keystores' },
+  },
   { path: '/keystores', name: 'keystores', component: () => import('../pages/KeyStoresPage.vue'), meta: { title: 'Key stores' } },
   { path: '/keys', name: 'keys', component: () => import('../pages/KeysPage.vue'), meta: { title: 'Keys' } },
   {

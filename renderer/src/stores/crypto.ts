@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import type { SigningAlgorithm } from '../../../shared/contract';
+import type { SigningAlgorithm, WrappingAlgorithm } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import { KmsClientError } from '../api/errors';
 import { sha256Base64 } from '../lib/digest';
@@ -49,5 +49,34 @@ export const useCryptoStore = defineStore('crypto', () => {
     return output.Value;
   }
 
-  return { encrypt, decrypt, sign, verify };
+  /** Envelope encryption: a fresh AES data key in plaintext (shown once) and wrapped under the CMK. */
+  async function generateDataKey(keyId: string, keySpec: 'AES_256' | 'AES_128', withPlaintext: boolean, contextText: string) {
+    const input = { KeyId: keyId, KeySpec: keySpec, EncryptionContext: contextOrThrow(contextText) };
+    if (!withPlaintext) {
+      const output = await invoke('GenerateDataKeyWithoutPlaintext', input);
+      return { Plaintext: null, CiphertextBlob: output.CiphertextBlob, KeyVersionId: output.KeyVersionId };
+    }
+    const output = await invoke('GenerateDataKey', input);
+    return { Plaintext: output.Plaintext, CiphertextBlob: output.CiphertextBlob, KeyVersionId: output.KeyVersionId };
+  }
+
+  async function asymmetricEncrypt(keyId: string, algorithm: WrappingAlgorithm, plaintext: string): Promise<string> {
+    const output = await invoke('AsymmetricEncrypt', { KeyId: keyId, Algorithm: algorithm, Plaintext: utf8ToBase64(plaintext) });
+    return output.CiphertextBlob;
+  }
+
+  async function asymmetricDecrypt(keyId: string, algorithm: WrappingAlgorithm, ciphertext: string): Promise<DecodedText> {
+    const output = await invoke('AsymmetricDecrypt', { KeyId: keyId, Algorithm: algorithm, CiphertextBlob: compactBase64(ciphertext) });
+    return base64ToUtf8(output.Plaintext);
+  }
+
+  async function generateMac(keyId: string, message: string): Promise<string> {
+    return (await invoke('GenerateMac', { KeyId: keyId, Message: utf8ToBase64(message) })).Mac;
+  }
+
+  async function verifyMac(keyId: string, message: string, mac: string): Promise<boolean> {
+    return (await invoke('VerifyMac', { KeyId: keyId, Message: utf8ToBase64(message), Mac: compactBase64(mac) })).MacValid;
+  }
+
+  return { encrypt, decrypt, sign, verify, generateDataKey, asymmetricEncrypt, asymmetricDecrypt, generateMac, verifyMac };
 });

@@ -1,61 +1,95 @@
-import { ref } from 'vue';
+import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { KeyListEntry, KeyMetadata, OperationInput } from '../../../shared/contract';
 import { invoke } from '../api/client';
-import { toListFilters, type KeyFilters } from '../lib/key-filters';
+import { emptyKeyFilters, toListFilters, type KeyFilters } from '../lib/key-filters';
+import type { RowRange } from '../lib/page-window';
+import { RemotePager } from '../lib/remote-pager';
 import { useProgressStore } from './progress';
 
 export type CreateKeyRequest = OperationInput<'CreateKey'>;
 export type { KeyFilters };
 
-/** The Keys page: one remote page of ListKeys at a time, plus CreateKey. */
-export const useKeysStore = defineStore('keys', () => {
-  const rows = ref<KeyListEntry[]>([]);
-  const total = ref(0);
-  const page = ref(1);
-  const pageSize = ref(20);
-  const filters = ref<KeyFilters>({ text: '', states: [], specs: [] });
-  const loading = ref(false);
-  let generation = 0;
+export interface CreatedKey {
+  metadata: KeyMetadata;
+  /** Why CreateAlias failed after the key was created; null when no alias was asked or it succeeded. */
+  aliasError: unknown;
+}
 
-  async function load(): Promise<void> {
-    const mine = ++generation;
+/** ListKeys' largest page: fewest round trips while scrolling. */
+export const KEY_PAGE_SIZE = 100;
+
+/**
+ * The Keys page: a window over ListKeys that may hold 100k keys. Only the pages in view are fetched
+ * (and a bounded number kept); a filter change starts over from page 1, which also gives the total.
+ */
+export const useKeysStore = defineStore('keys', () => {
+  /** Bumped whenever pages arrive or go: what rowAt's readers re-render on. */
+  const revision = shallowRef(0);
+  const total = ref(0);
+  const loaded = ref(false);
+  const loading = ref(false);
+  const filters = ref<KeyFilters>(emptyKeyFilters());
+
+  const pager = new RemotePager<KeyListEntry>(
+    KEY_PAGE_SIZE,
+    async (page) => {
+      const output = await invoke('ListKeys', { PageNumber: page, PageSize: KEY_PAGE_SIZE, Filters: toListFilters(filters.value) });
+      return { rows: output.Keys, total: output.TotalCount };
+    },
+    () => {
+      total.value = pager.total;
+      revision.value++;
+    },
+  );
+
+  /** Starts over: drops every page and reads the first one (and the total) again. */
+  async function reload(): Promise<void> {
     loading.value = true;
+    let current = true;
     try {
-      const output = await invoke('ListKeys', {
-        PageNumber: page.value,
-        PageSize: pageSize.value,
-        Filters: toListFilters(filters.value),
-      });
-      if (mine !== generation) return;
-      rows.value = output.Keys;
-      total.value = output.TotalCount;
+      current = await pager.reset();
+      if (current) loaded.value = true;
     } finally {
-      if (mine === generation) loading.value = false;
+      if (current) loading.value = false;
     }
   }
 
-  async function goTo(nextPage: number, nextSize = pageSize.value): Promise<void> {
-    page.value = nextSize === pageSize.value ? nextPage : 1;
-    pageSize.value = nextSize;
-    await load();
+  async function ensureRange(range: RowRange): Promise<void> {
+    await pager.ensure(range);
+  }
+
+  /** The key at a row index, or undefined while its page is on its way. */
+  function rowAt(index: number): KeyListEntry | undefined {
+    void revision.value;
+    return pager.rowAt(index);
   }
 
   async function applyFilters(next: KeyFilters): Promise<void> {
     filters.value = next;
-    page.value = 1;
-    await load();
+    await reload();
   }
 
-  async function create(request: CreateKeyRequest): Promise<KeyMetadata> {
+  /**
+   * CreateKey, then CreateAlias when an alias was asked for. The key exists even when the alias is
+   * refused (e.g. taken): that failure comes back beside the metadata instead of hiding the key.
+   */
+  async function create(request: CreateKeyRequest, aliasName?: string): Promise<CreatedKey> {
     const progress = useProgressStore();
+    let metadata: KeyMetadata;
     try {
-      const output = await invoke('CreateKey', request);
-      return output.KeyMetadata;
+      metadata = (await invoke('CreateKey', request)).KeyMetadata;
     } finally {
       progress.clear('CreateKey');
     }
+    if (!aliasName) return { metadata, aliasError: null };
+    try {
+      await invoke('CreateAlias', { AliasName: aliasName, KeyId: metadata.KeyId });
+      return { metadata, aliasError: null };
+    } catch (error) {
+      return { metadata, aliasError: error };
+    }
   }
 
-  return { rows, total, page, pageSize, filters, loading, load, goTo, applyFilters, create };
+  return { total, loaded, loading, filters, revision, reload, ensureRange, rowAt, applyFilters, create };
 });

@@ -63,5 +63,46 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     await connect(requireDefault().KeyStoreId, password);
   }
 
-  return { keyStores, loaded, loadError, defaultStore, refresh, initializeDefault, connect, disconnect, lock, unlock };
+  /** The private key store of an active cluster; the cluster owner certificate is its trust anchor. */
+  async function createClusterStore(name: string, clusterId: string, password: string, trustAnchor: string): Promise<string> {
+    const { KeyStoreId } = await invoke('CreateKeyStore', {
+      KeyStoreName: name,
+      ClusterId: clusterId,
+      KeyStorePassword: password,
+      TrustAnchorCertificate: trustAnchor,
+    });
+    await refresh();
+    return KeyStoreId;
+  }
+
+  async function rename(keyStoreId: string, name: string): Promise<void> {
+    await invoke('UpdateKeyStore', { KeyStoreId: keyStoreId, NewKeyStoreName: name });
+    await refresh();
+  }
+
+  async function remove(keyStoreId: string): Promise<void> {
+    await invoke('DeleteKeyStore', { KeyStoreId: keyStoreId });
+    await refresh();
+  }
+
+  function byId(keyStoreId: string): KeyStore | null {
+    return keyStores.value.find((store) => store.KeyStoreId === keyStoreId) ?? null;
+  }
+
+  return {
+    keyStores,
+    loaded,
+    loadError,
+    defaultStore,
+    refresh,
+    initializeDefault,
+    connect,
+    disconnect,
+    lock,
+    unlock,
+    createClusterStore,
+    rename,
+    remove,
+    byId,
+  };
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../renderer/src/lib/backoff';
 import { formatUtc, orDash } from '../../../renderer/src/lib/format';
-import { toListFilters } from '../../../renderer/src/lib/key-filters';
+import { emptyKeyFilters, hasFilters, toListFilters } from '../../../renderer/src/lib/key-filters';
 import { passwordProblems } from '../../../renderer/src/lib/password-policy';
 
 describe('backoffDelay', () => {
@@ -24,11 +24,22 @@ describe('passwordProblems', () => {
 
 describe('toListFilters', () => {
   it('leaves out empty filters and trims the search text', () => {
-    expect(toListFilters({ text: '  ', states: [], specs: [] })).toEqual([]);
-    expect(toListFilters({ text: ' alias/x ', states: ['Enabled'], specs: ['EC_P256', 'RSA_2048'] })).toEqual([
+    expect(toListFilters({ ...emptyKeyFilters(), text: '  ' })).toEqual([]);
+    expect(hasFilters({ ...emptyKeyFilters(), text: '  ' })).toBe(false);
+    expect(toListFilters({ ...emptyKeyFilters(), text: ' alias/x ', states: ['Enabled'], specs: ['EC_P256', 'RSA_2048'] })).toEqual([
       { Key: 'Text', Values: ['alias/x'] },
       { Key: 'KeyState', Values: ['Enabled'] },
       { Key: 'KeySpec', Values: ['EC_P256', 'RSA_2048'] },
+    ]);
+  });
+
+  it('maps usage, protection level and key store to their ListKeys filter names', () => {
+    const filters = { ...emptyKeyFilters(), usages: ['SIGN/VERIFY' as const], protectionLevels: ['HSM' as const], keyStoreIds: ['ks-1'] };
+    expect(hasFilters(filters)).toBe(true);
+    expect(toListFilters(filters)).toEqual([
+      { Key: 'KeyUsage', Values: ['SIGN/VERIFY'] },
+      { Key: 'ProtectionLevel', Values: ['HSM'] },
+      { Key: 'KeyStoreId', Values: ['ks-1'] },
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { h } from 'vue';
+import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import type { KeyStore } from '../../stores/keystores';
 import { formatUtc } from '../../lib/format';
@@ -8,6 +9,8 @@ interface Actions {
   connect(store: KeyStore): void;
   disconnect(store: KeyStore): void;
   busyId(): string | null;
+  /** The key store's cluster is a single-HSM lab cluster. */
+  isLab(store: KeyStore): boolean;
 }
 
 /** Columns of the key store table; Connect/Disconnect follow the connection state. */
@@ -16,7 +19,12 @@ export function keyStoreColumns(actions: Actions): DataTableColumns<KeyStore> {
     {
       title: 'Name',
       key: 'KeyStoreName',
-      render: (row) => h('div', [h('div', row.KeyStoreName), h('div', { class: 'mono small' }, row.KeyStoreId)]),
+      render: (row) =>
+        h('div', [
+          h(RouterLink, { to: `/keystores/${row.KeyStoreId}`, class: 'key-link', 'data-testid': 'keystore-link' }, () => row.KeyStoreName),
+          actions.isLab(row) ? h(NTag, { size: 'tiny', type: 'warning', bordered: false, style: 'margin-left:6px' }, () => 'LAB') : null,
+          h('div', { class: 'mono small' }, row.KeyStoreId),
+        ]),
     },
     { title: 'Type', key: 'KeyStoreType', width: 130 },
     { title: 'Protection', key: 'ProtectionLevel', width: 110 },

@@ -1,0 +1,58 @@
+import { h } from 'vue';
+import { RouterLink } from 'vue-router';
+import { NButton, NTag, type DataTableColumns } from 'naive-ui';
+import { formatUtc } from '../../lib/format';
+import type { ClusterSummary } from '../../stores/clusters';
+import ClusterStateTag from './ClusterStateTag.vue';
+
+/** A cluster is set up once it is active and bound to a key store. */
+export function setupComplete(cluster: ClusterSummary): boolean {
+  return (cluster.State === 'ACTIVE' || cluster.State === 'DEGRADED') && cluster.KeyStoreId !== null;
+}
+
+export function clusterColumns(keyStoreName: (id: string) => string): DataTableColumns<ClusterSummary> {
+  return [
+    {
+      title: 'Cluster',
+      key: 'ClusterName',
+      minWidth: 300,
+      render: (row) =>
+        h('div', [
+          h(RouterLink, { to: `/clusters/${row.ClusterId}`, class: 'key-link', 'data-testid': 'cluster-link' }, () => row.ClusterName),
+          h('div', { class: 'mono small' }, row.ClusterId),
+        ]),
+    },
+    {
+      title: 'State',
+      key: 'State',
+      width: 170,
+      render: (row) =>
+        h('div', { style: 'display:flex;gap:6px' }, [
+          h(ClusterStateTag, { state: row.State }),
+          row.LabCluster ? h(NTag, { size: 'small', type: 'warning', bordered: false, 'data-testid': 'lab-tag' }, () => 'LAB') : null,
+        ]),
+    },
+    { title: 'HSMs', key: 'HsmCount', width: 60, align: 'right' },
+    { title: 'Zones', key: 'Zones', width: 150, ellipsis: { tooltip: true }, render: (row) => (row.Zones.length ? row.Zones.join(', ') : '—') },
+    {
+      title: 'Key store',
+      key: 'KeyStoreId',
+      width: 170,
+      ellipsis: { tooltip: true },
+      render: (row) =>
+        row.KeyStoreId ? h(RouterLink, { to: `/keystores/${row.KeyStoreId}`, class: 'key-link' }, () => keyStoreName(row.KeyStoreId ?? '')) : '—',
+    },
+    { title: 'Created', key: 'CreationDate', width: 200, render: (row) => formatUtc(row.CreationDate) },
+    {
+      title: '',
+      key: 'setup',
+      width: 140,
+      render: (row) =>
+        setupComplete(row)
+          ? null
+          : h(RouterLink, { to: `/clusters/${row.ClusterId}/setup`, 'data-testid': 'cluster-continue-setup' }, () =>
+              h(NButton, { size: 'tiny', type: 'primary', secondary: true }, () => 'Continue set-up'),
+            ),
+    },
+  ];
+}

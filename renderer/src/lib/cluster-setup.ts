@@ -1,0 +1,76 @@
+import type { ClusterState, ConnectionState } from '../../../shared/contract';
+
+/**
+ * The set-up of a private key store on an HSM cluster (seeds 000 and 002), as ordered steps. Where
+ * to resume is read from the host's state (cluster, members, crypto users, key store), never from
+ * anything this window remembers: another officer, or the CLI, may have moved it on.
+ */
+export const SETUP_STEPS = [
+  { id: 'module', title: 'HSM module', description: 'Register or choose a PKCS#11 module' },
+  { id: 'cluster', title: 'Cluster', description: 'Create the cluster' },
+  { id: 'hsms', title: 'HSMs', description: 'Add tokens in zones' },
+  { id: 'initialize', title: 'Initialize', description: 'SO PIN, owner certificate, domain key' },
+  { id: 'activate', title: 'Activate', description: 'Check members and zones' },
+  { id: 'crypto-user', title: 'kmsuser', description: 'Create the crypto user' },
+  { id: 'key-store', title: 'Key store', description: 'Bind with the owner certificate' },
+  { id: 'connect', title: 'Connect', description: 'Log in as kmsuser' },
+  { id: 'first-key', title: 'First key', description: 'Create a CMK in the HSMs' },
+] as const;
+
+export type SetupStepId = (typeof SETUP_STEPS)[number]['id'] | 'done';
+
+export interface MemberLike {
+  Zone: string;
+}
+
+export interface SetupFacts {
+  /** Registered modules that can hold cluster members (the built-in one cannot; read before a cluster exists). */
+  moduleCount: number;
+  cluster: null | { State: ClusterState; LabCluster: boolean; Hsms: readonly MemberLike[] };
+  hasKmsUser: boolean;
+  keyStore: null | { ConnectionState: ConnectionState; KeyCount: number };
+}
+
+/** Two HSMs in different zones, or one in a lab cluster: what ActivateCluster will ask for. */
+export function membersSuffice(lab: boolean, members: readonly MemberLike[]): boolean {
+  if (lab) return members.length >= 1;
+  return new Set(members.map((member) => member.Zone)).size >= 2;
+}
+
+export function membersRequirement(lab: boolean): string {
+  return lab
+    ? 'A lab cluster runs on one HSM: no redundancy, for tests and training only.'
+    : 'At least two HSMs in two different zones.';
+}
+
+/** The first step that is not done yet, from the host's state. */
+export function resumeStep(facts: SetupFacts): SetupStepId {
+  const { cluster } = facts;
+  if (!cluster) return facts.moduleCount > 0 ? 'cluster' : 'module';
+  if (cluster.State === 'UNINITIALIZED') return membersSuffice(cluster.LabCluster, cluster.Hsms) ? 'initialize' : 'hsms';
+  if (cluster.State === 'INITIALIZED') return 'activate';
+  if (!facts.hasKmsUser) return 'crypto-user';
+  if (!facts.keyStore) return 'key-store';
+  if (facts.keyStore.ConnectionState !== 'CONNECTED') return 'connect';
+  if (facts.keyStore.KeyCount === 0) return 'first-key';
+  return 'done';
+}
+
+export function stepIndex(step: SetupStepId): number {
+  if (step === 'done') return SETUP_STEPS.length;
+  return SETUP_STEPS.findIndex((candidate) => candidate.id === step);
+}
+
+/** `KEY=value` lines (blank lines and # comments ignored) → a module's environment, or a problem. */
+export function parseEnvironment(text: string): { ok: true; environment: Record<string, string> } | { ok: false; problem: string } {
+  const environment: Record<string, string> = {};
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const separator = line.indexOf('=');
+    const name = separator > 0 ? line.slice(0, separator).trim() : '';
+    if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(name)) return { ok: false, problem: `line ${index + 1}: expected NAME=value with an upper-case NAME` };
+    environment[name] = line.slice(separator + 1).trim();
+  }
+  return { ok: true, environment };
+}

@@ -1,0 +1,81 @@
+import { ref } from 'vue';
+import { defineStore } from 'pinia';
+import type { z } from 'zod';
+import type { clusterSummarySchema, hsmDescriptionSchema } from '../../../shared/contract';
+import { invoke } from '../api/client';
+
+export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
+export type HsmDescription = z.infer<typeof hsmDescriptionSchema>;
+export type ClusterDetail = ClusterSummary & { Hsms: HsmDescription[] };
+export interface CryptoUser {
+  UserName: string;
+  CreationDate: string;
+  UpdateDate: string;
+}
+
+export interface NewHsm {
+  ClusterId: string;
+  ModuleId: string;
+  TokenSerial?: string;
+  SlotId?: number;
+  Zone: string;
+}
+
+/**
+ * HSM clusters and their members. SO PINs and crypto user passwords are arguments of the actions
+ * that need them and go straight into the call: nothing here keeps them.
+ */
+export const useClustersStore = defineStore('clusters', () => {
+  const clusters = ref<ClusterSummary[]>([]);
+  const loaded = ref(false);
+
+  async function refresh(): Promise<void> {
+    clusters.value = (await invoke('DescribeClusters', {})).Clusters;
+    loaded.value = true;
+  }
+
+  async function describe(clusterId: string): Promise<ClusterDetail> {
+    return (await invoke('DescribeCluster', { ClusterId: clusterId })).Cluster;
+  }
+
+  async function cryptoUsers(clusterId: string): Promise<CryptoUser[]> {
+    return (await invoke('DescribeCryptoUsers', { ClusterId: clusterId })).Users;
+  }
+
+  async function create(name: string, description: string, allowSingleHsm: boolean): Promise<string> {
+    const { ClusterId } = await invoke('CreateCluster', { ClusterName: name, Description: description, AllowSingleHsm: allowSingleHsm });
+    await refresh();
+    return ClusterId;
+  }
+
+  async function addHsm(hsm: NewHsm): Promise<string> {
+    return (await invoke('CreateHsm', hsm)).HsmId;
+  }
+
+  async function removeHsm(hsmId: string): Promise<void> {
+    await invoke('DeleteHsm', { HsmId: hsmId });
+  }
+
+  /** Returns the ClusterOwnerCertificate the initialization created. */
+  async function initialize(clusterId: string, soPin: string): Promise<string> {
+    return (await invoke('InitializeCluster', { ClusterId: clusterId, SoPin: soPin })).ClusterOwnerCertificate;
+  }
+
+  async function activate(clusterId: string): Promise<void> {
+    await invoke('ActivateCluster', { ClusterId: clusterId });
+  }
+
+  async function certificate(clusterId: string): Promise<string> {
+    return (await invoke('GetClusterCertificate', { ClusterId: clusterId })).ClusterOwnerCertificate;
+  }
+
+  async function createCryptoUser(clusterId: string, password: string, soPin: string): Promise<void> {
+    await invoke('CreateCryptoUser', { ClusterId: clusterId, UserName: 'kmsuser', Password: password, SoPin: soPin });
+  }
+
+  async function sync(clusterId: string) {
+    return invoke('SyncCluster', { ClusterId: clusterId });
+  }
+
+  return { clusters, loaded, refresh, describe, cryptoUsers, create, addHsm, removeHsm, initialize, activate, certificate, createCryptoUser, sync };
+});

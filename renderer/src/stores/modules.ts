@@ -1,0 +1,36 @@
+import { ref } from 'vue';
+import { defineStore } from 'pinia';
+import type { z } from 'zod';
+import type { moduleDetailSchema, moduleSuggestionSchema, moduleSummarySchema } from '../../../shared/contract';
+import { invoke } from '../api/client';
+
+export type ModuleSummary = z.infer<typeof moduleSummarySchema>;
+export type ModuleDetail = z.infer<typeof moduleDetailSchema>;
+export type ModuleSuggestion = z.infer<typeof moduleSuggestionSchema>;
+
+/** Registered PKCS#11 modules and, on demand, their slots and tokens. */
+export const useModulesStore = defineStore('modules', () => {
+  const modules = ref<ModuleSummary[]>([]);
+  const suggestions = ref<ModuleSuggestion[]>([]);
+  const details = ref<Record<string, ModuleDetail>>({});
+
+  async function refresh(): Promise<void> {
+    const output = await invoke('ListModules', {});
+    modules.value = output.Modules;
+    suggestions.value = output.Suggestions;
+  }
+
+  async function describe(moduleId: string): Promise<ModuleDetail> {
+    const { Module } = await invoke('DescribeModule', { ModuleId: moduleId });
+    details.value = { ...details.value, [moduleId]: Module };
+    return Module;
+  }
+
+  async function register(path: string, name: string, environment: Record<string, string>): Promise<string> {
+    const { ModuleId } = await invoke('RegisterModule', { Path: path, Name: name, Environment: environment });
+    await refresh();
+    return ModuleId;
+  }
+
+  return { modules, suggestions, details, refresh, describe, register };
+});
