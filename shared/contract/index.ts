@@ -7,6 +7,7 @@ import { keyOperations } from './keys';
 import { keyStoreOperations } from './keystores';
 import { lifecycleOperations } from './lifecycle';
 import { moduleOperations } from './modules';
+import { reconcileOperations } from './reconcile';
 
 /** The operation catalogue: one entry per operation, served identically by IPC, the browser host and the CLI. */
 export const contract = {
@@ -16,6 +17,7 @@ export const contract = {
   ...keyOperations,
   ...lifecycleOperations,
   ...keyImportOperations,
+  ...reconcileOperations,
   ...cryptoOperations,
   ...auditOperations,
 } as const;
@@ -47,6 +49,7 @@ export * from './clusters';
 export * from './keys';
 export * from './lifecycle';
 export * from './key-import';
+export * from './reconcile';
 export * from './crypto';
 export * from './audit';
 export { COMMON_ERRORS, type OperationDefinition } from './define';

@@ -17,6 +17,7 @@ import type {
   InitTokenArgs,
   InitUserPinArgs,
   KeyObjectInfo,
+  TokenObjectInfo,
   KeyRef,
   LibraryInfo,
   LoginArgs,
@@ -177,6 +178,10 @@ export class HsmModuleClient {
   }
   describeKey(args: KeyRef): Promise<KeyObjectInfo[]> {
     return this.call('describeKey', args);
+  }
+  /** Every object the logged-in user sees on the token: CKA_ID, class and label (a C_FindObjects over all). */
+  listObjects(args: TokenRef): Promise<TokenObjectInfo[]> {
+    return this.call('listObjects', args);
   }
   encrypt(args: CipherArgs): Promise<Buffer> {
     return this.call('encrypt', args);

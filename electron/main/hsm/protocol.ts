@@ -11,6 +11,7 @@ import type {
   InitTokenArgs,
   InitUserPinArgs,
   KeyObjectInfo,
+  TokenObjectInfo,
   KeyRef,
   LibraryInfo,
   LoginArgs,
@@ -54,6 +55,8 @@ export interface HsmMethods {
   destroyKey: { args: KeyRef; result: { destroyed: number } };
   keyExists: { args: KeyRef; result: boolean };
   describeKey: { args: KeyRef; result: KeyObjectInfo[] };
+  /** Every object the logged-in user sees on the token (CKA_ID, class, label), for reconciliation. */
+  listObjects: { args: TokenRef; result: TokenObjectInfo[] };
   encrypt: { args: CipherArgs; result: Buffer };
   decrypt: { args: CipherArgs; result: Buffer };
   sign: { args: SignArgs; result: Buffer };
@@ -92,6 +95,7 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'destroyKey',
   'keyExists',
   'describeKey',
+  'listObjects',
   'encrypt',
   'decrypt',
   'sign',

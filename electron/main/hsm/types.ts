@@ -164,6 +164,14 @@ export interface KeyObjectInfo {
   wrapWithTrusted: boolean | null;
 }
 
+/** One object on a token as listObjects reports it: enough to tell whose it is, nothing secret. */
+export interface TokenObjectInfo {
+  /** CKA_ID in lowercase hex ('' when the object has none, e.g. a data object). */
+  objectId: string;
+  objectClass: KeyObjectClass | 'OTHER';
+  label: string;
+}
+
 /* ---- Cluster provisioning and key replication (wrap/unwrap between member tokens). ---- */
 
 /**

@@ -256,6 +256,7 @@ export const validators: Validators = {
   destroyKey: (raw) => keyRef('destroyKey', raw),
   keyExists: (raw) => keyRef('keyExists', raw),
   describeKey: (raw) => keyRef('describeKey', raw),
+  listObjects: (raw) => ({ serial: serial('listObjects', obj('listObjects', raw)) }),
   encrypt: (raw) => cipherArgs('encrypt', raw),
   decrypt: (raw) => cipherArgs('decrypt', raw),
   sign: (raw) => signArgs('sign', raw),

@@ -22,7 +22,7 @@ export type { KeyStoreRow, KeyStorePatch, KeyStoreType, KeyStoresRepository } fr
 export type { KeyRow, KeyListRow, KeyPatch, AutomaticRotation } from './repositories/key-row';
 export type { KeyListFilter, KeyListFilterKey } from './repositories/key-list-query';
 export type { KeysRepository, KeyListQuery } from './repositories/keys';
-export type { KeyVersionRow, KeyVersionsRepository } from './repositories/key-versions';
+export type { KeyVersionRow, KeyVersionsRepository, StoredKeyVersionRow } from './repositories/key-versions';
 export type { AliasRow, AliasesRepository } from './repositories/aliases';
 export type { TagRow, TagsRepository } from './repositories/tags';
 export type { ClusterRow, ClusterPatch, ClusterState, ClustersRepository } from './repositories/clusters';

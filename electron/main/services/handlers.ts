@@ -24,6 +24,7 @@ import { TagService } from './keys/tag-service';
 import type { KeyStoreConnections } from './keystores/connections';
 import { KeyStoreService } from './keystores/key-store-service';
 import { ModuleService } from './modules/module-service';
+import { ReconcileService } from './reconcile/reconcile-service';
 import type { ServiceContext } from './service-context';
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
@@ -55,6 +56,7 @@ export function createHandlers(deps: {
   const asymmetric = new AsymmetricCryptoService(use);
   const mac = new MacService(use);
   const auditLog = new AuditService(context, usageWriter);
+  const reconcile = new ReconcileService(context, connections, audit);
 
   return {
     ListModules: async () => modules.list(),
@@ -84,6 +86,7 @@ export function createHandlers(deps: {
     GetParametersForImport: (input, request) => keyImport.getParameters(input, request),
     ImportKeyMaterial: (input, request) => keyImport.importMaterial(input, request),
     DeleteKeyMaterial: (input, request) => keyImport.deleteMaterial(input, request),
+    ReconcileKeyStore: (input, request) => reconcile.reconcile(input, request),
     Encrypt: (input, request) => crypto.encrypt(input, request),
     Decrypt: (input, request) => crypto.decrypt(input, request),
     GenerateDataKey: (input, request) => crypto.generateDataKey(input, request),

@@ -9,6 +9,7 @@ import type { LibraryInfo } from '../types';
 import { validators } from '../validate';
 import { decrypt, encrypt, generateRandom, sign, verify } from './crypto';
 import { describeKey, destroyKey, generateKey, getPublicKey, keyExists } from './keys';
+import { listObjects } from './list-objects';
 import type { PKCS11 } from './pkcs11';
 import { isPkcs11Error, pkcs11js } from './pkcs11';
 import { generateImportKeyPair, unwrapImportedKey } from './import-keys';
@@ -39,6 +40,7 @@ const IMPL: Impl = {
   destroyKey,
   keyExists: (_p11, tokens, args) => keyExists(tokens, args),
   describeKey,
+  listObjects,
   encrypt,
   decrypt,
   sign,

@@ -20,6 +20,7 @@ export interface ImportTokensRepository {
   getByHash(tokenHash: string): ImportTokenRow | null;
   delete(tokenHash: string): boolean;
   listByKey(keyId: string): ImportTokenRow[];
+  listByKeyStore(keyStoreId: string): ImportTokenRow[];
   /** Tokens whose expiry is at or before `now`, oldest first. */
   listExpired(now: string): ImportTokenRow[];
 }
@@ -35,6 +36,7 @@ export function createImportTokensRepository(db: Database): ImportTokensReposito
   const getByHash = db.prepare<[string], ImportTokenRow>(`SELECT ${COLUMNS} FROM key_import_tokens WHERE token_hash = ?`);
   const remove = db.prepare<[string]>('DELETE FROM key_import_tokens WHERE token_hash = ?');
   const listByKey = db.prepare<[string], ImportTokenRow>(`SELECT ${COLUMNS} FROM key_import_tokens WHERE key_id = ? ORDER BY created_at`);
+  const listByKeyStore = db.prepare<[string], ImportTokenRow>(`SELECT ${COLUMNS} FROM key_import_tokens WHERE key_store_id = ? ORDER BY created_at`);
   const listExpired = db.prepare<[string], ImportTokenRow>(
     `SELECT ${COLUMNS} FROM key_import_tokens WHERE expires_at <= ? ORDER BY expires_at`,
   );
@@ -45,6 +47,7 @@ export function createImportTokensRepository(db: Database): ImportTokensReposito
     getByHash: (tokenHash) => getByHash.get(tokenHash) ?? null,
     delete: (tokenHash) => remove.run(tokenHash).changes > 0,
     listByKey: (keyId) => listByKey.all(keyId),
+    listByKeyStore: (keyStoreId) => listByKeyStore.all(keyStoreId),
     listExpired: (now) => listExpired.all(now),
   };
 }

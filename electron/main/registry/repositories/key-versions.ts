@@ -9,6 +9,14 @@ export interface KeyVersionRow {
   createdAt: string;
 }
 
+/** A version with what reconciliation needs to know about its key. */
+export interface StoredKeyVersionRow extends KeyVersionRow {
+  keySpec: string;
+  keyState: string;
+  /** The key was deleted (tombstone): its material is meant to be gone. */
+  keyDeleted: boolean;
+}
+
 export interface KeyVersionsRepository {
   /** Throws RegistryConstraintError: 'unique' (id or objectId taken), 'foreignKey' (unknown key), 'check' (objectId not hex). */
   insert(row: KeyVersionRow): void;
@@ -16,6 +24,8 @@ export interface KeyVersionsRepository {
   getByObjectId(objectId: string): KeyVersionRow | null;
   /** Oldest first. */
   listByKey(keyId: string): KeyVersionRow[];
+  /** Every version of every key (tombstones included) of a key store, oldest first. */
+  listByKeyStore(keyStoreId: string): StoredKeyVersionRow[];
 }
 
 const COLUMNS = 'id, key_id AS keyId, object_id AS objectId, created_at AS createdAt';
@@ -29,6 +39,12 @@ export function createKeyVersionsRepository(db: Database): KeyVersionsRepository
   const listByKey = db.prepare<[string], KeyVersionRow>(
     `SELECT ${COLUMNS} FROM key_versions WHERE key_id = ? ORDER BY created_at, rowid`,
   );
+  const listByKeyStore = db.prepare<[string], Omit<StoredKeyVersionRow, 'keyDeleted'> & { keyDeleted: number }>(
+    `SELECT v.id, v.key_id AS keyId, v.object_id AS objectId, v.created_at AS createdAt, k.key_spec AS keySpec,
+            k.key_state AS keyState, k.deleted_at IS NOT NULL AS keyDeleted
+       FROM key_versions v JOIN keys k ON k.id = v.key_id
+      WHERE k.key_store_id = ? ORDER BY v.created_at, v.rowid`,
+  );
 
   return {
     insert: (row) => {
@@ -37,5 +53,6 @@ export function createKeyVersionsRepository(db: Database): KeyVersionsRepository
     get: (id) => get.get(id) ?? null,
     getByObjectId: (objectId) => getByObject.get(objectId) ?? null,
     listByKey: (keyId) => listByKey.all(keyId),
+    listByKeyStore: (keyStoreId) => listByKeyStore.all(keyStoreId).map((row) => ({ ...row, keyDeleted: row.keyDeleted === 1 })),
   };
 }

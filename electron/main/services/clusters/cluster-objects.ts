@@ -40,3 +40,8 @@ export function memberTokenLabel(hsmId: string): string {
 export function keyObjectLabel(keyId: string, versionId: string): string {
   return `kw-${keyId.slice(0, 13)}-v${versionId.slice(0, 8)}`;
 }
+
+/** The CKA_LABEL of the RSA key pair GetParametersForImport creates for a key. */
+export function importKeyLabel(keyId: string): string {
+  return `kw-imp-${keyId.slice(0, 13)}`;
+}

@@ -2,7 +2,7 @@ import type { KeySpec } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyPolicy, RsaPublicKeyMaterial } from '../../hsm';
 import type { KeyStoreRow } from '../../registry';
-import { keyObjectLabel } from '../clusters/cluster-objects';
+import { importKeyLabel, keyObjectLabel } from '../clusters/cluster-objects';
 import { CLUSTER_KEY_POLICY, generateClusterVersionMaterial, replicateFromSource } from '../clusters/replication';
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
@@ -14,6 +14,31 @@ import { materialSpecOf } from './key-specs';
  * the store's first token; a cluster store replicates the new object to its other members (wrapped
  * under the domain key) after this point. Destruction always covers every token of the store.
  */
+
+/*
+ * CKA_IDs whose objects are being made right now, before their registry row exists. Every caller
+ * commits its row synchronously right after the awaited call returns, so releasing an id on the
+ * next macrotask (setImmediate) keeps it listed until that commit has happened: ReconcileKeyStore
+ * never mistakes material in creation for an orphan. Ids are random UUIDs, unique across cores.
+ */
+const materialInCreation = new Map<string, number>();
+
+export function isMaterialInCreation(objectId: string): boolean {
+  return materialInCreation.has(objectId);
+}
+
+async function whileCreating<T>(objectId: string, create: () => Promise<T>): Promise<T> {
+  materialInCreation.set(objectId, (materialInCreation.get(objectId) ?? 0) + 1);
+  try {
+    return await create();
+  } finally {
+    setImmediate(() => {
+      const count = (materialInCreation.get(objectId) ?? 1) - 1;
+      if (count > 0) materialInCreation.set(objectId, count);
+      else materialInCreation.delete(objectId);
+    });
+  }
+}
 
 /** Only cluster keys may leave an HSM, and then only wrapped under the trusted domain key. */
 export function keyPolicyOf(store: KeyStoreRow): KeyPolicy {
@@ -36,16 +61,18 @@ export async function generateVersionMaterial(args: {
   request: RequestContext | null;
 }): Promise<void> {
   const { connections, store, keyId, versionId, keySpec, request } = args;
-  // Cluster key stores keep every version on every member HSM.
-  if (store.clusterId !== null) return generateClusterVersionMaterial(args);
-  const token = firstToken(connections, store);
-  request?.progress(null, `Generating ${keySpec} key material in the HSM`);
-  await token.client.generateKey({
-    serial: token.serial,
-    objectId: objectIdOfVersion(versionId),
-    label: keyObjectLabel(keyId, versionId),
-    spec: materialSpecOf(keySpec),
-    policy: keyPolicyOf(store),
+  await whileCreating(objectIdOfVersion(versionId), async () => {
+    // Cluster key stores keep every version on every member HSM.
+    if (store.clusterId !== null) return generateClusterVersionMaterial(args);
+    const token = firstToken(connections, store);
+    request?.progress(null, `Generating ${keySpec} key material in the HSM`);
+    await token.client.generateKey({
+      serial: token.serial,
+      objectId: objectIdOfVersion(versionId),
+      label: keyObjectLabel(keyId, versionId),
+      spec: materialSpecOf(keySpec),
+      policy: keyPolicyOf(store),
+    });
   });
 }
 
@@ -57,7 +84,9 @@ export async function generateImportKeyPair(
   objectId: string,
 ): Promise<{ token: TokenHandle; publicKey: RsaPublicKeyMaterial }> {
   const token = firstToken(connections, store);
-  const publicKey = await token.client.generateImportKeyPair({ serial: token.serial, objectId, label: `kw-imp-${keyId.slice(0, 13)}` });
+  const publicKey = await whileCreating(objectId, () =>
+    token.client.generateImportKeyPair({ serial: token.serial, objectId, label: importKeyLabel(keyId) }),
+  );
   return { token, publicKey };
 }
 
@@ -74,6 +103,14 @@ export async function unwrapImportedMaterial(args: {
 }): Promise<void> {
   const token = firstToken(args.connections, args.store);
   const object = { objectId: objectIdOfVersion(args.versionId), label: keyObjectLabel(args.keyId, args.versionId), spec: materialSpecOf(args.keySpec) };
+  await whileCreating(object.objectId, () => unwrapAndReplicate(token, object, args));
+}
+
+async function unwrapAndReplicate(
+  token: TokenHandle,
+  object: { objectId: string; label: string; spec: ReturnType<typeof materialSpecOf> },
+  args: Parameters<typeof unwrapImportedMaterial>[0],
+): Promise<void> {
   await token.client.unwrapImportedKey({
     serial: token.serial,
     unwrappingObjectId: args.importObjectId,
