@@ -1,7 +1,8 @@
 /**
  * A process for the crash-safety suite to kill: the real core on a data directory, connected,
- * creating keys (and using them) as fast as it can. It prints `ACK <KeyId>` only after CreateKey
- * has answered, i.e. after the registry transaction and its audit record committed.
+ * creating keys and rotating them (CreateKeyVersion) as fast as it can. Before each operation it
+ * prints `BEGIN <op>`; it prints `ACK <KeyId> <spec>` / `ROT <KeyId> <KeyVersionId>` only after the
+ * operation answered, i.e. after the registry transaction and its audit record committed.
  *
  *   node --import tsx bulk-driver.ts <dataDir> <password>
  */
@@ -24,8 +25,13 @@ await call('ConnectKeyStore', { KeyStoreId: 'kst-default', KeyStorePassword: pas
 process.stdout.write(`PID-WORKERS-READY\n`);
 for (let index = 0; ; index += 1) {
   const spec = index % 5 === 4 ? 'EC_P256' : 'Aliyun_AES_256';
+  process.stdout.write('BEGIN CreateKey\n');
   const created = await call('CreateKey', { KeySpec: spec, Description: `crash ${index}` });
   const keyId = (created.KeyMetadata as { KeyId: string }).KeyId;
   process.stdout.write(`ACK ${keyId} ${spec}\n`);
-  if (spec === 'Aliyun_AES_256') await call('Encrypt', { KeyId: keyId, Plaintext: 'Y3Jhc2g=' });
+  if (spec !== 'Aliyun_AES_256') continue;
+  process.stdout.write('BEGIN CreateKeyVersion\n');
+  const rotated = await call('CreateKeyVersion', { KeyId: keyId });
+  process.stdout.write(`ROT ${keyId} ${(rotated.KeyVersion as { KeyVersionId: string }).KeyVersionId}\n`);
+  await call('Encrypt', { KeyId: keyId, Plaintext: 'Y3Jhc2g=' });
 }
