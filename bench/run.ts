@@ -3,7 +3,7 @@
  * baseline in this one process, alternating, on the same SoftHSM2 token; prints the medians and
  * ratios and writes them to bench/results/latest.json. Not part of `npm test`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,15 @@ function table(results: BenchResult[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** With --only, the other benchmarks keep their last results (in catalogue order), so the README table stays whole. */
+function mergeWithPrevious(file: string, results: BenchResult[], only: string[]): BenchResult[] {
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResult[]) : [];
+  const idOf = (result: BenchResult): string => result.name.split(' ')[0] ?? '';
+  const kept = previous.filter((result) => !only.includes(idOf(result)));
+  const order = BENCHMARKS.map((bench) => bench.id);
+  return [...kept, ...results].sort((a, b) => order.indexOf(idOf(a)) - order.indexOf(idOf(b)));
+}
+
 async function main(): Promise<void> {
   const { quick, only } = parseArgs(process.argv.slice(2));
   const started = Date.now();
@@ -64,7 +73,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, 'latest.json');
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(only ? mergeWithPrevious(file, results, only) : results, null, 2)}\n`);
   const meta = { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), quick, cores: os.cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg()[0] ?? 0 };
   writeFileSync(path.join(RESULTS_DIR, 'latest-meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   console.log(`\n${table(results)}\n`);

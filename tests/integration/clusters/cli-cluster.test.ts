@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKms } from '../../support/run-cli';
 import { createSoftHsmFixture, SOFTHSM_MODULE_PATH, type SoftHsmFixture } from '../../support/softhsm';
 import { createTestCore, removeDir } from '../../support/test-core';
-import { createClusterWithMembers, KMSUSER_PASSWORD, SO_PIN } from './cluster-flow';
+import { createClusterWithMembers, KMSUSER_PASSWORD, SO_PIN } from '../../support/cluster-flow';
 
 describe('kms CLI: HSM cluster set-up', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-cli-cluster-'));

@@ -15,7 +15,7 @@ import type { ModuleSpec } from '../../../electron/main/hsm/types';
 import { OWNER_KEY_OBJECT_ID } from '../../../electron/main/services/clusters/cluster-objects';
 import { createSoftHsmFixture, initializeTokenWithUtil, SOFTHSM_MODULE_PATH, type SoftHsmFixture } from '../../support/softhsm';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
-import { bringUpKeyStore, createClusterWithMembers, inspectVersion, KMSUSER_PASSWORD, SO_PIN, type ClusterSetUp } from './cluster-flow';
+import { bringUpKeyStore, createClusterWithMembers, inspectVersion, KMSUSER_PASSWORD, SO_PIN, type ClusterSetUp } from '../../support/cluster-flow';
 
 const NEW_PASSWORD = 'Rotated2026pw';
 

@@ -4,7 +4,7 @@
  * ECDSA signatures are in flight. Every call must settle with a signature or a typed HsmError
  * (never hang, never an untyped error), the client must recycle its worker after CKR_DEVICE_ERROR,
  * and after the server is back a fresh login signs again. The cluster-level part (a member
- * killed under a key store: DEGRADED, failover, resync) waits for feat/clusters.
+ * killed under a cluster key store: DEGRADED, failover, resync) is cluster-faults.test.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -142,7 +142,6 @@ describe('R2 HSM faults: p11-kit server killed mid-operation', () => {
       lines: [
         `${FAULTS} SIGKILLs of the p11-kit server under 4 concurrent ECDSA signing lanes (seed ${SEED}): ${signed} signatures, failed calls all typed (${Object.entries(codes).map(([k, v]) => `${k} ${v}`).join(', ')}), 0 untyped, 0 hung`,
         `the client recycled its worker ${crashes} times; recovery after the server came back (restart + login + sign) took ${Math.min(...recoveries)}-${Math.max(...recoveries)} ms`,
-        'pending (feat/clusters): a member HSM killed under a cluster key store (DEGRADED, failover, SyncCluster afterwards)',
       ],
       findings: [],
     });

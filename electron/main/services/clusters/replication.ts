@@ -56,6 +56,13 @@ export function requireReplicable(spec: KeyMaterialSpec, keySpec: KeySpec, membe
   }
 }
 
+function answers(token: TokenHandle): Promise<boolean> {
+  return token.client.isLoggedIn({ serial: token.serial }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Copies one key version object from `source` into `target` (both logged in). */
 export async function copyVersion(source: TokenHandle, target: TokenHandle, object: VersionObject): Promise<void> {
   if (!source.member || !target.member) throw new KmsError('InternalFailure', 'Replication needs cluster member tokens.');
@@ -101,10 +108,17 @@ export async function generateClusterVersionMaterial(args: {
   requireReplicable(spec, keySpec, connections.membersOf(store.id));
   const object: VersionObject = { objectId: objectIdOfVersion(versionId), label: keyObjectLabel(keyId, versionId), spec };
   request?.progress(null, `Generating ${keySpec} key material in the HSM cluster`);
-  const source = await connections.withToken(store.id, {}, async (token) => {
-    await token.client.generateKey({ serial: token.serial, objectId: object.objectId, label: object.label, spec, policy: CLUSTER_KEY_POLICY });
-    return token;
-  });
+  // No failover to another member under the same CKA_ID: a member that stopped answering in the
+  // middle of C_GenerateKey may have made the object, and a second generation elsewhere would give
+  // the members different material for one version. The call fails; the next one uses the others.
+  const [source] = connections.requireTokens(store.id);
+  if (!source) throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} has no connected HSM.`);
+  try {
+    await source.client.generateKey({ serial: source.serial, objectId: object.objectId, label: object.label, spec, policy: CLUSTER_KEY_POLICY });
+  } catch (error) {
+    if (isUnreachable(error)) connections.dropToken(store.id, source);
+    throw error;
+  }
   await replicateFromSource({ connections, store, source, object, request });
 }
 
@@ -129,10 +143,13 @@ export async function replicateFromSource(args: {
       await copyVersion(source, target, object);
       created.push(target);
     } catch (error) {
-      if (isUnreachable(error)) {
+      // Which side went away? Only a lost target may be left behind (SyncCluster fills it in later);
+      // a lost source means the version would exist on an unreachable member only: give up cleanly.
+      if (isUnreachable(error) && (await answers(source))) {
         connections.dropToken(store.id, target);
         continue;
       }
+      if (isUnreachable(error)) connections.dropToken(store.id, source);
       await Promise.allSettled(created.map((token) => token.client.destroyKey({ serial: token.serial, objectId: object.objectId })));
       // A half-created object on the target (public half missing) must not stay either.
       await target.client.destroyKey({ serial: target.serial, objectId: object.objectId }).catch(() => undefined);

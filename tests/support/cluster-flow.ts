@@ -2,11 +2,11 @@
  * The seeds' set-up flow, shared by the cluster suites: register modules, create the cluster, add
  * the HSMs, initialize, create kmsuser, activate, create and connect the private key store.
  */
-import { HsmModuleClient } from '../../../electron/main/hsm/client';
-import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
-import type { ModuleSpec } from '../../../electron/main/hsm/types';
-import { objectIdOfVersion } from '../../../electron/main/services/keys/key-identifiers';
-import type { TestCore } from '../../support/test-core';
+import { HsmModuleClient } from '../../electron/main/hsm/client';
+import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher';
+import type { ModuleSpec } from '../../electron/main/hsm/types';
+import { objectIdOfVersion } from '../../electron/main/services/keys/key-identifiers';
+import type { TestCore } from './test-core';
 
 export const SO_PIN = 'cluster-So-4711';
 export const KMSUSER_PASSWORD = 'Kmsuser2026pw';
@@ -29,7 +29,7 @@ export interface ClusterSetUp {
 }
 
 /** Registers each distinct module once and adds every member; returns ids in member order. */
-export async function createClusterWithMembers(test: TestCore, name: string, members: MemberPlan[], allowSingleHsm = false): Promise<ClusterSetUp> {
+export async function createClusterWithMembers(test: Pick<TestCore, 'call'>, name: string, members: MemberPlan[], allowSingleHsm = false): Promise<ClusterSetUp> {
   const { ClusterId } = await test.call('CreateCluster', { ClusterName: name, Description: `${name} (test)`, AllowSingleHsm: allowSingleHsm });
   const moduleIds: string[] = [];
   const hsmIds: string[] = [];
@@ -57,7 +57,7 @@ export async function createClusterWithMembers(test: TestCore, name: string, mem
 }
 
 /** InitializeCluster → CreateCryptoUser → ActivateCluster → CreateKeyStore → ConnectKeyStore. */
-export async function bringUpKeyStore(test: TestCore, setUp: ClusterSetUp, storeName: string): Promise<{ keyStoreId: string; certificate: string }> {
+export async function bringUpKeyStore(test: Pick<TestCore, 'call'>, setUp: ClusterSetUp, storeName: string): Promise<{ keyStoreId: string; certificate: string }> {
   const initialized = await test.call('InitializeCluster', { ClusterId: setUp.clusterId, SoPin: SO_PIN });
   await test.call('CreateCryptoUser', { ClusterId: setUp.clusterId, UserName: 'kmsuser', Password: KMSUSER_PASSWORD, SoPin: SO_PIN });
   await test.call('ActivateCluster', { ClusterId: setUp.clusterId });
