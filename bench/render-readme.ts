@@ -60,10 +60,10 @@ if (existsSync(BENCH)) {
   const results = JSON.parse(readFileSync(BENCH, 'utf8')) as BenchResult[];
   const metaFile = path.join(ROOT, 'bench', 'results', 'latest-meta.json');
   const meta = existsSync(metaFile)
-    ? (JSON.parse(readFileSync(metaFile, 'utf8')) as { startedAt: string; seconds: number; quick: boolean; loadAverageBefore: number; loadAverageAfter: number })
+    ? (JSON.parse(readFileSync(metaFile, 'utf8')) as { startedAt: string; seconds: number; quick: boolean; only?: string[] | null; loadAverageBefore: number; loadAverageAfter: number })
     : null;
   const run = meta
-    ? `, ${meta.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${meta.quick ? '--quick, ' : ''}${meta.seconds} s, load average ${meta.loadAverageBefore.toFixed(1)} → ${meta.loadAverageAfter.toFixed(1)}`
+    ? `, ${meta.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${meta.quick ? '--quick, ' : ''}${meta.only ? `--only ${meta.only.join(',')} (the other rows are from earlier runs), ` : ''}${meta.seconds} s, load average ${meta.loadAverageBefore.toFixed(1)} → ${meta.loadAverageAfter.toFixed(1)}`
     : '';
   const machine = `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}${run}`;
   readme = replaceBetween(readme, 'bench', `Last run (${machine}):\n\n${benchTable(results)}`);

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, 'latest.json');
   writeFileSync(file, `${JSON.stringify(only ? mergeWithPrevious(file, results, only) : results, null, 2)}\n`);
-  const meta = { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), quick, cores: os.cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg()[0] ?? 0 };
+  const meta = { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), quick, only, cores: os.cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg()[0] ?? 0 };
   writeFileSync(path.join(RESULTS_DIR, 'latest-meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   console.log(`\n${table(results)}\n`);
   for (const r of results.filter((x) => x.note)) console.log(`note: ${r.name}: ${r.note}`);

@@ -126,21 +126,35 @@ export const p3Ceremony: Benchmark = {
       // Each round: the raw baseline, then Keyward once per window; half the keys per window in all.
       const perRound = total / WINDOWS.length / rounds;
       const samples = { raw: [] as number[], ...Object.fromEntries(WINDOWS.map((window) => [window, [] as number[]])) } as Record<string, number[]>;
+      // SoftHSM2 2.6 can fail concurrent token-object creation with CKR_GENERAL_ERROR
+      // (softhsm/SoftHSMv2#573): a window that hits it is reported as failed, the others still count.
+      const failures = new Map<number, string>();
       for (let r = 0; r < rounds; r += 1) {
         samples.raw!.push(rawPair.run(perRound));
-        for (const window of WINDOWS) samples[window]!.push(await keyward(perRound, window));
+        for (const window of WINDOWS) {
+          if (failures.has(window)) continue;
+          try {
+            samples[window]!.push(await keyward(perRound, window));
+          } catch (error) {
+            failures.set(window, error instanceof Error ? error.message : String(error));
+          }
+        }
       }
+      // Keys made before a failure must still be on both members.
       const synced = await core.call('SyncCluster', { ClusterId: setUp.clusterId });
       const replicatedAfterwards = synced.Members.reduce((sum, member) => sum + member.Replicated + member.Failed.length, 0);
       if (replicatedAfterwards > 0) throw new Error(`${replicatedAfterwards} versions were missing on a member after the ceremony`);
       const baseline = median(samples.raw!);
       options.log(`raw ${baseline.toFixed(1)} keys/s; samples ${JSON.stringify(samples)}`);
       return WINDOWS.map((window): BenchResult => {
+        const name = `P3 ${total.toLocaleString('en-US')} AES-256 keys created + replicated to 2 HSMs (${window === 1 ? 'one at a time' : `${window} in flight`})`;
+        const failure = failures.get(window);
+        if (failure) return { name, keyward: null, baseline: round(baseline, 1), unit: 'keys/s', ratio: null, goal: `>= ${GOAL} of raw generate+wrap+unwrap`, met: false, note: failure };
         const keywardRate = median(samples[window]!);
         const ratio = keywardRate / baseline;
         options.log(`keyward ${keywardRate.toFixed(1)} keys/s with ${window} in flight, ratio ${ratio.toFixed(3)}`);
         return {
-          name: `P3 ${total.toLocaleString('en-US')} AES-256 keys created + replicated to 2 HSMs (${window === 1 ? 'one at a time' : `${window} in flight`})`,
+          name,
           keyward: round(keywardRate, 1),
           baseline: round(baseline, 1),
           unit: 'keys/s',

@@ -62,6 +62,25 @@ const IMPL: Impl = {
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
+/**
+ * Methods that store new token objects. SoftHSM2 2.6 fails concurrent object creation now and then
+ * with CKR_GENERAL_ERROR (softhsm/SoftHSMv2#573; seen here with 4 CreateKey calls in flight), so the
+ * worker creates objects one at a time; every other call still runs concurrently.
+ */
+const CREATES_OBJECTS: ReadonlySet<HsmMethod> = new Set<HsmMethod>([
+  'initToken',
+  'generateKey',
+  'generateImportKeyPair',
+  'unwrapImportedKey',
+  'generateDomainKey',
+  'generateTransportKey',
+  'importTrustedWrapKey',
+  'unwrapDomainKey',
+  'unwrapKey',
+  'createPublicKey',
+  'generateOwnerKey',
+]);
+
 export class HsmWorkerService {
   private p11: PKCS11 | null = null;
   private tokens: TokenRegistry | null = null;
@@ -69,6 +88,8 @@ export class HsmWorkerService {
   private inFlight = 0;
   private readonly drainWaiters: Array<() => void> = [];
   private shuttingDown = false;
+  /** Tail of the queue of object-creating calls. */
+  private creating: Promise<unknown> = Promise.resolve();
 
   async handle(method: HsmMethod, rawArgs: unknown): Promise<unknown> {
     if (this.shuttingDown) throw hsmFail('HsmError.WorkerCrashed', `${method}: the HSM worker is shutting down (it restarts on the next call)`);
@@ -80,7 +101,11 @@ export class HsmWorkerService {
     const args = validators[method](rawArgs);
     this.inFlight++;
     try {
-      return await (IMPL[method] as (p: PKCS11, t: TokenRegistry, a: unknown) => unknown)(p11, tokens, args);
+      const run = async (): Promise<unknown> => (IMPL[method] as (p: PKCS11, t: TokenRegistry, a: unknown) => unknown)(p11, tokens, args);
+      if (!CREATES_OBJECTS.has(method)) return await run();
+      const result = this.creating.then(run, run);
+      this.creating = result.catch(() => undefined);
+      return await result;
     } catch (error) {
       const serial = (args as { serial?: unknown }).serial;
       if (typeof serial === 'string' && isTokenLost(error)) tokens.drop(serial);
