@@ -21,7 +21,8 @@ import { Random, suiteSeed } from './support/random';
 
 const SEED = suiteSeed(0x5eed_0022);
 const FAULTS = Number(process.env.KEYWARD_CLUSTER_FAULTS ?? 20);
-const BUDGET_MS = 75_000;
+/** The faults must fit into this (the whole file stays under 90 s on an idle machine). */
+const BUDGET_MS = 80_000;
 const MESSAGE = Buffer.from('settlement batch 7').toString('base64');
 
 interface AckedKey {
@@ -115,7 +116,7 @@ describe(`R2 cluster faults: a member's p11-kit server killed mid-operation (see
       await new Promise((resolve) => setTimeout(resolve, 20 + random.int(250)));
       await victim.kill();
       killedAt = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 200));
       stop = true;
       await Promise.all(lanes);
       faults += 1;

@@ -167,7 +167,8 @@ function wrongId(field: string, random: Random, world: FuzzWorld): string {
     '%',
     '_',
   ];
-  return field === 'KeyId' ? random.pick([...options, ...world.keyIds]) : random.pick(options);
+  // A real key id is a wrong id in any other id field; in KeyId itself it would be a right one.
+  return field === 'KeyId' || field === 'TargetKeyId' ? random.pick(options) : random.pick([...options, ...world.keyIds]);
 }
 
 /** One hostile case for `op`. */
@@ -220,8 +221,8 @@ export function hostileCase(op: OperationName, random: Random, world: FuzzWorld)
     }
     case 'wrong-id': {
       const idFields = fields.filter((name) => ID_FIELDS.has(name));
-      if (idFields.length > 0) input[random.pick(idFields)] = wrongId(field ?? '', random, world);
-      else setOwn(input, 'KeyId', wrongId('KeyId', random, world));
+      const target = idFields.length > 0 ? random.pick(idFields) : 'KeyId';
+      setOwn(input, target, wrongId(target, random, world));
       break;
     }
     case 'whole-input':
