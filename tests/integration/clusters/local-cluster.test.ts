@@ -6,7 +6,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import '../../../electron/main/services/clusters/reflect-metadata-shim';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HsmModuleClient } from '../../../electron/main/hsm/client';
