@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P11KIT_CLIENT_PATH, startP11KitServer, type P11KitServer } from '../../support/p11kit-server';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
-import { bringUpKeyStore, createClusterWithMembers, inspectVersion, KMSUSER_PASSWORD, SO_PIN, type ClusterSetUp } from './cluster-flow';
+import { bringUpKeyStore, createClusterWithMembers, inspectVersion, KMSUSER_PASSWORD, SO_PIN, type ClusterSetUp } from '../../support/cluster-flow';
 
 const MESSAGE = Buffer.from('ledger line 42').toString('base64');
 
