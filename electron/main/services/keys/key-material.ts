@@ -61,6 +61,22 @@ export async function generateImportKeyPair(
   return { token, publicKey };
 }
 
+/**
+ * The token that holds an import wrapping key pair. In a cluster store the pair exists only on the
+ * member that was first when GetParametersForImport ran, and the member order changes when members
+ * drop out and come back: look the pair up rather than assume it is on today's first token.
+ */
+async function tokenHoldingImportKey(connections: KeyStoreConnections, store: KeyStoreRow, objectId: string): Promise<TokenHandle> {
+  for (const token of connections.requireTokens(store.id)) {
+    // An unreachable member is simply not the one to use; the check below reports the absence.
+    if (await token.client.keyExists({ serial: token.serial, objectId }).catch(() => false)) return token;
+  }
+  throw new KmsError(
+    'Forbidden.KeyStoreState',
+    `No connected HSM of key store ${store.id} holds the wrapping key pair of this ImportToken: in a cluster, reconnect the member that generated it (SyncCluster with the key store password) or call GetParametersForImport again.`,
+  );
+}
+
 /** Unwraps imported material into the objects of `versionId` (checked against the key spec inside the HSM). */
 export async function unwrapImportedMaterial(args: {
   connections: KeyStoreConnections;
@@ -72,7 +88,7 @@ export async function unwrapImportedMaterial(args: {
   wrapped: Buffer;
   request: RequestContext | null;
 }): Promise<void> {
-  const token = firstToken(args.connections, args.store);
+  const token = await tokenHoldingImportKey(args.connections, args.store, args.importObjectId);
   const object = { objectId: objectIdOfVersion(args.versionId), label: keyObjectLabel(args.keyId, args.versionId), spec: materialSpecOf(args.keySpec) };
   await token.client.unwrapImportedKey({
     serial: token.serial,
