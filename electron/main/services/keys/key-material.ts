@@ -7,6 +7,7 @@ import { CLUSTER_KEY_POLICY, generateClusterVersionMaterial, replicateFromSource
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { objectIdOfVersion } from './key-identifiers';
+import type { VersionMaterialArgs } from './key-material-types';
 import { materialSpecOf } from './key-specs';
 
 /*
@@ -27,14 +28,7 @@ function firstToken(connections: KeyStoreConnections, store: KeyStoreRow): Token
 }
 
 /** Generates the HSM objects of one key version, for CreateKey and for CreateKeyVersion / rotation alike. */
-export async function generateVersionMaterial(args: {
-  connections: KeyStoreConnections;
-  store: KeyStoreRow;
-  keyId: string;
-  versionId: string;
-  keySpec: KeySpec;
-  request: RequestContext | null;
-}): Promise<void> {
+export async function generateVersionMaterial(args: VersionMaterialArgs): Promise<void> {
   const { connections, store, keyId, versionId, keySpec, request } = args;
   // Cluster key stores keep every version on every member HSM.
   if (store.clusterId !== null) return generateClusterVersionMaterial(args);
