@@ -177,6 +177,18 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
       keyId = KeyMetadata.KeyId;
     });
 
+    it('a cluster key pending import refuses use and state changes, and returns to PendingImport when its deletion is cancelled', async () => {
+      expect((await t.fail('Encrypt', { KeyId: keyId, Plaintext: b64('x') })).Code).toBe('Forbidden.KeyState');
+      expect((await t.fail('GenerateDataKeyWithoutPlaintext', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
+      expect((await t.fail('EnableKey', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
+      expect((await t.fail('DisableKey', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
+      expect((await t.fail('CreateKeyVersion', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
+      expect((await t.fail('DeleteKeyMaterial', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
+      await t.call('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 7 });
+      expect((await t.fail('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' })).Code).toBe('Forbidden.KeyState');
+      expect((await t.call('CancelKeyDeletion', { KeyId: keyId })).KeyState).toBe('PendingImport');
+    });
+
     it('ImportKeyMaterial lands the material on BOTH members and removes the wrapping key pair everywhere', async () => {
       const before = objectIdsOnMembers().map((ids) => ids.length);
       const imported = await t.call('ImportKeyMaterial', { KeyId: keyId, ...(await wrapWithOpenssl()) });
@@ -215,6 +227,21 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
       expect(countOnMembers((await t.call('DescribeKey', { KeyId: keyId })).KeyMetadata.PrimaryKeyVersion)).toEqual([1, 1]);
       const { CiphertextBlob } = await t.call('Encrypt', { KeyId: keyId, Plaintext: b64('after the reorder') });
       expect(openOutside(CiphertextBlob)).toBe('after the reorder');
+    });
+
+    it('expired material is destroyed on BOTH members by the sweep, and a disabled key may still drop its material', async () => {
+      const versionId = (await t.call('DescribeKey', { KeyId: keyId })).KeyMetadata.PrimaryKeyVersion;
+      await t.call('DisableKey', { KeyId: keyId });
+      expect(await t.call('DeleteKeyMaterial', { KeyId: keyId })).toMatchObject({ KeyState: 'PendingImport' });
+      const expireUnix = Math.floor((clock + 3_600_000) / 1000);
+      const imported = await t.call('ImportKeyMaterial', { KeyId: keyId, ...(await wrapWithOpenssl()), KeyMaterialExpireUnix: expireUnix });
+      expect(imported.MaterialExpireTime).toBe(new Date(expireUnix * 1000).toISOString());
+      expect(countOnMembers(versionId)).toEqual([1, 1]);
+      advance(2 * 3_600_000);
+      expect((await t.fail('Encrypt', { KeyId: keyId, Plaintext: b64('x') })).Code).toBe('Forbidden.KeyState');
+      expect((await t.core.runMaintenance()).expired).toEqual([keyId]);
+      expect((await t.call('DescribeKey', { KeyId: keyId })).KeyMetadata).toMatchObject({ KeyState: 'PendingImport', MaterialExpireTime: '', PrimaryKeyVersion: '' });
+      expect(countOnMembers(versionId)).toEqual([0, 0]);
     });
   });
 
