@@ -11,6 +11,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HsmModuleClient } from '../../../electron/main/hsm/client';
+import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
+import { additionalData, parseBlob } from '../../../electron/main/services/crypto/ciphertext-blob';
 import { bringUpKeyStore, createClusterWithMembers, KMSUSER_PASSWORD, softHsmMember, type ClusterSetUp } from '../../support/cluster-flow';
 import { listObjectsOn, objectIdOf } from '../../support/pkcs11-tool';
 import { createSoftHsmFixture, killWorkersOf, type SoftHsmFixture } from '../../support/softhsm';
@@ -25,6 +28,7 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
   let setUp: ClusterSetUp;
   let keyStoreId = '';
   let labels: string[] = [];
+  let serials: string[] = [];
   let work = '';
   let clock = Date.parse('2026-06-01T08:00:00.000Z');
   const advance = (ms: number): void => {
@@ -60,7 +64,9 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
     setUp = await createClusterWithMembers(t, 'lifecycle-cluster', [softHsmMember(fixtures[0] as SoftHsmFixture, 'zone-a'), softHsmMember(fixtures[1] as SoftHsmFixture, 'zone-b')]);
     expect(new Set(setUp.moduleIds).size).toBe(2);
     ({ keyStoreId } = await bringUpKeyStore(t, setUp, 'lifecycle-store'));
-    labels = (await t.call('DescribeCluster', { ClusterId: setUp.clusterId })).Cluster.Hsms.map((hsm) => hsm.Label);
+    const { Hsms } = (await t.call('DescribeCluster', { ClusterId: setUp.clusterId })).Cluster;
+    labels = Hsms.map((hsm) => hsm.Label);
+    serials = Hsms.map((hsm) => hsm.TokenSerial ?? '');
   });
   afterAll(async () => {
     await t.close();
@@ -199,6 +205,20 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
       expect(objectIdsOnMembers().map((ids) => ids.length)).toEqual(before.map((count) => count + 1));
       const { CiphertextBlob } = await t.call('Encrypt', { KeyId: keyId, Plaintext: b64('imported into the cluster') });
       expect(openOutside(CiphertextBlob)).toBe('imported into the cluster');
+      // The replicated copy is the imported material too: each member opens the blob on its own.
+      const blob = parseBlob(Buffer.from(CiphertextBlob, 'base64'));
+      const mechanism = { kind: 'AES_GCM', iv: blob.iv, aad: additionalData(blob.header, undefined), tagBits: 128 } as const;
+      for (const [index, fixture] of fixtures.entries()) {
+        const client = new HsmModuleClient(fixture.moduleSpec, { launcher: createNodeWorkerLauncher() });
+        try {
+          const serial = serials[index] ?? '';
+          await client.login({ serial, userPin: KMSUSER_PASSWORD });
+          const opened = await client.decrypt({ serial, objectId: objectIdOf(versionId), mechanism, data: blob.sealed });
+          expect(opened.toString(), labels[index]).toBe('imported into the cluster');
+        } finally {
+          await client.close();
+        }
+      }
     });
 
     it('DeleteKeyMaterial removes it from BOTH members; re-importing brings old ciphertext back on both', async () => {
