@@ -4,6 +4,7 @@
  * 0.24 forwards); killing servers degrades the cluster or fails the key store, and SyncCluster /
  * ConnectKeyStore bring everything back without losing a key.
  */
+import { constants, createHmac, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P11KIT_CLIENT_PATH, startP11KitServer, type P11KitServer } from '../../support/p11kit-server';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
@@ -81,6 +82,20 @@ describe('network HSM cluster (two p11-kit servers)', () => {
     const encrypt = await test.fail('Encrypt', { KeyId: aes.KeyMetadata.KeyId, Plaintext: MESSAGE });
     expect(encrypt.Code).toBe('UnsupportedOperation');
     expect(encrypt.Message).toContain('p11-kit net-hsm-a');
+  });
+
+  it('imports HMAC material on one network member and replicates it to the other over RSA-OAEP', async () => {
+    const { KeyMetadata } = await test.call('CreateKey', { KeySpec: 'HMAC_SHA256', Origin: 'EXTERNAL', KeyStoreId: keyStoreId });
+    const keyId = KeyMetadata.KeyId;
+    const secret = randomBytes(32);
+    const parameters = await test.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' });
+    const wrappingKey = createPublicKey({ key: Buffer.from(parameters.PublicKey, 'base64'), format: 'der', type: 'spki' });
+    const wrapped = publicEncrypt({ key: wrappingKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, secret);
+    await test.call('ImportKeyMaterial', { KeyId: keyId, ImportToken: parameters.ImportToken, EncryptedKeyMaterial: wrapped.toString('base64') });
+    const versionId = (await test.call('DescribeKey', { KeyId: keyId })).KeyMetadata.PrimaryKeyVersion;
+    for (const server of servers) expect(await presentOn(server, versionId)).toBe(true);
+    macs.set(keyId, await mac(keyId));
+    expect(macs.get(keyId)).toBe(createHmac('sha256', secret).update(Buffer.from(MESSAGE, 'base64')).digest('base64'));
   });
 
   it('keeps working on one member when the other server dies, and SyncCluster brings the missing keys back', async () => {
