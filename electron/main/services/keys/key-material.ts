@@ -43,16 +43,23 @@ export async function generateVersionMaterial(args: VersionMaterialArgs): Promis
   });
 }
 
-/** The unwrap-only RSA-2048 key pair of GetParametersForImport, on the token that will unwrap. */
+/**
+ * The unwrap-only RSA-2048 key pair of GetParametersForImport, on one token of the store that can
+ * unwrap with `algorithm` (`check` refuses a token that cannot). In a cluster the first member that
+ * answers generates it: an unreachable one is dropped and the next tried, as for crypto calls.
+ */
 export async function generateImportKeyPair(
   connections: KeyStoreConnections,
   store: KeyStoreRow,
   keyId: string,
   objectId: string,
+  check: (token: TokenHandle) => Promise<void>,
 ): Promise<{ token: TokenHandle; publicKey: RsaPublicKeyMaterial }> {
-  const token = firstToken(connections, store);
-  const publicKey = await token.client.generateImportKeyPair({ serial: token.serial, objectId, label: `kw-imp-${keyId.slice(0, 13)}` });
-  return { token, publicKey };
+  return connections.withToken(store.id, {}, async (token) => {
+    await check(token);
+    const publicKey = await token.client.generateImportKeyPair({ serial: token.serial, objectId, label: `kw-imp-${keyId.slice(0, 13)}` });
+    return { token, publicKey };
+  });
 }
 
 /**
