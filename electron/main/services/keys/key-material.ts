@@ -12,8 +12,9 @@ import { materialSpecOf } from './key-specs';
 
 /*
  * The one place that creates and destroys key objects in a key store's HSMs. Creation happens on
- * the store's first token; a cluster store replicates the new object to its other members (wrapped
- * under the domain key) after this point. Destruction always covers every token of the store.
+ * one token of the store (in a cluster the first member that answers; imports on the member that
+ * holds the wrapping key pair); a cluster store replicates the new object to its other members
+ * after this point. Destruction always covers every token of the store.
  */
 
 /** Only cluster keys may leave an HSM, and then only wrapped under the trusted domain key. */
