@@ -2,11 +2,12 @@
  * The seeds' set-up flow, shared by the cluster suites: register modules, create the cluster, add
  * the HSMs, initialize, create kmsuser, activate, create and connect the private key store.
  */
-import { HsmModuleClient } from '../../../electron/main/hsm/client';
-import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
-import type { ModuleSpec } from '../../../electron/main/hsm/types';
-import { objectIdOfVersion } from '../../../electron/main/services/keys/key-identifiers';
-import type { TestCore } from '../../support/test-core';
+import { HsmModuleClient } from '../../electron/main/hsm/client';
+import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher';
+import type { ModuleSpec } from '../../electron/main/hsm/types';
+import { objectIdOfVersion } from '../../electron/main/services/keys/key-identifiers';
+import { SOFTHSM_MODULE_PATH, type SoftHsmFixture } from './softhsm';
+import type { TestCore } from './test-core';
 
 export const SO_PIN = 'cluster-So-4711';
 export const KMSUSER_PASSWORD = 'Kmsuser2026pw';
@@ -26,6 +27,11 @@ export interface ClusterSetUp {
   clusterId: string;
   hsmIds: string[];
   moduleIds: string[];
+}
+
+/** A member on a SoftHSM2 fixture: members of one fixture share one module (one worker process). */
+export function softHsmMember(fixture: SoftHsmFixture, zone: string, extra: Partial<MemberPlan> = {}): MemberPlan {
+  return { moduleName: 'SoftHSM2 lab', path: SOFTHSM_MODULE_PATH, environment: { SOFTHSM2_CONF: fixture.confPath }, zone, ...extra };
 }
 
 /** Registers each distinct module once and adds every member; returns ids in member order. */
