@@ -98,11 +98,13 @@ test('a network cluster: modules in use, kmsuser password change, specs it canno
     await page.getByTestId('keystore-rename-input').fill('net-store-renamed');
     await page.getByTestId('keystore-rename-save').click();
     await expect(page.getByTestId('keystore-display-name')).toHaveText('net-store-renamed');
+    await screen(page, '62a-keystore-renamed');
     await page.getByTestId('nav-keys').click();
     await page.getByTestId('create-key-button').click();
     await page.getByTestId('create-key-store').click();
     await visibleOptions(page).filter({ hasText: 'net-store-renamed' }).click();
     await expect(page.getByTestId('create-key-aes-note')).toContainText('Encrypt, Decrypt and GenerateDataKey');
+    await screen(page, '62b-create-key-aes-note');
     await page.getByTestId('create-key-spec').click();
     await expect(visibleOptions(page).filter({ hasText: 'RSA_2048' })).toHaveClass(/n-base-select-option--disabled/);
     await expect(visibleOptions(page).filter({ hasText: /^EC_P256 \(/ })).toHaveClass(/n-base-select-option--disabled/);
