@@ -6,6 +6,7 @@ import { HsmModuleClient } from '../../electron/main/hsm/client';
 import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher';
 import type { ModuleSpec } from '../../electron/main/hsm/types';
 import { objectIdOfVersion } from '../../electron/main/services/keys/key-identifiers';
+import { SOFTHSM_MODULE_PATH, type SoftHsmFixture } from './softhsm';
 import type { TestCore } from './test-core';
 
 export const SO_PIN = 'cluster-So-4711';
@@ -26,6 +27,11 @@ export interface ClusterSetUp {
   clusterId: string;
   hsmIds: string[];
   moduleIds: string[];
+}
+
+/** A member on a SoftHSM2 fixture: members of one fixture share one module (one worker process). */
+export function softHsmMember(fixture: SoftHsmFixture, zone: string, extra: Partial<MemberPlan> = {}): MemberPlan {
+  return { moduleName: 'SoftHSM2 lab', path: SOFTHSM_MODULE_PATH, environment: { SOFTHSM2_CONF: fixture.confPath }, zone, ...extra };
 }
 
 /** Registers each distinct module once and adds every member; returns ids in member order. */

@@ -18,10 +18,15 @@ export interface ToolObject {
 }
 
 export function listTokenObjects(dataDir: string, pin: string): ToolObject[] {
+  return listObjectsOn({ confPath: path.join(dataDir, 'softhsm', 'softhsm2.conf'), tokenLabel: 'keyward-default', pin });
+}
+
+/** The objects of any SoftHSM2 token, e.g. a cluster member (label from DescribeCluster, pin = kmsuser password). */
+export function listObjectsOn(target: { confPath: string; tokenLabel: string; pin: string }): ToolObject[] {
   const output = execFileSync(
     'pkcs11-tool',
-    ['--module', SOFTHSM_MODULE_PATH, '--token-label', 'keyward-default', '--login', '--pin', pin, '--list-objects'],
-    { env: { ...process.env, SOFTHSM2_CONF: path.join(dataDir, 'softhsm', 'softhsm2.conf') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    ['--module', SOFTHSM_MODULE_PATH, '--token-label', target.tokenLabel, '--login', '--pin', target.pin, '--list-objects'],
+    { env: { ...process.env, SOFTHSM2_CONF: target.confPath }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const objects: ToolObject[] = [];
   let current: ToolObject | null = null;

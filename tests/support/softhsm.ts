@@ -3,6 +3,7 @@
  * softhsm2.conf, and the ModuleSpec that points the worker at it. Real module, no mocks.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,4 +57,29 @@ export function initializeTokenWithUtil(fixture: SoftHsmFixture, label: string, 
   const serial = [...tokenSerials(fixture.confPath)].find((candidate) => !before.has(candidate));
   if (!serial) throw new Error('softhsm2-util shows no serial for the new token');
   return serial;
+}
+
+/**
+ * SIGKILLs the PKCS#11 worker processes this test process started for the fixture's module (found
+ * by their SOFTHSM2_CONF), as a native crash would: their logins and sessions are gone. Returns
+ * the pids killed, once they have exited.
+ */
+export async function killWorkersOf(fixture: SoftHsmFixture): Promise<number[]> {
+  const marker = `SOFTHSM2_CONF=${fixture.confPath}`;
+  const workers = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const parent = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+        return Number(parent) === process.pid && readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+  for (const pid of workers) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && workers.some((pid) => existsSync(`/proc/${pid}/status`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return workers;
 }

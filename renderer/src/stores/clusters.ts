@@ -1,12 +1,13 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { z } from 'zod';
-import type { clusterSummarySchema, hsmDescriptionSchema } from '../../../shared/contract';
+import type { clusterSummarySchema, hsmDescriptionSchema, memberPasswordChangeSchema } from '../../../shared/contract';
 import { invoke } from '../api/client';
 
 export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 export type HsmDescription = z.infer<typeof hsmDescriptionSchema>;
 export type ClusterDetail = ClusterSummary & { Hsms: HsmDescription[] };
+export type MemberPasswordChange = z.infer<typeof memberPasswordChangeSchema>;
 export interface CryptoUser {
   UserName: string;
   CreationDate: string;
@@ -73,9 +74,15 @@ export const useClustersStore = defineStore('clusters', () => {
     await invoke('CreateCryptoUser', { ClusterId: clusterId, UserName: 'kmsuser', Password: password, SoPin: soPin });
   }
 
+  /** Changes kmsuser's password on every member; resolves to what happened on each. */
+  async function changeCryptoUserPassword(clusterId: string, oldPassword: string, newPassword: string): Promise<MemberPasswordChange[]> {
+    const { Members } = await invoke('ChangeCryptoUserPassword', { ClusterId: clusterId, UserName: 'kmsuser', OldPassword: oldPassword, NewPassword: newPassword });
+    return Members;
+  }
+
   async function sync(clusterId: string) {
     return invoke('SyncCluster', { ClusterId: clusterId });
   }
 
-  return { clusters, loaded, refresh, describe, cryptoUsers, create, addHsm, removeHsm, initialize, activate, certificate, createCryptoUser, sync };
+  return { clusters, loaded, refresh, describe, cryptoUsers, create, addHsm, removeHsm, initialize, activate, certificate, createCryptoUser, changeCryptoUserPassword, sync };
 });

@@ -32,5 +32,11 @@ export const useModulesStore = defineStore('modules', () => {
     return ModuleId;
   }
 
-  return { modules, suggestions, details, refresh, describe, register };
+  /** Refused (Forbidden.ModuleInUse) while an HSM or key store uses the module. */
+  async function deregister(moduleId: string): Promise<void> {
+    await invoke('DeregisterModule', { ModuleId: moduleId });
+    await refresh();
+  }
+
+  return { modules, suggestions, details, refresh, describe, register, deregister };
 });

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKms } from '../../support/run-cli';
-import { createSoftHsmFixture, SOFTHSM_MODULE_PATH, type SoftHsmFixture } from '../../support/softhsm';
+import { createSoftHsmFixture, type SoftHsmFixture } from '../../support/softhsm';
 import { createTestCore, removeDir } from '../../support/test-core';
-import { createClusterWithMembers, KMSUSER_PASSWORD, SO_PIN } from '../../support/cluster-flow';
+import { createClusterWithMembers, KMSUSER_PASSWORD, SO_PIN, softHsmMember } from '../../support/cluster-flow';
 
 describe('kms CLI: HSM cluster set-up', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-cli-cluster-'));
@@ -40,7 +40,7 @@ describe('kms CLI: HSM cluster set-up', () => {
     const { clusterId: ClusterId } = await createClusterWithMembers(
       core,
       'cli-lab',
-      [{ moduleName: 'lab SoftHSM2', path: SOFTHSM_MODULE_PATH, environment: { SOFTHSM2_CONF: fixture.confPath }, zone: 'lab' }],
+      [softHsmMember(fixture, 'lab', { moduleName: 'lab SoftHSM2' })],
       true,
     );
     await core.close();

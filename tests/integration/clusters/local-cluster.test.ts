@@ -6,16 +6,16 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import 'reflect-metadata'; // @peculiar/x509 needs Reflect.getMetadata before it loads
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HsmModuleClient } from '../../../electron/main/hsm/client';
 import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
 import type { ModuleSpec } from '../../../electron/main/hsm/types';
 import { OWNER_KEY_OBJECT_ID } from '../../../electron/main/services/clusters/cluster-objects';
-import { createSoftHsmFixture, initializeTokenWithUtil, SOFTHSM_MODULE_PATH, type SoftHsmFixture } from '../../support/softhsm';
+import { createSoftHsmFixture, initializeTokenWithUtil, type SoftHsmFixture } from '../../support/softhsm';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
-import { bringUpKeyStore, createClusterWithMembers, inspectVersion, KMSUSER_PASSWORD, SO_PIN, type ClusterSetUp } from '../../support/cluster-flow';
+import { bringUpKeyStore, createClusterWithMembers, inspectVersion, KMSUSER_PASSWORD, SO_PIN, softHsmMember, type ClusterSetUp } from '../../support/cluster-flow';
 
 const NEW_PASSWORD = 'Rotated2026pw';
 
@@ -43,10 +43,9 @@ describe('local HSM cluster (two SoftHSM2 tokens)', () => {
     test = await createTestCore();
     fixture = await createSoftHsmFixture();
     const firstSerial = initializeTokenWithUtil(fixture, 'vendor-token', SO_PIN);
-    const environment = { SOFTHSM2_CONF: fixture.confPath };
     setUp = await createClusterWithMembers(test, 'local-cluster', [
-      { moduleName: 'SoftHSM2 lab', path: SOFTHSM_MODULE_PATH, environment, zone: 'zone-a', tokenSerial: firstSerial },
-      { moduleName: 'SoftHSM2 lab', path: SOFTHSM_MODULE_PATH, environment, zone: 'zone-b' },
+      softHsmMember(fixture, 'zone-a', { tokenSerial: firstSerial }),
+      softHsmMember(fixture, 'zone-b'),
     ]);
   });
   afterAll(async () => {
@@ -182,8 +181,7 @@ describe('local HSM cluster (two SoftHSM2 tokens)', () => {
   });
 
   it('activates a single-HSM cluster only when it was created as a lab cluster, and checks trust anchors in the HSM', async () => {
-    const environment = { SOFTHSM2_CONF: fixture.confPath };
-    const plan = [{ moduleName: 'SoftHSM2 lab', path: SOFTHSM_MODULE_PATH, environment, zone: 'zone-a', moduleId: setUp.moduleIds[0] }];
+    const plan = [softHsmMember(fixture, 'zone-a', { moduleId: setUp.moduleIds[0] })];
     const single = await createClusterWithMembers(test, 'single', plan);
     await test.call('InitializeCluster', { ClusterId: single.clusterId, SoPin: SO_PIN });
     const refused = await test.fail('ActivateCluster', { ClusterId: single.clusterId });

@@ -4,6 +4,7 @@
  * 0.24 forwards); killing servers degrades the cluster or fails the key store, and SyncCluster /
  * ConnectKeyStore bring everything back without losing a key.
  */
+import { constants, createHmac, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P11KIT_CLIENT_PATH, startP11KitServer, type P11KitServer } from '../../support/p11kit-server';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
@@ -83,11 +84,36 @@ describe('network HSM cluster (two p11-kit servers)', () => {
     expect(encrypt.Message).toContain('p11-kit net-hsm-a');
   });
 
+  async function createExternalMacKey(): Promise<string> {
+    return (await test.call('CreateKey', { KeySpec: 'HMAC_SHA256', Origin: 'EXTERNAL', KeyStoreId: keyStoreId })).KeyMetadata.KeyId;
+  }
+
+  /** GetParametersForImport + ImportKeyMaterial of fresh HMAC material; checks the MAC against one computed outside. */
+  async function importMacMaterial(keyId: string): Promise<string> {
+    const secret = randomBytes(32);
+    const parameters = await test.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' });
+    const wrappingKey = createPublicKey({ key: Buffer.from(parameters.PublicKey, 'base64'), format: 'der', type: 'spki' });
+    const wrapped = publicEncrypt({ key: wrappingKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, secret);
+    await test.call('ImportKeyMaterial', { KeyId: keyId, ImportToken: parameters.ImportToken, EncryptedKeyMaterial: wrapped.toString('base64') });
+    macs.set(keyId, await mac(keyId));
+    expect(macs.get(keyId)).toBe(createHmac('sha256', secret).update(Buffer.from(MESSAGE, 'base64')).digest('base64'));
+    return (await test.call('DescribeKey', { KeyId: keyId })).KeyMetadata.PrimaryKeyVersion;
+  }
+
+  it('imports HMAC material on one network member and replicates it to the other over RSA-OAEP', async () => {
+    const versionId = await importMacMaterial(await createExternalMacKey());
+    for (const server of servers) expect(await presentOn(server, versionId)).toBe(true);
+  });
+
   it('keeps working on one member when the other server dies, and SyncCluster brings the missing keys back', async () => {
     const [a, b] = servers as [P11KitServer, P11KitServer];
     const [existing] = [...macs.keys()];
+    const external = await createExternalMacKey();
     await a.kill();
-    // The first member (the owner HSM) is gone: the call fails over to the second.
+    // The first member (the owner HSM) is gone: GetParametersForImport, the first call to notice,
+    // generates the wrapping key pair on the second instead, and the import completes there.
+    const imported = await importMacMaterial(external);
+    expect(await presentOn(b, imported)).toBe(true);
     expect(await mac(existing ?? '')).toBe(macs.get(existing ?? ''));
     expect((await test.call('DescribeClusters', {})).Clusters[0]?.State).toBe('DEGRADED');
     const described = await test.call('DescribeCluster', { ClusterId: setUp.clusterId });
@@ -102,9 +128,10 @@ describe('network HSM cluster (two p11-kit servers)', () => {
     expect(withoutPassword.Members[0]).toMatchObject({ Health: 'HEALTHY', Connected: false });
     const synced = await test.call('SyncCluster', { ClusterId: setUp.clusterId, KeyStorePassword: KMSUSER_PASSWORD });
     expect(synced.State).toBe('ACTIVE');
-    expect(synced.Members[0]).toMatchObject({ Connected: true, Replicated: 1, Failed: [] });
+    expect(synced.Members[0]).toMatchObject({ Connected: true, Replicated: 2, Failed: [] });
     expect(synced.Members[1]).toMatchObject({ Connected: true, Replicated: 0, Failed: [] });
     expect(await presentOn(a, created.versionId)).toBe(true);
+    expect(await presentOn(a, imported)).toBe(true);
   });
 
   it('fails the key store with NETWORK_ERRORS when every server is gone, and reconnects without losing a key', async () => {

@@ -59,4 +59,16 @@ describe('cluster key store connections', () => {
     expect(connections.tokensOf('kst-1').map((remaining) => remaining.member?.hsmId)).toEqual(['hsm-b']);
     expect(connections.get('kst-1').state).toBe('CONNECTED');
   });
+
+  it('tells the onConnected listeners when members rejoin a connected store, and only then', () => {
+    const { connections } = connected([token(clientA, 'hsm-a', false, 1)]);
+    const told: string[] = [];
+    connections.onConnected((keyStoreId) => told.push(keyStoreId));
+    connections.announceMembersBack('kst-1');
+    expect(told).toEqual(['kst-1']);
+    connections.set('kst-1', 'DISCONNECTED', null);
+    connections.announceMembersBack('kst-1');
+    connections.announceMembersBack('kst-unknown');
+    expect(told).toEqual(['kst-1']);
+  });
 });

@@ -45,7 +45,7 @@ export class ClusterSync {
     const reports = new Map<string, MemberReport>(
       probes.map((probe) => [probe.member.row.id, { HsmId: probe.member.row.id, Health: probe.health, Connected: false, Replicated: 0, Failed: [] }]),
     );
-    await this.refreshMembers(store, probes, input.KeyStorePassword);
+    const returned = await this.refreshMembers(store, probes, input.KeyStorePassword);
 
     for (const version of this.versionsOf(store)) {
       await this.syncVersion(store, version, reports);
@@ -61,11 +61,13 @@ export class ClusterSync {
     const replicated = members.reduce((sum, member) => sum + member.Replicated, 0);
     const failed = members.reduce((sum, member) => sum + member.Failed.length, 0);
     this.audit.recordEvent(request, { operation: 'SyncCluster', resourceId: cluster.id, details: { Replicated: replicated, Failed: failed } });
+    // Only now, with the returning members caught up: due deletions waited for every member.
+    if (returned > 0) this.connections.announceMembersBack(store.id);
     return { ClusterId: cluster.id, State: state, Members: members };
   }
 
-  /** Connection tokens follow the probe: gone members out, returning members in (with the password). */
-  private async refreshMembers(store: KeyStoreRow, probes: ProbedMember[], password: string | undefined): Promise<void> {
+  /** Connection tokens follow the probe: gone members out, returning members in (with the password); returns how many came back. */
+  private async refreshMembers(store: KeyStoreRow, probes: ProbedMember[], password: string | undefined): Promise<number> {
     const connected = new Map(this.connections.tokensOf(store.id).map((token) => [token.member?.hsmId ?? '', token]));
     const returning: TokenHandle[] = [];
     for (const probe of probes) {
@@ -83,6 +85,7 @@ export class ClusterSync {
       returning.push(withWorker(fresh));
     }
     this.connections.addTokens(store.id, returning);
+    return returning.length;
   }
 
   private async syncVersion(store: KeyStoreRow, version: StoredVersion, reports: Map<string, MemberReport>): Promise<void> {

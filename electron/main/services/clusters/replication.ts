@@ -12,6 +12,7 @@ import { KmsError } from '../../../../shared/errors';
 import type { KeyMaterialSpec, KeyPolicy, WrapMechanism } from '../../hsm';
 import type { KeyStoreRow } from '../../registry';
 import { objectIdOfVersion } from '../keys/key-identifiers';
+import type { VersionMaterialArgs } from '../keys/key-material-types';
 import { materialSpecOf } from '../keys/key-specs';
 import { isUnreachable, type KeyStoreConnections, type TokenHandle, type TokenMember } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
@@ -95,14 +96,7 @@ export async function copyVersion(source: TokenHandle, target: TokenHandle, obje
  * that turns out unreachable is dropped from the connection (the cluster becomes DEGRADED) and
  * gets the key from SyncCluster later; any other failure removes the version everywhere.
  */
-export async function generateClusterVersionMaterial(args: {
-  connections: KeyStoreConnections;
-  store: KeyStoreRow;
-  keyId: string;
-  versionId: string;
-  keySpec: KeySpec;
-  request: RequestContext | null;
-}): Promise<void> {
+export async function generateClusterVersionMaterial(args: VersionMaterialArgs): Promise<void> {
   const { connections, store, keyId, versionId, keySpec, request } = args;
   const spec = materialSpecOf(keySpec);
   requireReplicable(spec, keySpec, connections.membersOf(store.id));

@@ -38,13 +38,11 @@ export class KeyImportService {
     const key = this.externalKey(input.KeyId, 'GetParametersForImport');
     requireState(key, 'PendingImport', 'GetParametersForImport');
     const store = this.store(key);
-    const [token] = this.connections.requireTokens(store.id);
-    if (!token) throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} has no connected HSM.`);
-    await this.capabilities.requireOaep(token, input.WrappingAlgorithm, 'GetParametersForImport');
-
     const objectId = objectIdOfVersion(randomUUID());
     request.progress(null, 'Generating the RSA-2048 wrapping key pair in the HSM');
-    const { publicKey } = await generateImportKeyPair(this.connections, store, key.id, objectId);
+    const { publicKey } = await generateImportKeyPair(this.connections, store, key.id, objectId, (token) =>
+      this.capabilities.requireOaep(token, input.WrappingAlgorithm, 'GetParametersForImport'),
+    );
     const importToken = randomBytes(32).toString('base64url');
     const now = this.context.now();
     const expiresAt = new Date(now.getTime() + IMPORT_TOKEN_LIFETIME_HOURS * HOUR_MS).toISOString();

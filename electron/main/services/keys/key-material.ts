@@ -7,12 +7,14 @@ import { CLUSTER_KEY_POLICY, generateClusterVersionMaterial, replicateFromSource
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { objectIdOfVersion } from './key-identifiers';
+import type { VersionMaterialArgs } from './key-material-types';
 import { materialSpecOf } from './key-specs';
 
 /*
  * The one place that creates and destroys key objects in a key store's HSMs. Creation happens on
- * the store's first token; a cluster store replicates the new object to its other members (wrapped
- * under the domain key) after this point. Destruction always covers every token of the store.
+ * one token of the store (in a cluster the first member that answers; imports on the member that
+ * holds the wrapping key pair); a cluster store replicates the new object to its other members
+ * after this point. Destruction always covers every token of the store.
  */
 
 /*
@@ -52,14 +54,7 @@ function firstToken(connections: KeyStoreConnections, store: KeyStoreRow): Token
 }
 
 /** Generates the HSM objects of one key version, for CreateKey and for CreateKeyVersion / rotation alike. */
-export async function generateVersionMaterial(args: {
-  connections: KeyStoreConnections;
-  store: KeyStoreRow;
-  keyId: string;
-  versionId: string;
-  keySpec: KeySpec;
-  request: RequestContext | null;
-}): Promise<void> {
+export async function generateVersionMaterial(args: VersionMaterialArgs): Promise<void> {
   const { connections, store, keyId, versionId, keySpec, request } = args;
   await whileCreating(objectIdOfVersion(versionId), async () => {
     // Cluster key stores keep every version on every member HSM.
@@ -76,18 +71,41 @@ export async function generateVersionMaterial(args: {
   });
 }
 
-/** The unwrap-only RSA-2048 key pair of GetParametersForImport, on the token that will unwrap. */
+/**
+ * The unwrap-only RSA-2048 key pair of GetParametersForImport, on one token of the store that can
+ * unwrap with `algorithm` (`check` refuses a token that cannot). In a cluster the first member that
+ * answers generates it: an unreachable one is dropped and the next tried, as for crypto calls.
+ */
 export async function generateImportKeyPair(
   connections: KeyStoreConnections,
   store: KeyStoreRow,
   keyId: string,
   objectId: string,
+  check: (token: TokenHandle) => Promise<void>,
 ): Promise<{ token: TokenHandle; publicKey: RsaPublicKeyMaterial }> {
-  const token = firstToken(connections, store);
-  const publicKey = await whileCreating(objectId, () =>
-    token.client.generateImportKeyPair({ serial: token.serial, objectId, label: importKeyLabel(keyId) }),
+  return connections.withToken(store.id, {}, async (token) => {
+    await check(token);
+    const publicKey = await whileCreating(objectId, () =>
+      token.client.generateImportKeyPair({ serial: token.serial, objectId, label: importKeyLabel(keyId) }),
+    );
+    return { token, publicKey };
+  });
+}
+
+/**
+ * The token that holds an import wrapping key pair. In a cluster store the pair exists only on the
+ * member that was first when GetParametersForImport ran, and the member order changes when members
+ * drop out and come back: look the pair up rather than assume it is on today's first token.
+ */
+async function tokenHoldingImportKey(connections: KeyStoreConnections, store: KeyStoreRow, objectId: string): Promise<TokenHandle> {
+  for (const token of connections.requireTokens(store.id)) {
+    // An unreachable member is simply not the one to use; the check below reports the absence.
+    if (await token.client.keyExists({ serial: token.serial, objectId }).catch(() => false)) return token;
+  }
+  throw new KmsError(
+    'Forbidden.KeyStoreState',
+    `No connected HSM of key store ${store.id} holds the wrapping key pair of this ImportToken: in a cluster, reconnect the member that generated it (SyncCluster with the key store password) or call GetParametersForImport again.`,
   );
-  return { token, publicKey };
 }
 
 /** Unwraps imported material into the objects of `versionId` (checked against the key spec inside the HSM). */
@@ -101,7 +119,7 @@ export async function unwrapImportedMaterial(args: {
   wrapped: Buffer;
   request: RequestContext | null;
 }): Promise<void> {
-  const token = firstToken(args.connections, args.store);
+  const token = await tokenHoldingImportKey(args.connections, args.store, args.importObjectId);
   const object = { objectId: objectIdOfVersion(args.versionId), label: keyObjectLabel(args.keyId, args.versionId), spec: materialSpecOf(args.keySpec) };
   await whileCreating(object.objectId, () => unwrapAndReplicate(token, object, args));
 }

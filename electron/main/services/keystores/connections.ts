@@ -54,7 +54,10 @@ export class KeyStoreConnections {
   private readonly connectedListeners = new Set<(keyStoreId: string) => void>();
   private readonly lostListeners = new Set<TokenLostListener>();
 
-  /** Called whenever a key store becomes CONNECTED (work that needs its HSMs can run now). Returns the unsubscribe. */
+  /**
+   * Called whenever a key store becomes CONNECTED, or a connected cluster store gets members back
+   * (work that needs its HSMs, or all of them, can run now). Returns the unsubscribe.
+   */
   onConnected(listener: (keyStoreId: string) => void): () => void {
     this.connectedListeners.add(listener);
     return () => this.connectedListeners.delete(listener);
@@ -111,6 +114,12 @@ export class KeyStoreConnections {
     const known = new Set(connection.tokens.map((token) => token.member?.hsmId ?? token.serial));
     const added = tokens.filter((token) => !known.has(token.member?.hsmId ?? token.serial));
     this.connections.set(keyStoreId, { ...connection, tokens: [...connection.tokens, ...added] });
+  }
+
+  /** Members rejoined a connected cluster store (SyncCluster) and hold every key again: tell the onConnected listeners. */
+  announceMembersBack(keyStoreId: string): void {
+    if (this.get(keyStoreId).state !== 'CONNECTED') return;
+    for (const listener of this.connectedListeners) listener(keyStoreId);
   }
 
   get(keyStoreId: string): { state: ConnectionState; errorCode: ConnectionErrorCode | null } {

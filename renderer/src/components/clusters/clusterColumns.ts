@@ -3,7 +3,7 @@ import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import { formatUtc } from '../../lib/format';
 import type { ClusterSummary } from '../../stores/clusters';
-import ClusterStateTag from './ClusterStateTag.vue';
+import { ClusterStateTag } from '../state-tags';
 
 /** A cluster is set up once it is active and bound to a key store. */
 export function setupComplete(cluster: ClusterSummary): boolean {

@@ -3,7 +3,7 @@ import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import type { KeyStore } from '../../stores/keystores';
 import { formatUtc } from '../../lib/format';
-import ConnectionStateTag from '../ConnectionStateTag.vue';
+import { ConnectionStateTag } from '../state-tags';
 
 interface Actions {
   connect(store: KeyStore): void;

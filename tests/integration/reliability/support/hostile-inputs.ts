@@ -150,7 +150,8 @@ function tamperedBlob(random: Random, world: FuzzWorld): string {
   }
 }
 
-function wrongId(field: string, random: Random, world: FuzzWorld): string {
+/** A wrong id; real key ids (a wrong *kind* of key) only for operations that change nothing, where they must fail on type. */
+function wrongId(field: string, random: Random, world: FuzzWorld, mutates: boolean): string {
   const options = [
     random.uuid(),
     random.uuid().toUpperCase(),
@@ -167,8 +168,7 @@ function wrongId(field: string, random: Random, world: FuzzWorld): string {
     '%',
     '_',
   ];
-  // A real key id is a wrong id in any other id field; in KeyId itself it would be a right one.
-  return field === 'KeyId' || field === 'TargetKeyId' ? random.pick(options) : random.pick([...options, ...world.keyIds]);
+  return field === 'KeyId' && !mutates ? random.pick([...options, ...world.keyIds]) : random.pick(options);
 }
 
 /** One hostile case for `op`. */
@@ -221,8 +221,9 @@ export function hostileCase(op: OperationName, random: Random, world: FuzzWorld)
     }
     case 'wrong-id': {
       const idFields = fields.filter((name) => ID_FIELDS.has(name));
-      const target = idFields.length > 0 ? random.pick(idFields) : 'KeyId';
-      setOwn(input, target, wrongId(target, random, world));
+      const mutates = contract[op].mutates;
+      if (idFields.length > 0) input[random.pick(idFields)] = wrongId(field ?? '', random, world, mutates);
+      else setOwn(input, 'KeyId', wrongId('KeyId', random, world, mutates));
       break;
     }
     case 'whole-input':

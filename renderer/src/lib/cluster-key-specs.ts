@@ -1,0 +1,36 @@
+import { KEY_SPECS, type KeySpec } from '../../../shared/contract';
+import { isAsymmetricSpec, isSymmetricSpec } from './key-options';
+
+/** The member facts of DescribeCluster that decide which keys its key store can hold and use. */
+export interface MemberCapabilities {
+  NetworkHsm: boolean;
+  SupportsAesGcm: boolean;
+}
+
+/** A type, not an interface: Naive UI's option type needs the implicit index signature. */
+export type SpecChoice = {
+  label: string;
+  value: KeySpec;
+  disabled: boolean;
+};
+
+/**
+ * Key specs for a key store on these members (none: the default key store). Asymmetric keys cannot
+ * be replicated to a network (p11-kit) member, so the host refuses them in such a cluster.
+ */
+export function keySpecChoices(members: readonly MemberCapabilities[] = []): SpecChoice[] {
+  const network = members.some((member) => member.NetworkHsm);
+  return KEY_SPECS.map((value) => {
+    const refused = network && isAsymmetricSpec(value);
+    return { label: refused ? `${value} (not in a cluster with network HSMs)` : value, value, disabled: refused };
+  });
+}
+
+/**
+ * Why an AES key of this spec would be of limited use on these members, or null. p11-kit forwards no
+ * AES-GCM: Encrypt, Decrypt and GenerateDataKey need a member that has it.
+ */
+export function aesLimitation(spec: KeySpec, members: readonly MemberCapabilities[] = []): string | null {
+  if (!isSymmetricSpec(spec) || members.length === 0 || members.some((member) => member.SupportsAesGcm)) return null;
+  return 'Every member of this cluster is a network HSM without AES-GCM: the key can be created, rotated and replicated, but Encrypt, Decrypt and GenerateDataKey with it are refused until the cluster has a local member.';
+}
