@@ -1,36 +1,16 @@
 /** Fills a data directory's registry with many keys directly (the HSM mints ~180 keys/s; a benchmark cannot wait for 100k). */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { KEY_SPECS, USAGES_BY_SPEC, type KeyState } from '../../shared/contract';
+import type { KeyState } from '../../shared/contract';
 import { createCore } from '../../electron/main/app/core';
 import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher';
 import { openRegistry, type KeyRow } from '../../electron/main/registry';
+import { seededKeyRow } from '../../tests/support/key-rows';
 
 const STATES: readonly KeyState[] = [...Array<KeyState>(7).fill('Enabled'), 'Disabled', 'Disabled', 'PendingDeletion'];
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 
 export function benchKeyRow(index: number, keyStoreId: string): KeyRow {
-  const keySpec = KEY_SPECS[index % KEY_SPECS.length]!;
-  return {
-    id: randomUUID(),
-    description: `key ${index} of application app-${index % 97}`,
-    keySpec,
-    keyUsage: USAGES_BY_SPEC[keySpec][0]!,
-    origin: 'Aliyun_KMS',
-    protectionLevel: 'SOFTWARE',
-    keyStoreId,
-    keyState: STATES[index % STATES.length]!,
-    creator: 'bench',
-    createdAt: new Date(T0 + index * 1000).toISOString(),
-    deleteDate: null,
-    materialExpireTime: null,
-    primaryVersionId: null,
-    automaticRotation: 'Disabled',
-    rotationInterval: null,
-    nextRotationDate: null,
-    lastRotationDate: null,
-    deletedAt: null,
-  };
+  return seededKeyRow(index, T0, { keyStoreId, keyState: STATES[index % STATES.length]!, creator: 'bench' });
 }
 
 /** Creates the schema through a core, then inserts `count` key rows (a third with an alias) into the default store. */

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { KEY_SPECS, USAGES_BY_SPEC } from '../../shared/contract';
-import { openRegistry, type KeyRow } from '../../electron/main/registry';
+import { openRegistry } from '../../electron/main/registry';
+import { seededKeyRow } from '../support/key-rows';
 import { expect, screen, test } from './fixtures';
 import { choose, firstRun } from './steps';
 
@@ -16,28 +15,9 @@ function seedKeys(dataDir: string, keyStoreId: string): void {
   try {
     registry.transaction(() => {
       for (let index = 0; index < KEYS; index++) {
-        const keySpec = KEY_SPECS[index % KEY_SPECS.length] ?? 'Aliyun_AES_256';
-        const row: KeyRow = {
-          id: randomUUID(),
-          description: `seeded key ${index} of app-${index % 97}`,
-          keySpec,
-          keyUsage: USAGES_BY_SPEC[keySpec][0] ?? 'ENCRYPT/DECRYPT',
-          origin: 'Aliyun_KMS',
-          protectionLevel: 'SOFTWARE',
-          keyStoreId,
-          keyState: index % 7 === 3 ? 'Disabled' : 'Enabled',
-          creator: 'seed',
-          createdAt: new Date(Date.UTC(2026, 0, 1) + index * 1000).toISOString(),
-          deleteDate: null,
-          materialExpireTime: null,
-          primaryVersionId: null,
-          automaticRotation: 'Disabled',
-          rotationInterval: null,
-          nextRotationDate: null,
-          lastRotationDate: null,
-          deletedAt: null,
-        };
-        registry.keys.insert(row);
+        registry.keys.insert(
+          seededKeyRow(index, Date.UTC(2026, 0, 1), { keyStoreId, keyState: index % 7 === 3 ? 'Disabled' : 'Enabled', creator: 'seed' }),
+        );
       }
     });
   } finally {
@@ -77,7 +57,7 @@ test('the keys table scrolls, filters and searches 100,000 keys with a bounded D
   await expect(page.locator('[data-testid="key-row"][aria-rowindex="50002"]')).toBeVisible();
 
   started = Date.now();
-  await page.getByTestId('keys-search').fill('seeded key 77777 of');
+  await page.getByTestId('keys-search').fill('key 77777 of application');
   await expect(page.getByTestId('keys-count')).toContainText(/^\s*1 key/);
   const searchMs = Date.now() - started;
   expect(searchMs).toBeLessThan(5_000);

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { keyRow as sharedKeyRow } from '../../support/key-rows';
 import { afterEach, beforeEach } from 'vitest';
 import {
   openRegistry,
@@ -108,27 +108,7 @@ export function keyStoreRow(overrides: Partial<KeyStoreRow> = {}): KeyStoreRow {
 }
 
 export function keyRow(overrides: Partial<KeyRow> = {}): KeyRow {
-  return {
-    id: randomUUID(),
-    description: '',
-    keySpec: 'Aliyun_AES_256',
-    keyUsage: 'ENCRYPT/DECRYPT',
-    origin: 'Aliyun_KMS',
-    protectionLevel: 'SOFTWARE',
-    keyStoreId: 'kst-default',
-    keyState: 'Enabled',
-    creator: 'officer',
-    createdAt: at(1),
-    deleteDate: null,
-    materialExpireTime: null,
-    primaryVersionId: null,
-    automaticRotation: 'Disabled',
-    rotationInterval: null,
-    nextRotationDate: null,
-    lastRotationDate: null,
-    deletedAt: null,
-    ...overrides,
-  };
+  return sharedKeyRow({ createdAt: at(1), ...overrides });
 }
 
 /** The 32 lowercase hex characters of a UUID: how the hsm layer derives CKA_ID from a version id. */
