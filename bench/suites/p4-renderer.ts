@@ -61,7 +61,7 @@ async function firstRowsMs(browser: Browser, url: string): Promise<number> {
     await page.waitForFunction(
       () => {
         const doc = (globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } }).document;
-        return /[0-9a-f]{8}-[0-9a-f]{4}-/.test(doc.querySelector('[data-testid="keys-table"] tbody')?.textContent ?? '');
+        return /[0-9a-f]{8}-[0-9a-f]{4}-/.test(doc.querySelector('[data-testid="keys-table"]')?.textContent ?? ''); // the header row has no key id
       },
       undefined,
       { polling: 'raf', timeout: 30_000 },

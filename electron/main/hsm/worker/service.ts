@@ -63,11 +63,14 @@ const IMPL: Impl = {
 const DRAIN_TIMEOUT_MS = 10_000;
 
 /**
- * Methods that store new token objects. SoftHSM2 2.6 fails concurrent object creation now and then
- * with CKR_GENERAL_ERROR (softhsm/SoftHSMv2#573; seen here with 4 CreateKey calls in flight), so the
- * worker creates objects one at a time; every other call still runs concurrently.
+ * Methods that change the token's object store. SoftHSM2 2.6 fails concurrent object creation and
+ * removal now and then with CKR_GENERAL_ERROR (softhsm/SoftHSMv2#573; seen here with 4 CreateKey
+ * calls in flight on a cluster store), so the worker runs them one at a time; every other call
+ * (crypto, reads) still runs concurrently.
  */
-const CREATES_OBJECTS: ReadonlySet<HsmMethod> = new Set<HsmMethod>([
+const CHANGES_OBJECT_STORE: ReadonlySet<HsmMethod> = new Set<HsmMethod>([
+  'destroyKey',
+  'wrapKey',
   'initToken',
   'generateKey',
   'generateImportKeyPair',
@@ -88,7 +91,7 @@ export class HsmWorkerService {
   private inFlight = 0;
   private readonly drainWaiters: Array<() => void> = [];
   private shuttingDown = false;
-  /** Tail of the queue of object-creating calls. */
+  /** Tail of the queue of calls that change the object store. */
   private creating: Promise<unknown> = Promise.resolve();
 
   async handle(method: HsmMethod, rawArgs: unknown): Promise<unknown> {
@@ -102,7 +105,7 @@ export class HsmWorkerService {
     this.inFlight++;
     try {
       const run = async (): Promise<unknown> => (IMPL[method] as (p: PKCS11, t: TokenRegistry, a: unknown) => unknown)(p11, tokens, args);
-      if (!CREATES_OBJECTS.has(method)) return await run();
+      if (!CHANGES_OBJECT_STORE.has(method)) return await run();
       const result = this.creating.then(run, run);
       this.creating = result.catch(() => undefined);
       return await result;
