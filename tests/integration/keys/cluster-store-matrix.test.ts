@@ -7,6 +7,7 @@
 import { constants, createHash, createPublicKey, publicEncrypt, verify as verifySignature } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeySpec, KeyUsage } from '../../../shared/contract';
+import { b64, expectOaepRoundTrip, RSA_BYTES } from '../../support/crypto-checks';
 import { HsmModuleClient } from '../../../electron/main/hsm/client';
 import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
 import { additionalData, parseBlob } from '../../../electron/main/services/crypto/ciphertext-blob';
@@ -15,7 +16,6 @@ import { listObjectsOn, objectIdOf } from '../../support/pkcs11-tool';
 import { createSoftHsmFixture, initializeTokenWithUtil, type SoftHsmFixture } from '../../support/softhsm';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
 
-const b64 = (data: string | Buffer): string => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data).toString('base64');
 const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
 
 const AES: KeySpec[] = ['Aliyun_AES_128', 'Aliyun_AES_192', 'Aliyun_AES_256'];
@@ -24,7 +24,6 @@ const RSA_ENCRYPT: KeySpec[] = ['RSA_2048', 'RSA_3072'];
 const RSA_SIGN: KeySpec[] = ['RSA_2048', 'RSA_3072', 'RSA_4096'];
 const EC: KeySpec[] = ['EC_P256', 'EC_P256K'];
 const HMAC: KeySpec[] = ['HMAC_SHA256', 'HMAC_SHA512'];
-const RSA_BYTES: Record<string, number> = { RSA_2048: 256, RSA_3072: 384, RSA_4096: 512 };
 
 const MATRIX: [KeySpec, KeyUsage][] = [
   ...AES.map((spec): [KeySpec, KeyUsage] => [spec, 'ENCRYPT/DECRYPT']),
@@ -129,12 +128,7 @@ describe('every KeySpec × every allowed operation on a 2-HSM cluster key store'
 
   it.each(RSA_ENCRYPT)('%s ENCRYPT/DECRYPT: AsymmetricEncrypt / AsymmetricDecrypt (RSA-OAEP SHA-1); each member decrypts', async (spec) => {
     const keyId = keyOf(spec, 'ENCRYPT/DECRYPT');
-    const limit = (RSA_BYTES[spec] ?? 0) - 42;
-    const plaintext = Buffer.alloc(limit, 9);
-    const encrypted = await t.call('AsymmetricEncrypt', { KeyId: keyId, Algorithm: 'RSAES_OAEP_SHA_1', Plaintext: b64(plaintext) });
-    expect(Buffer.from(encrypted.CiphertextBlob, 'base64')).toHaveLength(RSA_BYTES[spec] ?? 0);
-    const decrypted = await t.call('AsymmetricDecrypt', { KeyId: keyId, Algorithm: 'RSAES_OAEP_SHA_1', CiphertextBlob: encrypted.CiphertextBlob });
-    expect(Buffer.from(decrypted.Plaintext, 'base64').equals(plaintext)).toBe(true);
+    await expectOaepRoundTrip(t, keyId, spec);
 
     const { PublicKey, KeyVersionId } = await t.call('GetPublicKey', { KeyId: keyId });
     expect(createPublicKey(PublicKey).asymmetricKeyDetails?.modulusLength).toBe((RSA_BYTES[spec] ?? 0) * 8);

@@ -1,16 +1,15 @@
 import { constants, createHash, createPublicKey, publicEncrypt, verify as verifySignature } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeySpec, KeyUsage } from '../../../shared/contract';
+import { b64, expectOaepRoundTrip, RSA_BYTES } from '../../support/crypto-checks';
 import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
 
-const b64 = (data: string | Buffer): string => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data).toString('base64');
 const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
 
 const AES: KeySpec[] = ['Aliyun_AES_128', 'Aliyun_AES_192', 'Aliyun_AES_256'];
 const RSA: KeySpec[] = ['RSA_2048', 'RSA_3072', 'RSA_4096'];
 const EC: KeySpec[] = ['EC_P256', 'EC_P256K'];
 const HMAC: KeySpec[] = ['HMAC_SHA256', 'HMAC_SHA512'];
-const RSA_BYTES: Record<string, number> = { RSA_2048: 256, RSA_3072: 384, RSA_4096: 512 };
 
 /** Every KeySpec with every usage it allows; each key is generated once (RSA-4096 once per usage). */
 const MATRIX: [KeySpec, KeyUsage][] = [
@@ -79,12 +78,7 @@ describe('every KeySpec × every allowed operation on the default key store', ()
 
   it.each(RSA)('%s ENCRYPT/DECRYPT: AsymmetricEncrypt / AsymmetricDecrypt (RSA-OAEP SHA-1), interoperable with OpenSSL', async (spec) => {
     const keyId = keyOf(spec, 'ENCRYPT/DECRYPT');
-    const limit = (RSA_BYTES[spec] ?? 0) - 42;
-    const plaintext = Buffer.alloc(limit, 9);
-    const encrypted = await t.call('AsymmetricEncrypt', { KeyId: keyId, Algorithm: 'RSAES_OAEP_SHA_1', Plaintext: b64(plaintext) });
-    expect(Buffer.from(encrypted.CiphertextBlob, 'base64')).toHaveLength(RSA_BYTES[spec] ?? 0);
-    const decrypted = await t.call('AsymmetricDecrypt', { KeyId: keyId, Algorithm: 'RSAES_OAEP_SHA_1', CiphertextBlob: encrypted.CiphertextBlob });
-    expect(Buffer.from(decrypted.Plaintext, 'base64').equals(plaintext)).toBe(true);
+    const { limit, ciphertextBlob } = await expectOaepRoundTrip(t, keyId, spec);
 
     // Encrypted outside with the published public key, decrypted inside the HSM.
     const { PublicKey } = await t.call('GetPublicKey', { KeyId: keyId });
@@ -97,7 +91,7 @@ describe('every KeySpec × every allowed operation on the default key store', ()
     const sha256Refusal = await t.fail('AsymmetricEncrypt', { KeyId: keyId, Algorithm: 'RSAES_OAEP_SHA_256', Plaintext: b64('x') });
     expect(sha256Refusal.Code).toBe('UnsupportedOperation');
     expect(sha256Refusal.Message).toMatch(/token .*SoftHSM.*does not support RSAES_OAEP_SHA_256/);
-    const tampered = Buffer.from(encrypted.CiphertextBlob, 'base64');
+    const tampered = Buffer.from(ciphertextBlob, 'base64');
     tampered[10] = (tampered[10] ?? 0) ^ 0xff;
     expect((await t.fail('AsymmetricDecrypt', { KeyId: keyId, Algorithm: 'RSAES_OAEP_SHA_1', CiphertextBlob: b64(tampered) })).Code).toBe('InvalidCiphertext');
     expect((await t.fail('AsymmetricSign', { KeyId: keyId, Algorithm: 'RSA_PSS_SHA_256', Digest: b64(Buffer.alloc(32)) })).Code).toBe('Forbidden.KeyUsage');
