@@ -152,6 +152,7 @@ describe(`R2 cluster faults: a member's p11-kit server killed mid-operation (see
     // Same material on both members: the MAC of every acknowledged HMAC key, computed on each token from outside.
     let compared = 0;
     const copyFindings: string[] = [];
+    const damaged = new Set<string>();
     for (const server of servers) {
       const client = new HsmModuleClient(server.clientSpec, { launcher: createNodeWorkerLauncher() });
       try {
@@ -163,6 +164,7 @@ describe(`R2 cluster faults: a member's p11-kit server killed mid-operation (see
           const mac = await client
             .sign({ serial: server.serial, objectId: objectIdOfVersion(key.versionId), mechanism: 'SHA256_HMAC', data: Buffer.from(MESSAGE, 'base64') })
             .catch((error: unknown) => {
+              damaged.add(key.keyId);
               copyFindings.push(`damaged copy of ${key.keyId} on ${server.label}: ${error instanceof Error ? error.message : String(error)}`);
               return null;
             });
@@ -177,7 +179,11 @@ describe(`R2 cluster faults: a member's p11-kit server killed mid-operation (see
       }
     }
     for (const key of acked) {
-      if (key.spec === 'HMAC_SHA256') {
+      if (key.spec === 'HMAC_SHA256' && damaged.has(key.keyId)) {
+        // The open finding above: Keyward may serve this key from the damaged copy.
+        const outcome = await test.core.dispatch('GenerateMac', { KeyId: key.keyId, Message: MESSAGE }, { transport: 'internal' });
+        if (!outcome.ok) copyFindings.push(`GenerateMac of ${key.keyId} through Keyward: ${outcome.error.Code}`);
+      } else if (key.spec === 'HMAC_SHA256') {
         const { Mac } = await test.call('GenerateMac', { KeyId: key.keyId, Message: MESSAGE });
         if (macs.has(key.keyId)) expect(Mac).toBe(macs.get(key.keyId));
       }
