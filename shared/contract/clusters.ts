@@ -56,7 +56,10 @@ export const memberReplicationSchema = z.object({
   Health: hsmHealthSchema,
   /** Logged in as kmsuser (part of the connected key store) after the sync. */
   Connected: z.boolean(),
+  /** Key versions copied to this member because it lacked them. */
   Replicated: z.number(),
+  /** Damaged copies (their check value failed inside the HSM) destroyed and copied again. */
+  Repaired: z.number(),
   Failed: z.array(replicationIssueSchema),
 });
 
@@ -140,7 +143,7 @@ export const clusterOperations = {
   }),
   SyncCluster: defineOperation({
     summary:
-      'Probe every member, log kmsuser in on members that came back (KeyStorePassword) and replicate key objects missing on members; the key store must be connected.',
+      'Probe every member, log kmsuser in on members that came back (KeyStorePassword), check every key version on every member by its check value computed inside the HSM, and copy it to members that lack it or hold a damaged copy; the key store must be connected.',
     input: z.strictObject({ ClusterId: clusterIdSchema, KeyStorePassword: z.string().min(1).max(64).optional() }),
     result: z.object({ ClusterId: z.string(), State: clusterStateSchema, Members: z.array(memberReplicationSchema) }),
     errors: ['NotFound.Cluster', 'NotFound.KeyStore', 'Forbidden.KeyStoreState', 'HsmError.PinIncorrect'],

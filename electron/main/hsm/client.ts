@@ -10,38 +10,7 @@ import { EventEmitter } from 'node:events';
 import { ERROR_CODES, KmsError, type ErrorCode } from '../../../shared/errors';
 import { parseResponse, type HsmArgs, type HsmMethod, type HsmResult, type WorkerRequest } from './protocol';
 import type { WorkerChannel, WorkerExitInfo, WorkerLauncher } from './worker-launcher';
-import type {
-  CipherArgs,
-  GenerateKeyArgs,
-  HsmFailure,
-  InitTokenArgs,
-  InitUserPinArgs,
-  KeyObjectInfo,
-  TokenObjectInfo,
-  KeyRef,
-  LibraryInfo,
-  LoginArgs,
-  ModuleSpec,
-  ObjectId,
-  PublicKeyMaterial,
-  RandomArgs,
-  SetUserPinArgs,
-  SignArgs,
-  SlotDescription,
-  TokenRef,
-  VerifyArgs,
-  RsaPublicKeyMaterial,
-  CreatePublicKeyArgs,
-  OwnerSignArgs,
-  OwnerSignature,
-  ImportTrustedWrapKeyArgs,
-  SoObjectArgs,
-  UnwrapDomainKeyArgs,
-  UnwrapKeyArgs,
-  WrapKeyArgs,
-} from './types';
-import type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
-
+import type { HsmFailure, ModuleSpec } from './types';
 
 export interface HsmModuleClientOptions {
   launcher: WorkerLauncher;
@@ -141,105 +110,112 @@ export class HsmModuleClient {
     return this.worker?.channel.pid;
   }
 
-  libraryInfo(): Promise<LibraryInfo> {
+  libraryInfo(): Promise<HsmResult<'libraryInfo'>> {
     return this.call('libraryInfo', {});
   }
-  listSlots(): Promise<SlotDescription[]> {
+  listSlots(): Promise<HsmResult<'listSlots'>> {
     return this.call('listSlots', {});
   }
-  initToken(args: InitTokenArgs): Promise<{ serial: string }> {
+  initToken(args: HsmArgs<'initToken'>): Promise<HsmResult<'initToken'>> {
     return this.call('initToken', args);
   }
-  async initUserPin(args: InitUserPinArgs): Promise<void> {
+  async initUserPin(args: HsmArgs<'initUserPin'>): Promise<void> {
     await this.call('initUserPin', args);
   }
-  async setUserPin(args: SetUserPinArgs): Promise<void> {
+  async setUserPin(args: HsmArgs<'setUserPin'>): Promise<void> {
     await this.call('setUserPin', args);
   }
   /** Idempotent; the login lasts until logout, a token loss or a worker restart. */
-  async login(args: LoginArgs): Promise<void> {
+  async login(args: HsmArgs<'login'>): Promise<void> {
     await this.call('login', args);
   }
-  async logout(args: TokenRef): Promise<void> {
+  async logout(args: HsmArgs<'logout'>): Promise<void> {
     await this.call('logout', args);
   }
-  isLoggedIn(args: TokenRef): Promise<boolean> {
+  isLoggedIn(args: HsmArgs<'isLoggedIn'>): Promise<HsmResult<'isLoggedIn'>> {
     return this.call('isLoggedIn', args);
   }
-  generateKey(args: GenerateKeyArgs): Promise<{ objectId: ObjectId }> {
+  generateKey(args: HsmArgs<'generateKey'>): Promise<HsmResult<'generateKey'>> {
     return this.call('generateKey', args);
   }
   /** Destroys every object with the key's CKA_ID. */
-  destroyKey(args: KeyRef): Promise<{ destroyed: number }> {
+  destroyKey(args: HsmArgs<'destroyKey'>): Promise<HsmResult<'destroyKey'>> {
     return this.call('destroyKey', args);
   }
-  keyExists(args: KeyRef): Promise<boolean> {
+  keyExists(args: HsmArgs<'keyExists'>): Promise<HsmResult<'keyExists'>> {
     return this.call('keyExists', args);
   }
-  describeKey(args: KeyRef): Promise<KeyObjectInfo[]> {
+  describeKey(args: HsmArgs<'describeKey'>): Promise<HsmResult<'describeKey'>> {
     return this.call('describeKey', args);
   }
   /** Every object the logged-in user sees on the token: CKA_ID, class and label (a C_FindObjects over all). */
-  listObjects(args: TokenRef): Promise<TokenObjectInfo[]> {
+  listObjects(args: HsmArgs<'listObjects'>): Promise<HsmResult<'listObjects'>> {
     return this.call('listObjects', args);
   }
-  encrypt(args: CipherArgs): Promise<Buffer> {
+  /**
+   * A check value of the key computed inside the HSM (KCV): equal on every faithful copy of one
+   * key, an error on a copy whose material is damaged. Not key material, and never shown.
+   */
+  keyCheckValue(args: HsmArgs<'keyCheckValue'>): Promise<HsmResult<'keyCheckValue'>> {
+    return this.call('keyCheckValue', args);
+  }
+  encrypt(args: HsmArgs<'encrypt'>): Promise<HsmResult<'encrypt'>> {
     return this.call('encrypt', args);
   }
-  decrypt(args: CipherArgs): Promise<Buffer> {
+  decrypt(args: HsmArgs<'decrypt'>): Promise<HsmResult<'decrypt'>> {
     return this.call('decrypt', args);
   }
   /** ECDSA gives raw r||s; RSA mechanisms take the SHA-256 digest; HMAC takes the message. */
-  sign(args: SignArgs): Promise<Buffer> {
+  sign(args: HsmArgs<'sign'>): Promise<HsmResult<'sign'>> {
     return this.call('sign', args);
   }
-  verify(args: VerifyArgs): Promise<boolean> {
+  verify(args: HsmArgs<'verify'>): Promise<HsmResult<'verify'>> {
     return this.call('verify', args);
   }
-  getPublicKey(args: KeyRef): Promise<PublicKeyMaterial> {
+  getPublicKey(args: HsmArgs<'getPublicKey'>): Promise<HsmResult<'getPublicKey'>> {
     return this.call('getPublicKey', args);
   }
-  generateRandom(args: RandomArgs): Promise<Buffer> {
+  generateRandom(args: HsmArgs<'generateRandom'>): Promise<HsmResult<'generateRandom'>> {
     return this.call('generateRandom', args);
   }
 
   /* Import of external key material. */
-  generateImportKeyPair(args: ImportKeyPairArgs): Promise<RsaPublicKeyMaterial> {
+  generateImportKeyPair(args: HsmArgs<'generateImportKeyPair'>): Promise<HsmResult<'generateImportKeyPair'>> {
     return this.call('generateImportKeyPair', args);
   }
-  unwrapImportedKey(args: UnwrapImportedKeyArgs): Promise<{ objectId: ObjectId }> {
+  unwrapImportedKey(args: HsmArgs<'unwrapImportedKey'>): Promise<HsmResult<'unwrapImportedKey'>> {
     return this.call('unwrapImportedKey', args);
   }
 
   /* Cluster provisioning (SO login; PINs are used for the call only) and key replication. */
-  async generateDomainKey(args: SoObjectArgs): Promise<void> {
+  async generateDomainKey(args: HsmArgs<'generateDomainKey'>): Promise<void> {
     await this.call('generateDomainKey', args);
   }
-  generateTransportKey(args: SoObjectArgs): Promise<RsaPublicKeyMaterial> {
+  generateTransportKey(args: HsmArgs<'generateTransportKey'>): Promise<HsmResult<'generateTransportKey'>> {
     return this.call('generateTransportKey', args);
   }
-  async importTrustedWrapKey(args: ImportTrustedWrapKeyArgs): Promise<void> {
+  async importTrustedWrapKey(args: HsmArgs<'importTrustedWrapKey'>): Promise<void> {
     await this.call('importTrustedWrapKey', args);
   }
-  async unwrapDomainKey(args: UnwrapDomainKeyArgs): Promise<void> {
+  async unwrapDomainKey(args: HsmArgs<'unwrapDomainKey'>): Promise<void> {
     await this.call('unwrapDomainKey', args);
   }
-  wrapKey(args: WrapKeyArgs): Promise<Buffer> {
+  wrapKey(args: HsmArgs<'wrapKey'>): Promise<HsmResult<'wrapKey'>> {
     return this.call('wrapKey', args);
   }
-  unwrapKey(args: UnwrapKeyArgs): Promise<{ objectId: ObjectId }> {
+  unwrapKey(args: HsmArgs<'unwrapKey'>): Promise<HsmResult<'unwrapKey'>> {
     return this.call('unwrapKey', args);
   }
-  async createPublicKey(args: CreatePublicKeyArgs): Promise<void> {
+  async createPublicKey(args: HsmArgs<'createPublicKey'>): Promise<void> {
     await this.call('createPublicKey', args);
   }
 
   /** The cluster owner key pair (EC P-256, SO login); returns its public key. */
-  generateOwnerKey(args: SoObjectArgs): Promise<PublicKeyMaterial> {
+  generateOwnerKey(args: HsmArgs<'generateOwnerKey'>): Promise<HsmResult<'generateOwnerKey'>> {
     return this.call('generateOwnerKey', args);
   }
   /** Proof of possession: the owner key signs a digest inside the HSM; its public key comes back too. */
-  ownerSign(args: OwnerSignArgs): Promise<OwnerSignature> {
+  ownerSign(args: HsmArgs<'ownerSign'>): Promise<HsmResult<'ownerSign'>> {
     return this.call('ownerSign', args);
   }
 

@@ -18,6 +18,7 @@ export const CKM = {
   EC_KEY_PAIR_GEN: 0x1040,
   ECDSA: 0x1041,
   AES_KEY_GEN: 0x1080,
+  AES_ECB: 0x1081,
   AES_GCM: 0x1087,
 } as const;
 

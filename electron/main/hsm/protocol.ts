@@ -57,6 +57,8 @@ export interface HsmMethods {
   describeKey: { args: KeyRef; result: KeyObjectInfo[] };
   /** Every object the logged-in user sees on the token (CKA_ID, class, label), for reconciliation. */
   listObjects: { args: TokenRef; result: TokenObjectInfo[] };
+  /** A key check value computed inside the HSM (see worker/check-value.ts). */
+  keyCheckValue: { args: KeyRef; result: Buffer };
   encrypt: { args: CipherArgs; result: Buffer };
   decrypt: { args: CipherArgs; result: Buffer };
   sign: { args: SignArgs; result: Buffer };
@@ -96,6 +98,7 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'keyExists',
   'describeKey',
   'listObjects',
+  'keyCheckValue',
   'encrypt',
   'decrypt',
   'sign',

@@ -255,6 +255,7 @@ export const validators: Validators = {
   },
   destroyKey: (raw) => keyRef('destroyKey', raw),
   keyExists: (raw) => keyRef('keyExists', raw),
+  keyCheckValue: (raw) => keyRef('keyCheckValue', raw),
   describeKey: (raw) => keyRef('describeKey', raw),
   listObjects: (raw) => ({ serial: serial('listObjects', obj('listObjects', raw)) }),
   encrypt: (raw) => cipherArgs('encrypt', raw),

@@ -4,7 +4,7 @@ import { ecdsaRawToDer } from '../../../electron/main/hsm/der';
 import { publicKeyToKeyObject } from '../../../electron/main/hsm/public-key';
 import type { CipherMechanism, KeyMaterialSpec } from '../../../electron/main/hsm/types';
 import { caught, newObjectId, setUpToken, USER_PIN, type TokenSetup } from './helpers';
-import { importKnownHmacKey } from './import-secret';
+import { importKnownSecret } from '../../support/known-secret';
 
 const POLICY = { wrapWithTrusted: false, extractable: false };
 
@@ -146,7 +146,7 @@ describe('hsm cryptographic operations (SoftHSM2)', () => {
     // (SoftHSM wants HMAC keys at least as long as the hash output: CKR_KEY_SIZE_RANGE otherwise.)
     const value = Buffer.from(Array.from({ length: keyBytes }, (_, i) => i));
     const objectId = newObjectId();
-    importKnownHmacKey(t.fixture, t.serial, USER_PIN, objectId, value);
+    importKnownSecret({ moduleSpec: t.fixture.moduleSpec, serial: t.serial, pin: USER_PIN }, objectId, value);
     const message = Buffer.from('The quick brown fox jumps over the lazy dog');
     const mac = await t.client.sign({ serial: t.serial, objectId, mechanism, data: message });
     expect(mac.equals(createHmac(hash, value).update(message).digest())).toBe(true);

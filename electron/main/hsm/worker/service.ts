@@ -7,6 +7,7 @@ import { hsmFail } from '../failure';
 import type { HsmArgs, HsmMethod, HsmResult } from '../protocol';
 import type { LibraryInfo } from '../types';
 import { validators } from '../validate';
+import { keyCheckValue } from './check-value';
 import { decrypt, encrypt, generateRandom, sign, verify } from './crypto';
 import { describeKey, destroyKey, generateKey, getPublicKey, keyExists } from './keys';
 import { listObjects } from './list-objects';
@@ -41,6 +42,7 @@ const IMPL: Impl = {
   keyExists: (_p11, tokens, args) => keyExists(tokens, args),
   describeKey,
   listObjects,
+  keyCheckValue,
   encrypt,
   decrypt,
   sign,

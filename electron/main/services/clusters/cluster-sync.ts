@@ -1,7 +1,8 @@
 /**
  * SyncCluster: probes every member, drops members that stopped answering, logs kmsuser in on
  * members that came back (when the caller gives the password: Keyward keeps none), then copies
- * every key version of the store to each connected member that lacks it, from one that has it.
+ * every key version of the store to each connected member that lacks it or holds a damaged copy
+ * (its check value, computed inside the HSM, fails), from one whose copy is sound.
  */
 import type { OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
@@ -15,11 +16,13 @@ import { probeCluster, tokenMemberOf, type ProbedMember } from './cluster-member
 import { keyObjectLabel } from './cluster-objects';
 import { withWorker } from './cluster-key-stores';
 import { recordHealth, requireCluster } from './cluster-state';
-import { copyVersion, type VersionObject } from './replication';
+import { copyVersion, inspectCopy, type CopyCheck, type VersionObject } from './replication';
 
 type MemberReport = OperationResult<'SyncCluster'>['Members'][number];
 
 const PAGE_SIZE = 100;
+/** Check values of RSA-4096 copies take a signature each: say how far the sync is. */
+const PROGRESS_EVERY = 50;
 
 interface StoredVersion {
   keyId: string;
@@ -43,12 +46,15 @@ export class ClusterSync {
     }
     const probes = await probeCluster(this.context, cluster.id);
     const reports = new Map<string, MemberReport>(
-      probes.map((probe) => [probe.member.row.id, { HsmId: probe.member.row.id, Health: probe.health, Connected: false, Replicated: 0, Failed: [] }]),
+      probes.map((probe) => [probe.member.row.id, { HsmId: probe.member.row.id, Health: probe.health, Connected: false, Replicated: 0, Repaired: 0, Failed: [] }]),
     );
     const returned = await this.refreshMembers(store, probes, input.KeyStorePassword);
 
+    let checked = 0;
     for (const version of this.versionsOf(store)) {
       await this.syncVersion(store, version, reports);
+      checked += 1;
+      if (checked % PROGRESS_EVERY === 0) request.progress(null, `${checked} key versions checked on every member`);
     }
     for (const token of this.connections.tokensOf(store.id)) {
       const report = token.member ? reports.get(token.member.hsmId) : undefined;
@@ -58,9 +64,12 @@ export class ClusterSync {
     const members = [...reports.values()];
     const degraded = members.some((member) => member.Health !== 'HEALTHY' || !member.Connected);
     const state = recordHealth(this.context, this.audit, request, 'SyncCluster', cluster.id, degraded);
-    const replicated = members.reduce((sum, member) => sum + member.Replicated, 0);
-    const failed = members.reduce((sum, member) => sum + member.Failed.length, 0);
-    this.audit.recordEvent(request, { operation: 'SyncCluster', resourceId: cluster.id, details: { Replicated: replicated, Failed: failed } });
+    const total = (count: (member: MemberReport) => number): number => members.reduce((sum, member) => sum + count(member), 0);
+    this.audit.recordEvent(request, {
+      operation: 'SyncCluster',
+      resourceId: cluster.id,
+      details: { Replicated: total((member) => member.Replicated), Repaired: total((member) => member.Repaired), Failed: total((member) => member.Failed.length) },
+    });
     // Only now, with the returning members caught up: due deletions waited for every member.
     if (returned > 0) this.connections.announceMembersBack(store.id);
     return { ClusterId: cluster.id, State: state, Members: members };
@@ -88,29 +97,47 @@ export class ClusterSync {
     return returning.length;
   }
 
+  /**
+   * Inspects every connected member's copy of one version by its check value and fills in the
+   * members that lack it or hold a damaged copy, from a member with a sound one. Members whose
+   * sound copies disagree are reported and left alone: nothing says which copy is the right one.
+   */
   private async syncVersion(store: KeyStoreRow, version: StoredVersion, reports: Map<string, MemberReport>): Promise<void> {
-    const tokens = this.connections.tokensOf(store.id);
-    const holders: TokenHandle[] = [];
-    const missing: TokenHandle[] = [];
-    for (const token of tokens) {
+    const { objectId } = version.object;
+    const sound: { token: TokenHandle; value: string }[] = [];
+    const unverified: TokenHandle[] = [];
+    const targets: { token: TokenHandle; damaged: string | null }[] = [];
+    for (const token of this.connections.tokensOf(store.id)) {
       try {
-        const present = await token.client.keyExists({ serial: token.serial, objectId: version.object.objectId });
-        (present ? holders : missing).push(token);
+        const check = await inspectCopy(token, objectId);
+        if (check.state === 'sound') sound.push({ token, value: check.value });
+        else if (check.state === 'unverifiable') unverified.push(token);
+        else targets.push({ token, damaged: check.state === 'damaged' ? check.reason : null });
       } catch (error) {
         if (isUnreachable(error)) this.connections.dropToken(store.id, token);
         else this.fail(reports, token, version, error);
       }
     }
-    const [source] = holders;
-    for (const target of missing) {
+    if (new Set(sound.map((copy) => copy.value)).size > 1) {
+      const conflict = new KmsError('HsmError.Generic', 'the members hold different material under this key version (their check values differ); nothing was changed');
+      for (const copy of sound) this.fail(reports, copy.token, version, conflict);
+      return;
+    }
+    const source = sound[0]?.token ?? unverified[0];
+    let sourceCheck: Promise<CopyCheck> | null = null;
+    for (const { token: target, damaged } of targets) {
       if (!source) {
-        this.fail(reports, target, version, new KmsError('HsmError.ObjectNotFound', 'no connected member holds this key version'));
+        // Damaged copies stay when there is nothing sound to replace them with.
+        const reason = damaged ? `its copy is damaged (${damaged}) and no connected member holds a sound one` : 'no connected member holds this key version';
+        this.fail(reports, target, version, new KmsError('HsmError.ObjectNotFound', reason));
         continue;
       }
       try {
-        await copyVersion(source, target, version.object);
+        if (damaged) await target.client.destroyKey({ serial: target.serial, objectId });
+        await copyVersion(source, target, version.object, () => (sourceCheck ??= inspectCopy(source, objectId)));
         const report = reports.get(target.member?.hsmId ?? '');
-        if (report) report.Replicated += 1;
+        if (report && damaged) report.Repaired += 1;
+        else if (report) report.Replicated += 1;
       } catch (error) {
         if (isUnreachable(error)) this.connections.dropToken(store.id, target);
         this.fail(reports, target, version, error);

@@ -64,8 +64,44 @@ function answers(token: TokenHandle): Promise<boolean> {
   );
 }
 
-/** Copies one key version object from `source` into `target` (both logged in). */
-export async function copyVersion(source: TokenHandle, target: TokenHandle, object: VersionObject): Promise<void> {
+/** What a token holds of one key version, judged by the version's check value inside the HSM. */
+export type CopyCheck =
+  | { state: 'missing' }
+  /** Objects under the version's CKA_ID whose check fails: material never written, half a pair, a broken pair. */
+  | { state: 'damaged'; reason: string }
+  | { state: 'sound'; value: string }
+  /** The token cannot compute a check value for this key (it does not offer the mechanism): presence only. */
+  | { state: 'unverifiable' };
+
+/** Inspects `token`'s copy of a version; an unreachable token is thrown, not judged. */
+export async function inspectCopy(token: TokenHandle, objectId: string): Promise<CopyCheck> {
+  try {
+    const value = await token.client.keyCheckValue({ serial: token.serial, objectId });
+    return { state: 'sound', value: value.toString('hex') };
+  } catch (error) {
+    if (isUnreachable(error)) throw error;
+    if (!(error instanceof KmsError)) return { state: 'damaged', reason: 'unexpected failure' };
+    if (error.code === 'HsmError.ObjectNotFound') return { state: 'missing' };
+    if (error.code === 'UnsupportedOperation') return { state: 'unverifiable' };
+    return { state: 'damaged', reason: `${error.code}: ${error.message}` };
+  }
+}
+
+function memberName(token: TokenHandle): string {
+  return `HSM ${token.member?.hsmId ?? token.serial}`;
+}
+
+/**
+ * Copies one key version object from `source` into `target` (both logged in), then compares the
+ * copy's check value with the source's (`expected`, computed once per version by the caller's
+ * memo): a copy that differs is destroyed again and the copy fails.
+ */
+export async function copyVersion(
+  source: TokenHandle,
+  target: TokenHandle,
+  object: VersionObject,
+  expected: () => Promise<CopyCheck> = () => inspectCopy(source, object.objectId),
+): Promise<void> {
   if (!source.member || !target.member) throw new KmsError('InternalFailure', 'Replication needs cluster member tokens.');
   const transfer = transferMechanism(object.spec, source.member, target.member);
   if ('refusal' in transfer) throw new KmsError('UnsupportedOperation', transfer.refusal);
@@ -89,6 +125,17 @@ export async function copyVersion(source: TokenHandle, target: TokenHandle, obje
     const material = await source.client.getPublicKey({ serial: source.serial, objectId: object.objectId });
     await target.client.createPublicKey({ serial: target.serial, objectId: object.objectId, label: object.label, spec: object.spec, material });
   }
+  const [original, copy] = await Promise.all([expected(), inspectCopy(target, object.objectId)]);
+  if (original.state === 'unverifiable' || copy.state === 'unverifiable') return;
+  if (original.state === 'sound' && copy.state === 'sound' && original.value === copy.value) return;
+  await target.client.destroyKey({ serial: target.serial, objectId: object.objectId }).catch(() => undefined);
+  const problem =
+    original.state !== 'sound'
+      ? `the source copy on ${memberName(source)} fails its check (${original.state === 'damaged' ? original.reason : 'missing'})`
+      : copy.state === 'sound'
+        ? 'its check value differs from the source copy'
+        : `its check fails (${copy.state === 'damaged' ? copy.reason : 'missing'})`;
+  throw new KmsError('HsmError.Generic', `The copy of key version object ${object.objectId} on ${memberName(target)} was rejected: ${problem}.`);
 }
 
 /**
@@ -130,11 +177,13 @@ export async function replicateFromSource(args: {
 }): Promise<void> {
   const { connections, store, source, object, request } = args;
   const created: TokenHandle[] = [source];
+  let sourceCheck: Promise<CopyCheck> | null = null;
+  const expected = (): Promise<CopyCheck> => (sourceCheck ??= inspectCopy(source, object.objectId));
   for (const target of connections.tokensOf(store.id)) {
     if (target === source) continue;
-    request?.progress(null, `Replicating the key to HSM ${target.member?.hsmId ?? target.serial}`);
+    request?.progress(null, `Replicating the key to ${memberName(target)}`);
     try {
-      await copyVersion(source, target, object);
+      await copyVersion(source, target, object, expected);
       created.push(target);
     } catch (error) {
       // Which side went away? Only a lost target may be left behind (SyncCluster fills it in later);

@@ -35,6 +35,18 @@ export function isUnreachable(error: unknown): boolean {
   return error instanceof KmsError && UNREACHABLE_CODES.has(error.code);
 }
 
+/**
+ * The member lacks the key object, or its copy has no usable material (created, never written):
+ * SoftHSM2 then answers CKR_KEY_SIZE_RANGE (HMAC) or CKR_MECHANISM_INVALID (AES). Members that do
+ * not offer a mechanism at all are filtered out before (TokenNeeds), so the next member is tried.
+ */
+const DAMAGED_COPY_CKRS: ReadonlySet<unknown> = new Set(['CKR_KEY_SIZE_RANGE', 'CKR_MECHANISM_INVALID']);
+
+function isMissingOrDamagedCopy(error: unknown): boolean {
+  if (!(error instanceof KmsError)) return false;
+  return error.code === 'HsmError.ObjectNotFound' || DAMAGED_COPY_CKRS.has((error as { ckr?: unknown }).ckr);
+}
+
 export type TokenLostListener = (keyStoreId: string, token: TokenHandle) => void;
 
 interface Connection {
@@ -71,7 +83,8 @@ export class KeyStoreConnections {
 
   /**
    * Runs `fn` on the store's tokens in order until one answers: a member that turns out to be
-   * unreachable is dropped from the connection (the store fails only when none is left).
+   * unreachable is dropped from the connection (the store fails only when none is left), and a
+   * member whose copy of the key is missing or damaged is passed over for the next.
    * `aesGcm` restricts to tokens that can run AES-GCM (a network member cannot).
    */
   async withToken<T>(keyStoreId: string, needs: { aesGcm?: boolean }, fn: (token: TokenHandle) => Promise<T>): Promise<T> {
@@ -85,16 +98,26 @@ export class KeyStoreConnections {
       );
     }
     let lastError: unknown = null;
+    let missingOn: unknown = null;
     for (const token of usable) {
       try {
         return await fn(token);
       } catch (error) {
-        if (!isUnreachable(error) || !token.member) throw error;
-        lastError = error;
-        this.dropToken(keyStoreId, token);
+        if (!token.member) throw error;
+        if (isUnreachable(error)) {
+          lastError = error;
+          this.dropToken(keyStoreId, token);
+        } else if (isMissingOrDamagedCopy(error)) {
+          // A member back from an outage serves before SyncCluster has copied what it missed (or
+          // replaced a copy a crash left damaged): another member holds the key.
+          missingOn ??= error;
+        } else {
+          throw error;
+        }
       }
     }
-    throw lastError instanceof Error ? lastError : new KmsError('HsmError.DeviceError', `No HSM of key store ${keyStoreId} answers.`);
+    const failure = missingOn ?? lastError;
+    throw failure instanceof Error ? failure : new KmsError('HsmError.DeviceError', `No HSM of key store ${keyStoreId} answers.`);
   }
 
   /** Takes one member out of a connected store; with none left the store is FAILED/NETWORK_ERRORS. */
