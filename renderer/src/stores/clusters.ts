@@ -1,13 +1,14 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { z } from 'zod';
-import type { clusterSummarySchema, hsmDescriptionSchema, memberPasswordChangeSchema } from '../../../shared/contract';
+import type { clusterSummarySchema, hsmDescriptionSchema, memberPasswordChangeSchema, OperationResult } from '../../../shared/contract';
 import { invoke } from '../api/client';
 
 export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 export type HsmDescription = z.infer<typeof hsmDescriptionSchema>;
 export type ClusterDetail = ClusterSummary & { Hsms: HsmDescription[] };
 export type MemberPasswordChange = z.infer<typeof memberPasswordChangeSchema>;
+export type SyncReport = OperationResult<'SyncCluster'>;
 export interface CryptoUser {
   UserName: string;
   CreationDate: string;
@@ -80,8 +81,9 @@ export const useClustersStore = defineStore('clusters', () => {
     return Members;
   }
 
-  async function sync(clusterId: string) {
-    return invoke('SyncCluster', { ClusterId: clusterId });
+  /** `password` logs kmsuser in again on members that came back; Keyward keeps none. */
+  async function sync(clusterId: string, password?: string): Promise<SyncReport> {
+    return invoke('SyncCluster', { ClusterId: clusterId, ...(password ? { KeyStorePassword: password } : {}) });
   }
 
   return { clusters, loaded, refresh, describe, cryptoUsers, create, addHsm, removeHsm, initialize, activate, certificate, createCryptoUser, changeCryptoUserPassword, sync };
