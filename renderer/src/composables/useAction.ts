@@ -1,5 +1,11 @@
-import { ref } from 'vue';
+import { ref, type Ref } from 'vue';
 import { reportError } from '../ui/report-error';
+
+/** What a component hands to a button that runs an action: its pending state drives the spinner. */
+export interface ActionHandle {
+  pending: Ref<boolean>;
+  run: () => Promise<unknown>;
+}
 
 /**
  * Runs a store action for a component: tracks `pending`, reports a failure once (notification) and
