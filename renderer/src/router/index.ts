@@ -1,4 +1,4 @@
-import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 
 /** Hash history: the same routes work from the browser host and from file:// in Electron. */
 const routes: RouteRecordRaw[] = [
@@ -51,28 +51,10 @@ const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', redirect: '/keys' },
 ];
 
-/**
- * Loads the lazily split pages once the first screen is up and the page is idle, so the officer's
- * first click on a menu entry does not wait for its chunk to be fetched and compiled (bench P4).
- */
-function prefetchPages(router: Router): void {
-  const load = (): void => {
-    for (const route of routes) {
-      const component = 'component' in route ? route.component : undefined;
-      if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined);
-    }
-  };
-  void router.isReady().then(() => {
-    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(load, { timeout: 1000 });
-    else setTimeout(load, 200);
-  });
-}
-
 export function createAppRouter() {
   const router = createRouter({ history: createWebHashHistory(), routes });
   router.afterEach((to) => {
     document.title = to.meta.title ? `${String(to.meta.title)} · Keyward` : 'Keyward';
   });
-  prefetchPages(router);
   return router;
 }

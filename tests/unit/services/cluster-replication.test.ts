@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { HsmOpError } from '../../../electron/main/hsm/failure';
 import { validators } from '../../../electron/main/hsm/validate';
 import { DOMAIN_KEY_OBJECT_ID, transportKeyObjectId } from '../../../electron/main/services/clusters/cluster-objects';
-import { requireReplicable, transferMechanism } from '../../../electron/main/services/clusters/replication';
+import { inspectCopy, requireReplicable, transferMechanism } from '../../../electron/main/services/clusters/replication';
+import type { HsmModuleClient } from '../../../electron/main/hsm';
 import type { TokenMember } from '../../../electron/main/services/keystores/connections';
 import { suggestModules } from '../../../electron/main/services/modules/module-suggestions';
 import { KmsError } from '../../../shared/errors';
@@ -78,5 +79,22 @@ describe('module suggestions', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a member copy judged by its check value', () => {
+  const answering = (answer: () => Promise<Buffer>) =>
+    ({ client: { keyCheckValue: answer } as unknown as HsmModuleClient, serial: 'serial-a', member: localA });
+  const failing = (code: ConstructorParameters<typeof KmsError>[0], ckr?: string) => () => Promise.reject(Object.assign(new KmsError(code, 'refused'), { ckr }));
+
+  it('is sound with its value, missing, unverifiable, or damaged with the reason', async () => {
+    expect(await inspectCopy(answering(() => Promise.resolve(Buffer.from('0102030405060708', 'hex'))), 'id')).toEqual({ state: 'sound', value: '0102030405060708' });
+    expect(await inspectCopy(answering(failing('HsmError.ObjectNotFound')), 'id')).toEqual({ state: 'missing' });
+    expect(await inspectCopy(answering(failing('UnsupportedOperation')), 'id')).toEqual({ state: 'unverifiable' });
+    expect(await inspectCopy(answering(failing('HsmError.Generic', 'CKR_KEY_SIZE_RANGE')), 'id')).toEqual({ state: 'damaged', reason: 'HsmError.Generic: refused' });
+  });
+
+  it('is not judged when the member does not answer', async () => {
+    await expect(inspectCopy(answering(failing('HsmError.DeviceError')), 'id')).rejects.toThrow('refused');
   });
 });

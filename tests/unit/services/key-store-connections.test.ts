@@ -36,9 +36,37 @@ describe('cluster key store connections', () => {
     expect(connections.get('kst-1')).toEqual({ state: 'FAILED', errorCode: 'NETWORK_ERRORS' });
   });
 
-  it('does not fail over on a genuine answer such as a wrong key', async () => {
+  it('passes over a member whose copy is missing or unusable, without dropping it', async () => {
     const { connections, lost } = connected([token(clientA, 'hsm-a', false, 1), token(clientB, 'hsm-b', false, 2)]);
+    const failures = [
+      new KmsError('HsmError.ObjectNotFound', 'no key'),
+      Object.assign(new KmsError('HsmError.Generic', 'sign: the PKCS#11 module returned an error'), { ckr: 'CKR_KEY_SIZE_RANGE' }),
+      Object.assign(new KmsError('HsmError.MechanismInvalid', 'encrypt: refused'), { ckr: 'CKR_MECHANISM_INVALID' }),
+    ];
+    for (const failure of failures) {
+      const used: string[] = [];
+      const result = await connections.withToken('kst-1', {}, async (candidate) => {
+        used.push(candidate.member?.hsmId ?? '');
+        if (candidate.client === clientA) throw failure;
+        return 'ok';
+      });
+      expect([result, used]).toEqual(['ok', ['hsm-a', 'hsm-b']]);
+    }
+    // Missing everywhere: the first member's answer, and both members stay.
     await expect(connections.withToken('kst-1', {}, () => Promise.reject(new KmsError('HsmError.ObjectNotFound', 'no key')))).rejects.toThrow('no key');
+    expect(lost).toEqual([]);
+    expect(connections.tokensOf('kst-1')).toHaveLength(2);
+  });
+
+  it('does not fail over on a genuine answer such as a bad ciphertext', async () => {
+    const { connections, lost } = connected([token(clientA, 'hsm-a', false, 1), token(clientB, 'hsm-b', false, 2)]);
+    const used: string[] = [];
+    const call = connections.withToken('kst-1', {}, (candidate) => {
+      used.push(candidate.member?.hsmId ?? '');
+      return Promise.reject(new KmsError('InvalidCiphertext', 'tag mismatch'));
+    });
+    await expect(call).rejects.toThrow('tag mismatch');
+    expect(used).toEqual(['hsm-a']);
     expect(lost).toEqual([]);
   });
 
