@@ -88,6 +88,7 @@ test('a network cluster: modules in use, kmsuser password change, specs it canno
     const members = page.getByTestId('change-password-member');
     await expect(members).toHaveCount(2);
     for (const member of await members.all()) await expect(member).toHaveAttribute('data-status', 'CHANGED');
+    await expect(members.filter({ hasText: 'ui-net-hsm-a · zone-0' })).toHaveCount(1);
     await screen(page, '61-kmsuser-password-changed');
     await page.getByRole('button', { name: 'Close', exact: true }).click();
 

@@ -2,12 +2,18 @@ import { h } from 'vue';
 import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import { formatUtc } from '../../lib/format';
-import type { ClusterSummary } from '../../stores/clusters';
+import type { ClusterSummary, HsmDescription } from '../../stores/clusters';
 import { ClusterStateTag } from '../state-tags';
 
 /** A cluster is set up once it is active and bound to a key store. */
 export function setupComplete(cluster: ClusterSummary): boolean {
   return (cluster.State === 'ACTIVE' || cluster.State === 'DEGRADED') && cluster.KeyStoreId !== null;
+}
+
+/** "ui-net-hsm-a · zone-0" for a member's HSM id; the id itself when the cluster has not been read. */
+export function memberLabel(hsms: readonly HsmDescription[], hsmId: string): string {
+  const hsm = hsms.find((candidate) => candidate.HsmId === hsmId);
+  return hsm ? `${hsm.Label || hsm.ModuleName} · ${hsm.Zone}` : hsmId;
 }
 
 export function clusterColumns(keyStoreName: (id: string) => string): DataTableColumns<ClusterSummary> {
