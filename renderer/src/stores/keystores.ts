@@ -1,11 +1,12 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { z } from 'zod';
-import type { keyStoreSchema } from '../../../shared/contract';
+import type { keyStoreSchema, OperationResult, ReconcileAction } from '../../../shared/contract';
 import { invoke, type KmsClientError } from '../api/client';
 import { isKmsClientError } from '../api/errors';
 
 export type KeyStore = z.infer<typeof keyStoreSchema>;
+export type ReconcileReport = OperationResult<'ReconcileKeyStore'>;
 
 /**
  * Key stores and, through the default one, the console's lock state. Passwords pass through the
@@ -75,6 +76,11 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     return KeyStoreId;
   }
 
+  /** REPORT changes nothing; REMOVE_ORPHAN_OBJECTS destroys the orphan objects it finds. */
+  async function reconcile(keyStoreId: string, action: ReconcileAction): Promise<ReconcileReport> {
+    return invoke('ReconcileKeyStore', { KeyStoreId: keyStoreId, Action: action });
+  }
+
   async function rename(keyStoreId: string, name: string): Promise<void> {
     await invoke('UpdateKeyStore', { KeyStoreId: keyStoreId, NewKeyStoreName: name });
     await refresh();
@@ -101,6 +107,7 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     lock,
     unlock,
     createClusterStore,
+    reconcile,
     rename,
     remove,
     byId,

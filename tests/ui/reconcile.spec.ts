@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { HsmModuleClient } from '../../electron/main/hsm/client';
+import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher';
+import { keyObjectLabel } from '../../electron/main/services/clusters/cluster-objects';
+import { objectIdOfVersion } from '../../electron/main/services/keys/key-identifiers';
+import { SOFTHSM_MODULE_PATH } from '../support/softhsm';
+import { expect, screen, test } from './fixtures';
+import { callHost } from './host-call';
+import { firstRun, PASSWORD } from './steps';
+
+test('reconcile the default key store: an orphan a crash left is reported, then destroyed on request', async ({ page, host }) => {
+  await firstRun(page, host);
+  await callHost(host, 'CreateKey', { KeySpec: 'Aliyun_AES_256' });
+  const events = (await callHost(host, 'ListAuditEvents', { Filters: [{ Key: 'Operation', Values: ['InitializeDefaultKeyStore'] }] })) as {
+    Events: { Details: Record<string, unknown> }[];
+  };
+  const serial = String(events.Events[0]?.Details.TokenSerial ?? '');
+  // What a crash between C_GenerateKey and the registry commit leaves: a key object under Keyward's id scheme, no row.
+  const versionId = randomUUID();
+  const orphanId = objectIdOfVersion(versionId);
+  const outside = new HsmModuleClient(
+    { path: SOFTHSM_MODULE_PATH, env: { SOFTHSM2_CONF: path.join(host.dataDir, 'softhsm', 'softhsm2.conf') } },
+    { launcher: createNodeWorkerLauncher() },
+  );
+  try {
+    await outside.login({ serial, userPin: PASSWORD });
+    await outside.generateKey({ serial, objectId: orphanId, label: keyObjectLabel(randomUUID(), versionId), spec: { kind: 'AES', bits: 256 }, policy: { wrapWithTrusted: false, extractable: false } });
+  } finally {
+    await outside.close();
+  }
+
+  await page.getByTestId('nav-keystores').click();
+  await page.getByTestId('keystore-link').first().click();
+  await page.getByTestId('keystore-reconcile').click();
+  await screen(page, '70-reconcile-dialog');
+  await page.getByTestId('reconcile-run').click();
+  const report = page.getByTestId('reconcile-report');
+  await expect(report.getByTestId('reconcile-orphan')).toHaveCount(1);
+  await expect(report.getByTestId('reconcile-orphan')).toContainText(orphanId);
+  await expect(report.getByTestId('reconcile-token-orphans')).toHaveText('1');
+  await expect(report.getByTestId('reconcile-clean')).toHaveCount(0);
+  await screen(page, '71-reconcile-orphan-found');
+
+  await page.getByTestId('reconcile-remove').click();
+  await expect(report.getByTestId('reconcile-removed')).toContainText('1 orphan object destroyed');
+  await expect(report.getByTestId('reconcile-orphan')).toHaveAttribute('data-removed', 'true');
+  await expect(page.getByTestId('reconcile-remove')).toHaveCount(0);
+  await screen(page, '72-reconcile-orphan-removed');
+
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByTestId('keystore-reconcile').click();
+  await page.getByTestId('reconcile-run').click();
+  await expect(page.getByTestId('reconcile-clean')).toContainText('1 key version checked on 1 token');
+});
