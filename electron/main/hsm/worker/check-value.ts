@@ -43,21 +43,21 @@ function requireOffered(p11: PKCS11, token: TokenState, mechanism: number, name:
 export async function keyCheckValue(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'keyCheckValue'>): Promise<Buffer> {
   const token = tokens.get(args.serial);
   token.requireLogin('keyCheckValue');
-  // Asks the token, not the handle cache: the check is about what is on the token now.
-  const value = await token.withSession(async (session) => {
-    const handles = token.find(session, args.objectId);
-    if (handles.all.length === 0) throw notFound('keyCheckValue');
-    try {
-      if (handles.secret) return await secretCheckValue(p11, token, session, handles.secret, handles.keyType);
-      return await pairCheckValue(p11, token, session, handles);
-    } catch (error) {
-      // The mechanism is offered (checked above), so the token refuses this key: SoftHSM2 answers
-      // CKR_MECHANISM_INVALID for an AES key object whose value has no valid AES key length.
-      if (ckrOf(error) !== CKR.MECHANISM_INVALID) throw error;
-      throw hsmFail('HsmError.Generic', 'keyCheckValue: the token refuses the key for a mechanism it offers; its material is unusable', 'CKR_MECHANISM_INVALID');
-    }
-  });
-  return value.subarray(0, CHECK_VALUE_BYTES);
+  try {
+    // Asks the token, not the handle cache: the check is about what is on the token now.
+    const value = await token.withSession(async (session) => {
+      const handles = token.find(session, args.objectId);
+      if (handles.all.length === 0) throw notFound('keyCheckValue');
+      if (handles.secret) return secretCheckValue(p11, token, session, handles.secret, handles.keyType);
+      return pairCheckValue(p11, token, session, handles);
+    });
+    return value.subarray(0, CHECK_VALUE_BYTES);
+  } catch (error) {
+    // The mechanism is offered (checked before every *Init), so the token refuses this key: SoftHSM2
+    // answers CKR_MECHANISM_INVALID for an AES key object whose value has no valid AES key length.
+    if (ckrOf(error) !== CKR.MECHANISM_INVALID) throw error;
+    throw hsmFail('HsmError.Generic', 'keyCheckValue: the token refuses the key for a mechanism it offers; its material is unusable', 'CKR_MECHANISM_INVALID');
+  }
 }
 
 async function secretCheckValue(p11: PKCS11, token: TokenState, session: Session, key: ObjectHandle, keyType: number | null): Promise<Buffer> {
