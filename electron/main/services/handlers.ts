@@ -105,7 +105,7 @@ export function createHandlers(deps: {
     CreateCluster: async (input, request) => clusters.create(input, request),
     CreateHsm: (input, request) => clusters.createHsm(input, request),
     JoinHsm: (input, request) => joiner.join(input, request),
-    DeleteHsm: async (input, request) => clusters.deleteHsm(input, request),
+    DeleteHsm: (input, request) => clusters.deleteHsm(input, request),
     DescribeClusters: async () => clusters.list(),
     DescribeCluster: (input, request) => clusters.describe(input, request),
     InitializeCluster: (input, request) => initializer.initialize(input, request),

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HsmModuleClient } from '../../../electron/main/hsm/client';
 import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
+import { transportKeyObjectId } from '../../../electron/main/services/clusters/cluster-objects';
 import { objectIdOfVersion } from '../../../electron/main/services/keys/key-identifiers';
 import { bringUpKeyStore, createClusterWithMembers, KMSUSER_PASSWORD, SO_PIN, softHsmMember, type ClusterSetUp } from '../../support/cluster-flow';
 import { createSoftHsmFixture, initializeTokenWithUtil, type SoftHsmFixture } from '../../support/softhsm';
@@ -139,6 +140,9 @@ describe('adding an HSM to an active cluster (three local SoftHSM2 tokens)', () 
     const objectId = objectIdOfVersion(hmac.PrimaryKeyVersion ?? '');
     expect(await checkValue(newSerial, objectId)).toBe(await checkValue(serials[0] ?? '', objectId));
     await expect(outside.keyExists({ serial: serials[1] ?? '', objectId })).resolves.toBe(false);
+    // The members no longer hold a trusted wrapping key for the HSM that left; the new member's stays.
+    await expect(outside.keyExists({ serial: serials[0] ?? '', objectId: transportKeyObjectId(secondId) })).resolves.toBe(false);
+    await expect(outside.keyExists({ serial: serials[0] ?? '', objectId: transportKeyObjectId(newHsmId) })).resolves.toBe(true);
 
     const owner = await test.fail('DeleteHsm', { HsmId: ownerId });
     expect(owner.Code).toBe('Forbidden.ClusterState');

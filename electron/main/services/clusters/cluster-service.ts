@@ -11,7 +11,7 @@ import type { KeyStoreConnections } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { memberOf, memberSlot, probeCluster } from './cluster-members';
-import { newClusterId, newHsmId } from './cluster-objects';
+import { newClusterId, newHsmId, transportKeyObjectId } from './cluster-objects';
 import { clusterSummary, isActivated, recordHealth, redundancyProblem, redundancyProblemOf, requireCluster } from './cluster-state';
 
 export class ClusterService {
@@ -103,7 +103,7 @@ export class ClusterService {
     return { HsmId: id };
   }
 
-  deleteHsm(input: ParsedInput<'DeleteHsm'>, request: RequestContext): OperationResult<'DeleteHsm'> {
+  async deleteHsm(input: ParsedInput<'DeleteHsm'>, request: RequestContext): Promise<OperationResult<'DeleteHsm'>> {
     const { registry } = this.context;
     const row = registry.hsms.get(input.HsmId);
     if (!row) throw new KmsError('NotFound.Hsm', `HSM ${input.HsmId} does not exist.`);
@@ -114,9 +114,12 @@ export class ClusterService {
       registry.hsms.delete(row.id),
     );
     if (store) {
-      for (const token of this.connections.removeMember(store.id, row.id)) {
-        void token.client.logout({ serial: token.serial }).catch(() => undefined);
-      }
+      const removed = this.connections.removeMember(store.id, row.id);
+      await Promise.allSettled(removed.map((token) => token.client.logout({ serial: token.serial })));
+      // The members no longer wrap anything for the HSM that left: its trusted transport key goes.
+      // (A disconnected store keeps it until reconnected members are cleaned by hand; no login here.)
+      const objectId = transportKeyObjectId(row.id);
+      await Promise.allSettled(this.connections.tokensOf(store.id).map((token) => token.client.destroyKey({ serial: token.serial, objectId })));
     }
     return { HsmId: row.id };
   }
