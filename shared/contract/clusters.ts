@@ -84,7 +84,7 @@ export const clusterOperations = {
     mutates: true,
   }),
   CreateHsm: defineOperation({
-    summary: 'Add a token of a registered module to a cluster, by token serial or slot id, in a zone.',
+    summary: 'Add a token of a registered module to a cluster, by token serial or slot id, in a zone; added to an initialized cluster it stays UNINITIALIZED until JoinHsm.',
     input: z
       .strictObject({
         ClusterId: clusterIdSchema,
@@ -98,11 +98,36 @@ export const clusterOperations = {
     errors: ['NotFound.Cluster', 'NotFound.Module', 'AlreadyExists.Hsm', 'Forbidden.ClusterState', 'HsmError.TokenNotPresent'],
     mutates: true,
   }),
+  JoinHsm: defineOperation({
+    summary:
+      'Bring an HSM added to an initialized cluster in: initialize its token with the SO PIN, exchange transport keys with every member, clone the domain key, create kmsuser (KeyStorePassword) and, when the key store is connected, copy every key version to it.',
+    input: z.strictObject({ HsmId: z.string().min(1).max(64), SoPin: soPinSchema, KeyStorePassword: z.string().min(1).max(64) }),
+    result: z.object({
+      HsmId: z.string(),
+      ClusterId: z.string(),
+      State: z.literal('INITIALIZED'),
+      /** The key store was connected: the member was logged in and synchronized (see Replication). */
+      Synchronized: z.boolean(),
+      Replication: memberReplicationSchema.nullable(),
+    }),
+    errors: [
+      'NotFound.Hsm',
+      'NotFound.Cluster',
+      'NotFound.CryptoUser',
+      'Forbidden.ClusterState',
+      'HsmError.PinIncorrect',
+      'HsmError.DeviceError',
+      'HsmError.TokenNotPresent',
+    ],
+    mutates: true,
+    secretFields: ['SoPin', 'KeyStorePassword'],
+  }),
   DeleteHsm: defineOperation({
-    summary: 'Remove an HSM from a cluster that is not initialized yet.',
+    summary:
+      'Remove an HSM from a cluster: any member before initialization or before it joined; afterwards a member that does not hold the owner key, while the others keep the cluster redundant.',
     input: z.strictObject({ HsmId: z.string().min(1).max(64) }),
     result: z.object({ HsmId: z.string() }),
-    errors: ['NotFound.Hsm', 'Forbidden.ClusterState'],
+    errors: ['NotFound.Hsm', 'Forbidden.ClusterState', 'InsufficientHsms'],
     mutates: true,
   }),
   DescribeClusters: defineOperation({

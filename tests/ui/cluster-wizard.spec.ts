@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, screen, test } from './fixtures';
+import { expect, screen, test, type KeywardHost } from './fixtures';
 import { createLabHsms, SOFTHSM_MODULE } from './softhsm-tokens';
 import { choose, firstRun, visibleOptions } from './steps';
 
@@ -147,10 +147,52 @@ test('sets up a two-zone cluster key store with the wizard, resuming from the ho
     await expect(page.getByTestId('keystore-state')).toHaveText('CONNECTED');
     await screen(page, '52-keystore-connected');
     await expectNoSecretsLeft(page);
+
+    await growCluster(page, host);
   } finally {
     await lab.cleanup();
   }
 });
+
+/** On the page of the active cluster: a third HSM is added, joined (keys copied to it), then removed again. */
+async function growCluster(page: Page, host: KeywardHost): Promise<void> {
+  const extra = await createLabHsms(host, ['SoftHSM vault C']);
+  try {
+    await page.getByTestId('nav-clusters').click();
+    await page.getByTestId('cluster-link').click();
+    const members = page.getByTestId('hsm-item');
+    await expect(members).toHaveCount(2);
+    await expect(members.first().getByTestId('hsm-owner')).toBeVisible();
+    await expect(members.first().getByTestId('hsm-remove')).toHaveCount(0);
+
+    await page.getByTestId('cluster-add-hsm').click();
+    await addHsm(page, 'SoftHSM vault C', 'zone-c');
+    const added = page.locator('[data-testid="hsm-item"][data-state="UNINITIALIZED"]');
+    await expect(added).toHaveCount(1);
+    await expect(page.getByTestId('cluster-degraded')).toHaveCount(0);
+    await screen(page, '55-cluster-hsm-added');
+
+    await added.getByTestId('hsm-join').click();
+    await page.getByTestId('join-hsm-so-pin').fill(SO_PIN);
+    await page.getByTestId('join-hsm-password').fill(KMSUSER_PASSWORD);
+    await screen(page, '56-join-hsm-dialog');
+    await page.getByTestId('join-hsm-submit').click();
+    await expect(page.getByTestId('join-hsm-report')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('join-hsm-replicated')).toHaveText('1');
+    await screen(page, '57-join-hsm-report');
+    await page.getByTestId('join-hsm-dialog').getByRole('button', { name: 'Close' }).last().click();
+    await expect(page.locator('[data-testid="hsm-item"][data-state="INITIALIZED"]')).toHaveCount(3);
+    await expect(page.getByTestId('topology-hsm').last()).toHaveAttribute('data-health', 'HEALTHY');
+    await screen(page, '58-cluster-three-members');
+
+    await members.last().getByTestId('hsm-remove').click();
+    await page.getByRole('button', { name: 'Remove', exact: true }).last().click();
+    await expect(members).toHaveCount(2);
+    await expectNoSecretsLeft(page);
+  } finally {
+    await extra.cleanup();
+  }
+}
 
 test('a single-HSM lab cluster is marked LAB everywhere', async ({ page, host }) => {
   test.setTimeout(180_000);

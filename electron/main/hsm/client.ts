@@ -188,6 +188,9 @@ export class HsmModuleClient {
   }
 
   /* Cluster provisioning (SO login; PINs are used for the call only) and key replication. */
+  async checkSoPin(args: HsmArgs<'checkSoPin'>): Promise<void> {
+    await this.call('checkSoPin', args);
+  }
   async generateDomainKey(args: HsmArgs<'generateDomainKey'>): Promise<void> {
     await this.call('generateDomainKey', args);
   }

@@ -39,6 +39,15 @@ export class HsmModules {
     return client;
   }
 
+  /**
+   * A client with a worker process of its own, hence its own login state: for SO work on a token
+   * the shared client keeps logged in as the user (PKCS#11 allows no SO login beside it in one
+   * application). Not shared and not watched for crashes; the caller closes it.
+   */
+  dedicatedClient(spec: ModuleSpec): HsmModuleClient {
+    return new HsmModuleClient(spec, this.options);
+  }
+
   has(spec: ModuleSpec): boolean {
     return this.clients.has(moduleSpecKey(spec));
   }

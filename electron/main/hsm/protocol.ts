@@ -29,6 +29,7 @@ import type {
   OwnerSignature,
   ImportTrustedWrapKeyArgs,
   SoObjectArgs,
+  SoPinArgs,
   UnwrapDomainKeyArgs,
   UnwrapKeyArgs,
   WrapKeyArgs,
@@ -67,6 +68,8 @@ export interface HsmMethods {
   generateRandom: { args: RandomArgs; result: Buffer };
   generateImportKeyPair: { args: ImportKeyPairArgs; result: RsaPublicKeyMaterial };
   unwrapImportedKey: { args: UnwrapImportedKeyArgs; result: { objectId: ObjectId } };
+  /** Logs the SO in and out again: proves the SO PIN before anything is changed. */
+  checkSoPin: { args: SoPinArgs; result: null };
   generateDomainKey: { args: SoObjectArgs; result: null };
   generateTransportKey: { args: SoObjectArgs; result: RsaPublicKeyMaterial };
   importTrustedWrapKey: { args: ImportTrustedWrapKeyArgs; result: null };
@@ -107,6 +110,7 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'generateRandom',
   'generateImportKeyPair',
   'unwrapImportedKey',
+  'checkSoPin',
   'generateDomainKey',
   'generateTransportKey',
   'importTrustedWrapKey',

@@ -189,6 +189,11 @@ export interface RsaPublicKeyMaterial {
 }
 
 /** Objects created under an SO login: PKCS#11 lets only the SO set CKA_TRUSTED, and the SO can create public objects only. */
+export interface SoPinArgs {
+  serial: string;
+  soPin: string;
+}
+
 export interface SoObjectArgs {
   serial: string;
   soPin: string;

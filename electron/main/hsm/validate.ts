@@ -290,6 +290,10 @@ export const validators: Validators = {
       policy: keyPolicy('unwrapImportedKey', o.policy),
     };
   },
+  checkSoPin: (raw) => {
+    const o = obj('checkSoPin', raw);
+    return { serial: serial('checkSoPin', o), soPin: pin('checkSoPin', o, 'soPin') };
+  },
   generateDomainKey: (raw) => soObjectArgs('generateDomainKey', raw),
   generateTransportKey: (raw) => soObjectArgs('generateTransportKey', raw),
   importTrustedWrapKey: (raw) => {

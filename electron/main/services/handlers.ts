@@ -3,6 +3,7 @@ import { AuditService } from './audit/audit-service';
 import type { AuditTrail } from './audit/audit-trail';
 import { AsymmetricCryptoService } from './crypto/asymmetric-crypto-service';
 import { ClusterInitializer } from './clusters/cluster-initializer';
+import { ClusterJoiner } from './clusters/cluster-joiner';
 import { ClusterKeyStoreService } from './clusters/cluster-key-stores';
 import { ClusterService } from './clusters/cluster-service';
 import { ClusterSync } from './clusters/cluster-sync';
@@ -43,6 +44,7 @@ export function createHandlers(deps: {
   const cryptoUsers = new CryptoUserService(context, audit);
   const clusterStores = new ClusterKeyStoreService(context, connections, audit);
   const clusterSync = new ClusterSync(context, connections, audit);
+  const joiner = new ClusterJoiner(context, connections, audit, clusterSync);
   const keyStores = new KeyStoreService(context, connections, audit, clusterStores);
   watchClusterHealth(context, connections, audit);
   const keys = new KeyService(context, connections, resolver, audit, scope);
@@ -102,7 +104,8 @@ export function createHandlers(deps: {
     DeregisterModule: (input, request) => modules.deregister(input, request),
     CreateCluster: async (input, request) => clusters.create(input, request),
     CreateHsm: (input, request) => clusters.createHsm(input, request),
-    DeleteHsm: async (input, request) => clusters.deleteHsm(input, request),
+    JoinHsm: (input, request) => joiner.join(input, request),
+    DeleteHsm: (input, request) => clusters.deleteHsm(input, request),
     DescribeClusters: async () => clusters.list(),
     DescribeCluster: (input, request) => clusters.describe(input, request),
     InitializeCluster: (input, request) => initializer.initialize(input, request),

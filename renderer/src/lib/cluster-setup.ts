@@ -37,6 +37,24 @@ export function membersSuffice(lab: boolean, members: readonly MemberLike[]): bo
   return new Set(members.map((member) => member.Zone)).size >= 2;
 }
 
+export interface MemberState extends MemberLike {
+  HsmId: string;
+  State: 'UNINITIALIZED' | 'INITIALIZED';
+}
+
+/**
+ * What DeleteHsm allows: any member before initialization or before it joined; afterwards never the
+ * first member (it holds the owner key), and others only while the rest still suffices.
+ */
+export function memberRemovable(cluster: { State: ClusterState; LabCluster: boolean; Hsms: readonly MemberState[] }, hsmId: string): boolean {
+  const member = cluster.Hsms.find((candidate) => candidate.HsmId === hsmId);
+  if (!member) return false;
+  if (cluster.State === 'UNINITIALIZED' || member.State === 'UNINITIALIZED') return true;
+  if (cluster.Hsms[0]?.HsmId === hsmId) return false;
+  const rest = cluster.Hsms.filter((candidate) => candidate.HsmId !== hsmId && candidate.State === 'INITIALIZED');
+  return membersSuffice(cluster.LabCluster, rest);
+}
+
 export function membersRequirement(lab: boolean): string {
   return lab
     ? 'A lab cluster runs on one HSM: no redundancy, for tests and training only.'

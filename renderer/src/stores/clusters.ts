@@ -9,6 +9,7 @@ export type HsmDescription = z.infer<typeof hsmDescriptionSchema>;
 export type ClusterDetail = ClusterSummary & { Hsms: HsmDescription[] };
 export type MemberPasswordChange = z.infer<typeof memberPasswordChangeSchema>;
 export type SyncReport = OperationResult<'SyncCluster'>;
+export type JoinReport = OperationResult<'JoinHsm'>;
 export interface CryptoUser {
   UserName: string;
   CreationDate: string;
@@ -58,6 +59,11 @@ export const useClustersStore = defineStore('clusters', () => {
     await invoke('DeleteHsm', { HsmId: hsmId });
   }
 
+  /** Brings an HSM added to an initialized cluster in; the SO PIN and kmsuser password go straight into the call. */
+  async function joinHsm(hsmId: string, soPin: string, password: string): Promise<JoinReport> {
+    return invoke('JoinHsm', { HsmId: hsmId, SoPin: soPin, KeyStorePassword: password });
+  }
+
   /** Returns the ClusterOwnerCertificate the initialization created. */
   async function initialize(clusterId: string, soPin: string): Promise<string> {
     return (await invoke('InitializeCluster', { ClusterId: clusterId, SoPin: soPin })).ClusterOwnerCertificate;
@@ -86,5 +92,5 @@ export const useClustersStore = defineStore('clusters', () => {
     return invoke('SyncCluster', { ClusterId: clusterId, ...(password ? { KeyStorePassword: password } : {}) });
   }
 
-  return { clusters, loaded, refresh, describe, cryptoUsers, create, addHsm, removeHsm, initialize, activate, certificate, createCryptoUser, changeCryptoUserPassword, sync };
+  return { clusters, loaded, refresh, describe, cryptoUsers, create, addHsm, removeHsm, joinHsm, initialize, activate, certificate, createCryptoUser, changeCryptoUserPassword, sync };
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { membersSuffice, parseEnvironment, resumeStep, stepIndex, type SetupFacts } from '../../../renderer/src/lib/cluster-setup';
+import { memberRemovable, membersSuffice, parseEnvironment, resumeStep, stepIndex, type SetupFacts } from '../../../renderer/src/lib/cluster-setup';
 
 const twoZones = [{ Zone: 'a' }, { Zone: 'b' }];
 const facts = (overrides: Partial<SetupFacts>): SetupFacts => ({ moduleCount: 1, cluster: null, hasKmsUser: false, keyStore: null, ...overrides });
@@ -46,5 +46,26 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment('# comment\nSOFTHSM2_CONF=/tmp/a=b.conf\n\n')).toEqual({ ok: true, environment: { SOFTHSM2_CONF: '/tmp/a=b.conf' } });
     expect(parseEnvironment('lower=x')).toEqual({ ok: false, problem: 'line 1: expected NAME=value with an upper-case NAME' });
     expect(parseEnvironment('NOVALUE')).toMatchObject({ ok: false });
+  });
+});
+
+describe('memberRemovable', () => {
+  const member = (HsmId: string, Zone: string, State: 'UNINITIALIZED' | 'INITIALIZED' = 'INITIALIZED') => ({ HsmId, Zone, State });
+
+  it('lets any member go before initialization and a member that has not joined at any time', () => {
+    const hsms = [member('h1', 'a', 'UNINITIALIZED'), member('h2', 'b', 'UNINITIALIZED')];
+    expect(memberRemovable({ State: 'UNINITIALIZED', LabCluster: false, Hsms: hsms }, 'h1')).toBe(true);
+    const active = [member('h1', 'a'), member('h2', 'b'), member('h3', 'c', 'UNINITIALIZED')];
+    expect(memberRemovable({ State: 'ACTIVE', LabCluster: false, Hsms: active }, 'h3')).toBe(true);
+  });
+
+  it('never lets the owner go, and others only while two zones remain (one HSM in a lab cluster)', () => {
+    const three = [member('h1', 'a'), member('h2', 'b'), member('h3', 'c')];
+    expect(memberRemovable({ State: 'ACTIVE', LabCluster: false, Hsms: three }, 'h1')).toBe(false);
+    expect(memberRemovable({ State: 'ACTIVE', LabCluster: false, Hsms: three }, 'h2')).toBe(true);
+    const two = [member('h1', 'a'), member('h2', 'b'), member('h3', 'c', 'UNINITIALIZED')];
+    expect(memberRemovable({ State: 'DEGRADED', LabCluster: false, Hsms: two }, 'h2')).toBe(false);
+    expect(memberRemovable({ State: 'ACTIVE', LabCluster: true, Hsms: [member('h1', 'a'), member('h2', 'a')] }, 'h2')).toBe(true);
+    expect(memberRemovable({ State: 'ACTIVE', LabCluster: false, Hsms: three }, 'h9')).toBe(false);
   });
 });

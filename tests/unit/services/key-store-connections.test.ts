@@ -100,3 +100,27 @@ describe('cluster key store connections', () => {
     expect(told).toEqual(['kst-1']);
   });
 });
+
+describe('cluster members joining and leaving a connected store', () => {
+  it('adds a joined member to the members, and removes a member for good without reporting a loss', () => {
+    const first = token(clientA, 'hsm-a', false, 1);
+    const second = token(clientB, 'hsm-b', false, 2);
+    const connections = new KeyStoreConnections();
+    const lost: string[] = [];
+    connections.onTokenLost((_store, dropped) => lost.push(dropped.member?.hsmId ?? ''));
+    connections.set('kst-1', 'CONNECTED', null, [first], [first.member!]);
+
+    const joined = token(clientB, 'hsm-c', false, 2);
+    connections.addTokens('kst-1', [joined]);
+    expect(connections.membersOf('kst-1').map((member) => member.hsmId)).toEqual(['hsm-a', 'hsm-c']);
+    connections.addTokens('kst-1', [second]);
+    expect(connections.tokensOf('kst-1').map((handle) => handle.member?.hsmId)).toEqual(['hsm-a', 'hsm-c', 'hsm-b']);
+
+    expect(connections.removeMember('kst-1', 'hsm-c')).toEqual([joined]);
+    expect(connections.tokensOf('kst-1').map((handle) => handle.member?.hsmId)).toEqual(['hsm-a', 'hsm-b']);
+    expect(connections.membersOf('kst-1').map((member) => member.hsmId)).toEqual(['hsm-a', 'hsm-b']);
+    expect(connections.get('kst-1')).toEqual({ state: 'CONNECTED', errorCode: null });
+    expect(lost).toEqual([]);
+    expect(connections.removeMember('kst-unknown', 'hsm-a')).toEqual([]);
+  });
+});

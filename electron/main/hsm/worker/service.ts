@@ -17,7 +17,7 @@ import { generateImportKeyPair, unwrapImportedKey } from './import-keys';
 import { initToken, initUserPin, libraryInfo, listSlots, setUserPin } from './slots';
 import { isTokenLost, TokenRegistry } from './tokens';
 import { generateOwnerKey, ownerSign } from './owner-key';
-import { createPublicKey, generateDomainKey, generateTransportKey, importTrustedWrapKey, unwrapDomainKey, unwrapKey, wrapKey } from './wrap';
+import { checkSoPin, createPublicKey, generateDomainKey, generateTransportKey, importTrustedWrapKey, unwrapDomainKey, unwrapKey, wrapKey } from './wrap';
 
 type TokenMethod = Exclude<HsmMethod, 'open' | 'shutdown'>;
 type Impl = { [M in TokenMethod]: (p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<M>) => Promise<HsmResult<M>> | HsmResult<M> };
@@ -51,6 +51,7 @@ const IMPL: Impl = {
   generateRandom,
   generateImportKeyPair,
   unwrapImportedKey,
+  checkSoPin,
   generateDomainKey,
   generateTransportKey,
   importTrustedWrapKey,

@@ -64,6 +64,11 @@ function refuseDuplicate(token: TokenState, session: Session, objectId: string, 
   }
 }
 
+export async function checkSoPin(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'checkSoPin'>): Promise<null> {
+  await withSo(p11, tokens.get(args.serial), args.soPin, () => null);
+  return null;
+}
+
 export async function generateDomainKey(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'generateDomainKey'>): Promise<null> {
   const token = tokens.get(args.serial);
   await withSo(p11, token, args.soPin, async (session) => {

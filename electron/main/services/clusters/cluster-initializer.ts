@@ -12,24 +12,11 @@ import type { RsaPublicKeyMaterial } from '../../hsm';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { probeCluster, type ProbedMember } from './cluster-members';
-import {
-  DOMAIN_KEY_LABEL,
-  DOMAIN_KEY_OBJECT_ID,
-  memberTokenLabel,
-  OWNER_KEY_LABEL,
-  OWNER_KEY_OBJECT_ID,
-  transportKeyLabel,
-  transportKeyObjectId,
-} from './cluster-objects';
+import { probeCluster } from './cluster-members';
+import { DOMAIN_KEY_LABEL, DOMAIN_KEY_OBJECT_ID, OWNER_KEY_LABEL, OWNER_KEY_OBJECT_ID } from './cluster-objects';
+import { cloneDomainKey, createTransportKey, initializeMemberToken, trustTransportKey, type ProvisionedMember } from './cluster-provisioning';
 import { requireCluster } from './cluster-state';
 import { createOwnerCertificate } from './owner-certificate';
-
-interface InitializedMember {
-  probed: ProbedMember;
-  serial: string;
-  label: string;
-}
 
 export class ClusterInitializer {
   constructor(
@@ -51,10 +38,10 @@ export class ClusterInitializer {
 
     let soPin = input.SoPin;
     try {
-      const members: InitializedMember[] = [];
+      const members: ProvisionedMember[] = [];
       for (const [index, probed] of probes.entries()) {
         request.progress(index / (probes.length + 3), `Initializing the token of ${probed.member.row.id}`);
-        const initialized = await this.initializeToken(probed, soPin);
+        const initialized = await initializeMemberToken(probed, soPin);
         members.push(initialized);
         // Remember the serial at once: a retry after a later failure must find this token again
         // (SoftHSM moves an initialized token to a new slot id).
@@ -68,7 +55,7 @@ export class ClusterInitializer {
       if (!owner) throw new KmsError('InsufficientHsms', `Cluster ${cluster.id} has no HSM.`);
 
       request.progress(members.length / (members.length + 3), 'Creating the cluster owner key and certificate');
-      const ownerClient = owner.probed.member.client;
+      const ownerClient = owner.member.client;
       const publicKey = await ownerClient.generateOwnerKey({ serial: owner.serial, soPin, objectId: OWNER_KEY_OBJECT_ID, label: OWNER_KEY_LABEL });
       const certificate = await createOwnerCertificate({
         clusterId: cluster.id,
@@ -81,46 +68,24 @@ export class ClusterInitializer {
       request.progress((members.length + 1) / (members.length + 3), 'Creating the domain key and the transport keys');
       await ownerClient.generateDomainKey({ serial: owner.serial, soPin, objectId: DOMAIN_KEY_OBJECT_ID, label: DOMAIN_KEY_LABEL });
       const transports = new Map<string, RsaPublicKeyMaterial>();
-      for (const member of members) {
-        const hsmId = member.probed.member.row.id;
-        const identity = { objectId: transportKeyObjectId(hsmId), label: transportKeyLabel(hsmId) };
-        transports.set(hsmId, await member.probed.member.client.generateTransportKey({ serial: member.serial, soPin, ...identity }));
-      }
+      for (const member of members) transports.set(member.member.row.id, await createTransportKey(member, soPin));
       for (const member of members) {
         for (const [hsmId, transport] of transports) {
-          if (hsmId === member.probed.member.row.id) continue;
-          await member.probed.member.client.importTrustedWrapKey({
-            serial: member.serial,
-            soPin,
-            objectId: transportKeyObjectId(hsmId),
-            label: transportKeyLabel(hsmId),
-            publicKey: transport,
-          });
+          if (hsmId !== member.member.row.id) await trustTransportKey(member, soPin, hsmId, transport);
         }
       }
 
       request.progress((members.length + 2) / (members.length + 3), 'Cloning the domain key to every member');
-      for (const member of others) {
-        const transportId = transportKeyObjectId(member.probed.member.row.id);
-        const wrapped = await ownerClient.wrapKey({ serial: owner.serial, wrappingObjectId: transportId, objectId: DOMAIN_KEY_OBJECT_ID, mechanism: 'RSA_OAEP_SHA1' });
-        await member.probed.member.client.unwrapDomainKey({
-          serial: member.serial,
-          soPin,
-          objectId: DOMAIN_KEY_OBJECT_ID,
-          label: DOMAIN_KEY_LABEL,
-          unwrappingObjectId: transportId,
-          wrapped,
-        });
-      }
+      for (const member of others) await cloneDomainKey(owner, member, soPin);
       soPin = '';
 
       const now = isoNow(this.context);
       this.audit.recordChange(
         request,
-        { operation: 'InitializeCluster', resourceId: cluster.id, details: { HsmCount: members.length, OwnerHsmId: owner.probed.member.row.id } },
+        { operation: 'InitializeCluster', resourceId: cluster.id, details: { HsmCount: members.length, OwnerHsmId: owner.member.row.id } },
         () => {
           for (const member of members) {
-            this.context.registry.hsms.update(member.probed.member.row.id, { tokenSerial: member.serial, label: member.label, state: 'INITIALIZED' }, now);
+            this.context.registry.hsms.update(member.member.row.id, { tokenSerial: member.serial, label: member.label, state: 'INITIALIZED' }, now);
           }
           this.context.registry.clusters.update(cluster.id, { state: 'INITIALIZED', ownerCertificatePem: certificate }, now);
         },
@@ -129,19 +94,5 @@ export class ClusterInitializer {
     } finally {
       soPin = '';
     }
-  }
-
-  /**
-   * A token that is not initialized yet gets the member label; an initialized one (a network HSM's
-   * partition, served under its label) is re-initialized under the same label, which also proves
-   * the SO PIN: C_InitToken on an initialized token checks it.
-   */
-  private async initializeToken(probed: ProbedMember, soPin: string): Promise<InitializedMember> {
-    const { member, slot } = probed;
-    if (!slot?.token) throw new KmsError('HsmError.TokenNotPresent', `HSM ${member.row.id} shows no token.`);
-    const reinitialize = slot.token.initialized;
-    const label = reinitialize && slot.token.label ? slot.token.label : memberTokenLabel(member.row.id);
-    const { serial } = await member.client.initToken({ slotId: slot.slotId, soPin, label, reinitialize });
-    return { probed, serial, label };
   }
 }

@@ -13,7 +13,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { memberOf, probeCluster, tokenMemberOf, type ProbedMember } from './cluster-members';
+import { memberOf, probeJoinedMembers, tokenMemberOf, type ProbedMember } from './cluster-members';
 import { isActivated, recordHealth, redundancyProblem, requireCluster } from './cluster-state';
 import { parseCertificate, trustAnchorMatches } from './trust-anchor';
 
@@ -154,7 +154,7 @@ export class ClusterKeyStoreService {
     if (!this.context.registry.cryptoUsers.get(cluster.id, CRYPTO_USER)) {
       throw new ConnectFailure('USER_NOT_FOUND', new KmsError('NotFound.CryptoUser', `Cluster ${cluster.id} has no crypto user ${CRYPTO_USER}.`));
     }
-    const probes = await probeCluster(this.context, cluster.id);
+    const probes = await probeJoinedMembers(this.context, cluster.id);
     const reachable = probes.filter((probe) => probe.health === 'HEALTHY');
     if (reachable.length === 0) {
       throw new ConnectFailure('NETWORK_ERRORS', new KmsError('HsmError.DeviceError', `No HSM of cluster ${cluster.id} answers.`));

@@ -114,9 +114,21 @@ export interface ProbedMember extends MemberProbe {
   member: Member;
 }
 
-/** Probes every member of a cluster at once. */
+/** Probes every member of a cluster at once (members that have not joined yet included). */
 export function probeCluster(context: ServiceContext, clusterId: string): Promise<ProbedMember[]> {
-  return Promise.all(membersOf(context, clusterId).map(async (member) => ({ member, ...(await probeMember(member)) })));
+  return probeAll(membersOf(context, clusterId));
+}
+
+/**
+ * Probes the members that are part of the cluster's key store: an HSM added to an initialized
+ * cluster holds nothing (no domain key, no kmsuser) until JoinHsm brings it in.
+ */
+export function probeJoinedMembers(context: ServiceContext, clusterId: string): Promise<ProbedMember[]> {
+  return probeAll(membersOf(context, clusterId).filter((member) => member.row.state === 'INITIALIZED'));
+}
+
+function probeAll(members: Member[]): Promise<ProbedMember[]> {
+  return Promise.all(members.map(async (member) => ({ member, ...(await probeMember(member)) })));
 }
 
 /** The connection-side description of a member token (what crypto routing and replication need). */

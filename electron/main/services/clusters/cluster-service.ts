@@ -1,17 +1,18 @@
 /**
- * HSM clusters and their members: create, add/remove HSMs before initialization, describe (with a
- * live probe of every member), activate, and hand out the ClusterOwnerCertificate.
+ * HSM clusters and their members: create, add HSMs (to an initialized cluster they come in
+ * UNINITIALIZED, for JoinHsm), remove HSMs, describe (with a live probe of every member), activate,
+ * and hand out the ClusterOwnerCertificate.
  */
 import type { OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import { RegistryConstraintError } from '../../registry';
+import { RegistryConstraintError, type ClusterRow, type HsmRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyStoreConnections } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { memberOf, memberSlot, probeCluster } from './cluster-members';
-import { newClusterId, newHsmId } from './cluster-objects';
-import { clusterSummary, isActivated, recordHealth, redundancyProblem, requireCluster } from './cluster-state';
+import { newClusterId, newHsmId, transportKeyObjectId } from './cluster-objects';
+import { clusterSummary, isActivated, recordHealth, redundancyProblem, redundancyProblemOf, requireCluster } from './cluster-state';
 
 export class ClusterService {
   constructor(
@@ -50,10 +51,8 @@ export class ClusterService {
 
   async createHsm(input: ParsedInput<'CreateHsm'>, request: RequestContext): Promise<OperationResult<'CreateHsm'>> {
     const { registry } = this.context;
+    // Added to an initialized cluster, the HSM stays UNINITIALIZED (outside the key store) until JoinHsm.
     const cluster = requireCluster(this.context, input.ClusterId);
-    if (cluster.state !== 'UNINITIALIZED') {
-      throw new KmsError('Forbidden.ClusterState', `Cluster ${cluster.id} is ${cluster.state}: HSMs are added before InitializeCluster.`);
-    }
     if (!registry.modules.get(input.ModuleId)) throw new KmsError('NotFound.Module', `Module ${input.ModuleId} is not registered.`);
     const id = newHsmId();
     const now = isoNow(this.context);
@@ -66,7 +65,8 @@ export class ClusterService {
       zone: input.Zone,
       label: '',
       state: 'UNINITIALIZED' as const,
-      position: registry.hsms.listByCluster(cluster.id).length,
+      // After the owner (first position): positions only grow, removals leave gaps.
+      position: Math.max(-1, ...registry.hsms.listByCluster(cluster.id).map((member) => member.position)) + 1,
       createdAt: now,
       updatedAt: now,
     };
@@ -103,17 +103,39 @@ export class ClusterService {
     return { HsmId: id };
   }
 
-  deleteHsm(input: ParsedInput<'DeleteHsm'>, request: RequestContext): OperationResult<'DeleteHsm'> {
-    const row = this.context.registry.hsms.get(input.HsmId);
+  async deleteHsm(input: ParsedInput<'DeleteHsm'>, request: RequestContext): Promise<OperationResult<'DeleteHsm'>> {
+    const { registry } = this.context;
+    const row = registry.hsms.get(input.HsmId);
     if (!row) throw new KmsError('NotFound.Hsm', `HSM ${input.HsmId} does not exist.`);
     const cluster = requireCluster(this.context, row.clusterId);
-    if (cluster.state !== 'UNINITIALIZED') {
-      throw new KmsError('Forbidden.ClusterState', `Cluster ${cluster.id} is ${cluster.state}: its HSMs hold its keys and stay.`);
-    }
-    this.audit.recordChange(request, { operation: 'DeleteHsm', resourceId: row.id, details: { ClusterId: cluster.id } }, () =>
-      this.context.registry.hsms.delete(row.id),
+    if (cluster.state !== 'UNINITIALIZED' && row.state === 'INITIALIZED') this.requireRemovable(cluster, row);
+    const store = registry.keyStores.getByClusterId(cluster.id);
+    this.audit.recordChange(request, { operation: 'DeleteHsm', resourceId: row.id, details: { ClusterId: cluster.id, State: row.state } }, () =>
+      registry.hsms.delete(row.id),
     );
+    if (store) {
+      const removed = this.connections.removeMember(store.id, row.id);
+      await Promise.allSettled(removed.map((token) => token.client.logout({ serial: token.serial })));
+      // The members no longer wrap anything for the HSM that left: its trusted transport key goes.
+      // (A disconnected store keeps it until reconnected members are cleaned by hand; no login here.)
+      const objectId = transportKeyObjectId(row.id);
+      await Promise.allSettled(this.connections.tokensOf(store.id).map((token) => token.client.destroyKey({ serial: token.serial, objectId })));
+    }
     return { HsmId: row.id };
+  }
+
+  /** A member of an initialized cluster may go unless it holds the owner key or the rest would lack redundancy. */
+  private requireRemovable(cluster: ClusterRow, row: HsmRow): void {
+    const members = this.context.registry.hsms.listByCluster(cluster.id);
+    if (members[0]?.id === row.id) {
+      throw new KmsError(
+        'Forbidden.ClusterState',
+        `HSM ${row.id} holds the owner key of cluster ${cluster.id} (it signs the ClusterOwnerCertificate, the trust anchor of the key store) and cannot be removed.`,
+      );
+    }
+    const remaining = members.filter((member) => member.id !== row.id && member.state === 'INITIALIZED');
+    const problem = redundancyProblemOf(cluster, remaining);
+    if (problem) throw new KmsError('InsufficientHsms', `HSM ${row.id} cannot be removed: without it, ${problem.charAt(0).toLowerCase()}${problem.slice(1)}`);
   }
 
   list(): OperationResult<'DescribeClusters'> {
@@ -127,7 +149,9 @@ export class ClusterService {
     const store = this.context.registry.keyStores.getByClusterId(cluster.id);
     const connected = store && this.connections.get(store.id).state === 'CONNECTED' ? this.connections.tokensOf(store.id) : null;
     const serving = (hsmId: string) => !connected || connected.some((token) => token.member?.hsmId === hsmId);
-    const degraded = probes.some((probe) => probe.health !== 'HEALTHY' || !serving(probe.member.row.id));
+    // Members added after initialization serve nothing until they join: they do not degrade the cluster.
+    const joined = probes.filter((probe) => probe.member.row.state === 'INITIALIZED');
+    const degraded = joined.some((probe) => probe.health !== 'HEALTHY' || !serving(probe.member.row.id));
     recordHealth(this.context, this.audit, request, 'DescribeCluster', cluster.id, degraded);
     const current = requireCluster(this.context, cluster.id);
     return {

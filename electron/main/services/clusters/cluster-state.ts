@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationName } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import type { ClusterRow, ClusterState } from '../../registry';
+import type { ClusterRow, ClusterState, HsmRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
@@ -36,9 +36,16 @@ export function clusterSummary(context: ServiceContext, cluster: ClusterRow) {
   };
 }
 
-/** Two or more HSMs in two or more zones, unless the cluster is a single-HSM lab cluster. */
+/**
+ * Two or more HSMs in two or more zones, unless the cluster is a single-HSM lab cluster. Only
+ * members that are part of the cluster count: an HSM added later serves nothing until JoinHsm.
+ */
 export function redundancyProblem(context: ServiceContext, cluster: ClusterRow): string | null {
-  const members = context.registry.hsms.listByCluster(cluster.id);
+  return redundancyProblemOf(cluster, context.registry.hsms.listByCluster(cluster.id).filter((member) => member.state === 'INITIALIZED'));
+}
+
+/** The redundancy rule applied to a given set of members (e.g. the ones left after a removal). */
+export function redundancyProblemOf(cluster: ClusterRow, members: readonly HsmRow[]): string | null {
   if (members.length === 0) return `Cluster ${cluster.id} has no HSM.`;
   if (cluster.allowSingleHsm) return null;
   const zones = new Set(members.map((member) => member.zone));

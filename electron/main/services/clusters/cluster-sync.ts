@@ -12,7 +12,7 @@ import { materialSpecOf } from '../keys/key-specs';
 import { isUnreachable, type KeyStoreConnections, type TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import type { ServiceContext } from '../service-context';
-import { probeCluster, tokenMemberOf, type ProbedMember } from './cluster-members';
+import { probeJoinedMembers, tokenMemberOf, type ProbedMember } from './cluster-members';
 import { keyObjectLabel } from './cluster-objects';
 import { withWorker } from './cluster-key-stores';
 import { recordHealth, requireCluster } from './cluster-state';
@@ -44,7 +44,7 @@ export class ClusterSync {
     if (this.connections.get(store.id).state !== 'CONNECTED') {
       throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} is ${this.connections.get(store.id).state}; connect it first.`);
     }
-    const probes = await probeCluster(this.context, cluster.id);
+    const probes = await probeJoinedMembers(this.context, cluster.id);
     const reports = new Map<string, MemberReport>(
       probes.map((probe) => [probe.member.row.id, { HsmId: probe.member.row.id, Health: probe.health, Connected: false, Replicated: 0, Repaired: 0, Failed: [] }]),
     );

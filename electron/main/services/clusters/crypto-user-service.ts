@@ -9,7 +9,7 @@ import { RegistryConstraintError } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { probeCluster, type ProbedMember } from './cluster-members';
+import { probeJoinedMembers, type ProbedMember } from './cluster-members';
 import { requireCluster } from './cluster-state';
 
 type MemberStatus = OperationResult<'ChangeCryptoUserPassword'>['Members'][number];
@@ -123,7 +123,7 @@ export class CryptoUserService {
 
   /** Every member must answer: a password that exists on some members only would lock the others out. */
   private async reachableMembers(clusterId: string, what: string): Promise<ProbedMember[]> {
-    const probes = await probeCluster(this.context, clusterId);
+    const probes = await probeJoinedMembers(this.context, clusterId);
     const down = probes.filter((probe) => probe.health !== 'HEALTHY');
     if (down.length > 0) {
       throw new KmsError(

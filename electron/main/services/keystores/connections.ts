@@ -136,7 +136,24 @@ export class KeyStoreConnections {
     if (!connection || connection.state !== 'CONNECTED') return;
     const known = new Set(connection.tokens.map((token) => token.member?.hsmId ?? token.serial));
     const added = tokens.filter((token) => !known.has(token.member?.hsmId ?? token.serial));
-    this.connections.set(keyStoreId, { ...connection, tokens: [...connection.tokens, ...added] });
+    // A member that joined the cluster after the connection is one of its members from now on.
+    const knownMembers = new Set(connection.members?.map((member) => member.hsmId));
+    const joined = added.flatMap((token) => (token.member && !knownMembers.has(token.member.hsmId) ? [token.member] : []));
+    const members = connection.members ? { members: [...connection.members, ...joined] } : {};
+    this.connections.set(keyStoreId, { ...connection, ...members, tokens: [...connection.tokens, ...added] });
+  }
+
+  /**
+   * Takes a member that was removed from its cluster out of a connected store for good (its
+   * token and its place among the members); not a loss, so no listener hears of it.
+   */
+  removeMember(keyStoreId: string, hsmId: string): TokenHandle[] {
+    const connection = this.connections.get(keyStoreId);
+    if (!connection) return [];
+    const removed = connection.tokens.filter((token) => token.member?.hsmId === hsmId);
+    const members = connection.members ? { members: connection.members.filter((member) => member.hsmId !== hsmId) } : {};
+    this.connections.set(keyStoreId, { ...connection, ...members, tokens: connection.tokens.filter((token) => !removed.includes(token)) });
+    return removed;
   }
 
   /** Members rejoined a connected cluster store (SyncCluster) and hold every key again: tell the onConnected listeners. */

@@ -126,7 +126,8 @@ export class ReconcileService {
     if (store.clusterId !== null) {
       const seen = new Set([...listed.map((entry) => entry.report.HsmId), ...unchecked.map((entry) => entry.HsmId)]);
       for (const hsm of this.context.registry.hsms.listByCluster(store.clusterId)) {
-        if (seen.has(hsm.id)) continue;
+        // A member that has not joined holds none of the store's objects.
+        if (seen.has(hsm.id) || hsm.state !== 'INITIALIZED') continue;
         unchecked.push(emptyReport(hsm.id, hsm.tokenSerial, 'Not checked: the member is not connected (SyncCluster with the key store password logs it in again).'));
       }
     }
