@@ -188,12 +188,13 @@ export interface RsaPublicKeyMaterial {
   publicExponent: Buffer;
 }
 
-/** Objects created under an SO login: PKCS#11 lets only the SO set CKA_TRUSTED, and the SO can create public objects only. */
+/** An SO login on one token, for the call only. */
 export interface SoPinArgs {
   serial: string;
   soPin: string;
 }
 
+/** Objects created under an SO login: PKCS#11 lets only the SO set CKA_TRUSTED, and the SO can create public objects only. */
 export interface SoObjectArgs {
   serial: string;
   soPin: string;
