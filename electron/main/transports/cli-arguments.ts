@@ -6,18 +6,21 @@ export interface ParsedCommandLine {
   input: Record<string, unknown>;
   dataDir: string | null;
   pinEnv: string | null;
+  /** `--secret-env Field=NAME`: one secret field from one environment variable. */
+  secretEnv: { field: string; variable: string }[];
   help: boolean;
 }
 
 export class CommandLineError extends Error {}
 
 /**
- * `kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME]`.
+ * `kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME]
+ * [--secret-env Field=NAME ...]`.
  * Values are typed by the operation's schema (numbers, booleans, JSON for arrays and objects), so
  * `--Description 123` stays a string while `--PageSize 50` becomes a number.
  */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
-  const result: ParsedCommandLine = { operation: '', input: {}, dataDir: null, pinEnv: null, help: false };
+  const result: ParsedCommandLine = { operation: '', input: {}, dataDir: null, pinEnv: null, secretEnv: [], help: false };
   const rest = [...argv];
   const first = rest.shift();
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -40,10 +43,27 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     if (value === undefined) throw new CommandLineError(`--${name} needs a value.`);
     if (name === 'data-dir') result.dataDir = value;
     else if (name === 'pin-env') result.pinEnv = value;
+    else if (name === 'secret-env') result.secretEnv.push(secretFromEnvironment(first, value));
     else if (name === 'cli-input-json') copyOwnFields(result.input, parseJsonObject(value));
     else result.input[name] = convertValue(name, value, shape[name]);
   }
   return result;
+}
+
+const SECRET_ENV = /^([A-Za-z]{1,64})=([A-Za-z_][A-Za-z0-9_]{0,127})$/;
+
+/**
+ * Operations with two secrets (JoinHsm: SoPin and KeyStorePassword) take each from its own
+ * variable. The value is never echoed: a password typed in its place must not reach the terminal.
+ */
+function secretFromEnvironment(operation: string, value: string): { field: string; variable: string } {
+  const match = SECRET_ENV.exec(value);
+  if (!match?.[1] || !match[2]) throw new CommandLineError('--secret-env takes Field=ENVIRONMENT_VARIABLE.');
+  const secrets: readonly string[] = isOperationName(operation) ? contract[operation].secretFields : [];
+  if (!secrets.includes(match[1])) {
+    throw new CommandLineError(`--secret-env names a field that is not a secret of ${isOperationName(operation) ? operation : 'this operation'} (its secret fields: ${secrets.join(', ') || 'none'}).`);
+  }
+  return { field: match[1], variable: match[2] };
 }
 
 /**

@@ -47,6 +47,12 @@ export function parseCliArguments(argv: readonly string[], io: CliIo): ParsedCom
  * `{Code, Message, RequestId}` on stderr with exit code 1.
  */
 export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, io: CliIo): Promise<number> {
+  const unset = parsed.secretEnv.find(({ variable }) => !io.env[variable]);
+  if (unset) {
+    io.stderr(JSON.stringify({ Code: 'MissingParameter', Message: `--secret-env: environment variable ${unset.variable} is not set or empty.`, RequestId: '' }) + '\n');
+    return 2;
+  }
+  for (const { field, variable } of parsed.secretEnv) parsed.input[field] = io.env[variable];
   await fillSecretFields(parsed, io);
 
   const defaultPassword = io.env[DEFAULT_PASSWORD_VARIABLE];
@@ -72,7 +78,10 @@ function printOutcome(outcome: CallOutcome, io: CliIo): number {
   return 1;
 }
 
-/** Secrets may come from `--pin-env NAME` or standard input so they stay out of the process list. */
+/**
+ * Secrets may come from `--secret-env Field=NAME`, `--pin-env NAME` (every secret field not given
+ * otherwise) or standard input, so they stay out of the process list and the shell history.
+ */
 async function fillSecretFields(parsed: ParsedCommandLine, io: CliIo): Promise<void> {
   if (!isOperationName(parsed.operation)) return;
   const missing = contract[parsed.operation].secretFields.filter((field) => parsed.input[field] === undefined);
@@ -122,7 +131,7 @@ function usage(operation: string): string {
     return `kms ${operation} ${params}\n\n${definition.summary}\n`;
   }
   return [
-    'Usage: kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME]',
+    'Usage: kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME] [--secret-env Field=NAME ...]',
     '',
     `Environment: KMS_DATA_DIR (data directory), ${DEFAULT_PASSWORD_VARIABLE} (unlocks the default key store).`,
     '',

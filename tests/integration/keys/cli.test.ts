@@ -40,4 +40,22 @@ describe('kms CLI: aliases, lifecycle, MACs (separate processes, real SoftHSM2 +
     const listed = await runKms(['ListKeys', '--cli-input-json', JSON.stringify({ Filters: [{ Key: 'KeyState', Values: ['PendingDeletion'] }] })], { env });
     expect((listed.json.Keys as { KeyId: string; Aliases: string[] }[]).map((key) => [key.KeyId, key.Aliases])).toEqual([[keyId, ['alias/cli/mac']]]);
   });
+
+  it('takes each secret field from its own environment variable (--secret-env), never from the command line', async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'keyward-cli-secret-env-'));
+    try {
+      const unset = await runKms(['InitializeDefaultKeyStore', '--secret-env', 'KeyStorePassword=KW_TEST_UNSET'], { env: { KMS_DATA_DIR: fresh } });
+      expect([unset.code, unset.json.Code]).toEqual([2, 'MissingParameter']);
+      const notSecret = await runKms(['DescribeKey', '--KeyId', 'alias/x', '--secret-env', 'KeyId=KW_TEST_PW'], { env: { KMS_DATA_DIR: fresh } });
+      expect([notSecret.code, notSecret.json.Code]).toEqual([2, 'InvalidParameter']);
+      const initialized = await runKms(['InitializeDefaultKeyStore', '--secret-env', 'KeyStorePassword=KW_TEST_PW'], { env: { KMS_DATA_DIR: fresh, KW_TEST_PW: CANARY_PASSWORD } });
+      expect(initialized.code).toBe(0);
+      const wrong = await runKms(['ConnectKeyStore', '--KeyStoreId', 'kst-default', '--secret-env', 'KeyStorePassword=KW_TEST_PW'], { env: { KMS_DATA_DIR: fresh, KW_TEST_PW: 'Not-the-password-1' } });
+      expect(wrong.json.Code).toBe('HsmError.PinIncorrect');
+      const right = await runKms(['ConnectKeyStore', '--KeyStoreId', 'kst-default', '--secret-env', 'KeyStorePassword=KW_TEST_PW'], { env: { KMS_DATA_DIR: fresh, KW_TEST_PW: CANARY_PASSWORD } });
+      expect(right.code).toBe(0);
+    } finally {
+      removeDir(fresh);
+    }
+  });
 });

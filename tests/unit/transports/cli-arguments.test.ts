@@ -20,6 +20,26 @@ describe('kms command line', () => {
     expect(parsed.pinEnv).toBe('PIN');
   });
 
+  it('maps secret fields to environment variables, only secret fields, without echoing the value', () => {
+    const parsed = parseCommandLine(['JoinHsm', '--HsmId', 'hsm-1', '--secret-env', 'SoPin=SO_PIN', '--secret-env', 'KeyStorePassword=KMSUSER_PW']);
+    expect(parsed.secretEnv).toEqual([
+      { field: 'SoPin', variable: 'SO_PIN' },
+      { field: 'KeyStorePassword', variable: 'KMSUSER_PW' },
+    ]);
+    expect(parsed.input).toEqual({ HsmId: 'hsm-1' });
+    expect(() => parseCommandLine(['JoinHsm', '--secret-env', 'HsmId=X'])).toThrow('not a secret of JoinHsm (its secret fields: SoPin, KeyStorePassword)');
+    const misplaced = (() => {
+      try {
+        parseCommandLine(['JoinHsm', '--secret-env', 'Sup3r$ecret!']);
+      } catch (error) {
+        return error as Error;
+      }
+      return null;
+    })();
+    expect(misplaced).toBeInstanceOf(CommandLineError);
+    expect(misplaced?.message).not.toContain('Sup3r');
+  });
+
   it('refuses dangling flags and bad JSON', () => {
     expect(() => parseCommandLine(['DescribeKey', '--KeyId'])).toThrow(CommandLineError);
     expect(() => parseCommandLine(['DescribeKey', 'KeyId', 'x'])).toThrow(CommandLineError);
