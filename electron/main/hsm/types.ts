@@ -170,6 +170,8 @@ export interface TokenObjectInfo {
   objectId: string;
   objectClass: KeyObjectClass | 'OTHER';
   label: string;
+  /** The token answers for none of its attributes: an empty object a crash inside its creation left. */
+  unreadable?: boolean;
 }
 
 /* ---- Cluster provisioning and key replication (wrap/unwrap between member tokens). ---- */

@@ -8,8 +8,8 @@ import { hsmFail } from '../failure';
 import type { HsmArgs } from '../protocol';
 import type { TokenObjectInfo } from '../types';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';
-import { readUlong } from './pkcs11';
-import type { TokenRegistry } from './tokens';
+import { isPkcs11Error, readUlong } from './pkcs11';
+import { isTokenLost, type TokenRegistry } from './tokens';
 
 /** A bound on the answer: a token with more objects than this is not one Keyward manages. */
 export const MAX_LISTED_OBJECTS = 500_000;
@@ -34,6 +34,20 @@ function describeHandle(p11: PKCS11, session: Session, handle: ObjectHandle): To
   return { objectId, objectClass, label: labelAttr ? Buffer.from(labelAttr.value).toString('utf8') : '' };
 }
 
+/**
+ * One object whose attributes cannot be read must not hide all the others: SoftHSM2 answers
+ * CKR_ATTRIBUTE_VALUE_INVALID for an object file that was created but never given its attributes
+ * (the process was killed in between; seen in the R2 cluster suite).
+ */
+function describeTolerantly(p11: PKCS11, session: Session, handle: ObjectHandle): TokenObjectInfo {
+  try {
+    return describeHandle(p11, session, handle);
+  } catch (error) {
+    if (!isPkcs11Error(error) || isTokenLost(error)) throw error;
+    return { objectId: '', objectClass: 'OTHER', label: '', unreadable: true };
+  }
+}
+
 export async function listObjects(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'listObjects'>): Promise<TokenObjectInfo[]> {
   const token = tokens.get(args.serial);
   token.requireLogin('listObjects');
@@ -53,6 +67,6 @@ export async function listObjects(p11: PKCS11, tokens: TokenRegistry, args: HsmA
     } finally {
       p11.C_FindObjectsFinal(session);
     }
-    return handles.map((handle) => describeHandle(p11, session, handle));
+    return handles.map((handle) => describeTolerantly(p11, session, handle));
   });
 }

@@ -62,6 +62,11 @@ export class ReconcileService {
 
     const orphans: Array<OrphanReport & { token: TokenHandle }> = [];
     for (const { token, report, objects } of listed) {
+      const unreadable = [...objects.values()].flat().filter((object) => object.unreadable).length;
+      if (unreadable > 0) {
+        const note = `${unreadable} object${unreadable === 1 ? '' : 's'} without readable attributes (created, never completed: a crash or a lost HSM connection in the middle of C_GenerateKey or C_UnwrapKey). Without a CKA_ID or label nothing proves they are Keyward's, so they count as foreign and are never removed; the HSM vendor's tools can delete them.`;
+        report.Note = report.Note ? `${report.Note} ${note}` : note;
+      }
       for (const [objectId, group] of objects) {
         report.Objects += group.length;
         const owner = classifyObjectGroup(objectId, group, view);
