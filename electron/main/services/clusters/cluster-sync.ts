@@ -123,8 +123,10 @@ export class ClusterSync {
       for (const copy of sound) this.fail(reports, copy.token, version, conflict);
       return;
     }
-    const source = sound[0]?.token ?? unverified[0];
-    let sourceCheck: Promise<CopyCheck> | null = null;
+    // The source's check value is known from the inspection above: the copies compare with it.
+    const [soundCopy] = sound;
+    const source = soundCopy?.token ?? unverified[0];
+    const sourceCheck: CopyCheck = soundCopy ? { state: 'sound', value: soundCopy.value } : { state: 'unverifiable' };
     for (const { token: target, damaged } of targets) {
       if (!source) {
         // Damaged copies stay when there is nothing sound to replace them with.
@@ -134,7 +136,7 @@ export class ClusterSync {
       }
       try {
         if (damaged) await target.client.destroyKey({ serial: target.serial, objectId });
-        await copyVersion(source, target, version.object, () => (sourceCheck ??= inspectCopy(source, objectId)));
+        await copyVersion(source, target, version.object, () => Promise.resolve(sourceCheck));
         const report = reports.get(target.member?.hsmId ?? '');
         if (report && damaged) report.Repaired += 1;
         else if (report) report.Replicated += 1;

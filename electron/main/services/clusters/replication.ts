@@ -93,14 +93,14 @@ function memberName(token: TokenHandle): string {
 
 /**
  * Copies one key version object from `source` into `target` (both logged in), then compares the
- * copy's check value with the source's (`expected`, computed once per version by the caller's
- * memo): a copy that differs is destroyed again and the copy fails.
+ * copy's check value with the source's (`expected`: the caller computes it once per version, and
+ * only when a copy was made): a copy that differs is destroyed again and the copy fails.
  */
 export async function copyVersion(
   source: TokenHandle,
   target: TokenHandle,
   object: VersionObject,
-  expected: () => Promise<CopyCheck> = () => inspectCopy(source, object.objectId),
+  expected: () => Promise<CopyCheck>,
 ): Promise<void> {
   if (!source.member || !target.member) throw new KmsError('InternalFailure', 'Replication needs cluster member tokens.');
   const transfer = transferMechanism(object.spec, source.member, target.member);
