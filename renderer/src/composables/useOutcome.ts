@@ -1,27 +1,27 @@
 import { ref, type Ref } from 'vue';
-import { reportError } from '../ui/report-error';
+import { useAction } from './useAction';
 
 /**
  * The state of a dialog that runs one action and then shows its outcome (OutcomeModal): the
- * outcome, whether the action runs, and closing, which also forgets what the dialog was given.
+ * outcome, whether the action runs (a second run waits for the first), and closing, which also
+ * forgets what the dialog was given. Failures are reported as by useAction and show nothing.
  */
-export function useOutcome<T>(show: Ref<boolean>, forget: () => void = () => undefined) {
+export function useOutcome<Args extends unknown[], T>(
+  show: Ref<boolean>,
+  action: (...args: Args) => Promise<T>,
+  label: string,
+  forget: () => void = () => undefined,
+) {
   const outcome = ref(null) as Ref<T | null>;
-  const pending = ref(false);
+  const { pending, run: runAction } = useAction(action, label);
 
-  /** Runs `action` unless one runs already; a failure is reported under `label` and nothing is shown. */
-  async function run(action: () => Promise<T>, label: string): Promise<boolean> {
+  /** Resolves whether an outcome is shown now. */
+  async function run(...args: Args): Promise<boolean> {
     if (pending.value) return false;
-    pending.value = true;
-    try {
-      outcome.value = await action();
-      return true;
-    } catch (error) {
-      reportError(error, label);
-      return false;
-    } finally {
-      pending.value = false;
-    }
+    const result = await runAction(...args);
+    if (result === undefined) return false;
+    outcome.value = result;
+    return true;
   }
 
   function close(): void {
