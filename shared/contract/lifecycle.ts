@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from './define';
 import { keyStateSchema } from './enums';
 import { rotationIntervalSchema } from './keys';
-import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema } from './primitives';
+import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema, userKeyNameSchema } from './primitives';
 
 const keyNotFound = ['NotFound.Key', 'NotFound.Alias'] as const;
 const keyStateResult = z.object({ KeyId: z.string(), KeyState: keyStateSchema, DeleteDate: z.string() });
@@ -10,7 +10,7 @@ const keyStateResult = z.object({ KeyId: z.string(), KeyState: keyStateSchema, D
 export const keyVersionSchema = z.object({ KeyId: z.string(), KeyVersionId: z.string(), CreationDate: z.string() });
 export const aliasSchema = z.object({ AliasName: z.string(), AliasArn: z.string(), KeyId: z.string() });
 export const tagSchema = z.strictObject({
-  TagKey: z.string().min(1).max(128).regex(/^(?!acs:|aliyun)/, 'must not start with acs: or aliyun'),
+  TagKey: userKeyNameSchema(128).regex(/^(?!acs:|aliyun)/, 'must not start with acs: or aliyun'),
   TagValue: z.string().max(256),
 });
 
@@ -113,7 +113,7 @@ export const lifecycleOperations = {
   }),
   UntagResource: defineOperation({
     summary: 'Remove tags of a key by tag key.',
-    input: z.strictObject({ KeyId: keyIdentifierSchema, TagKeys: z.array(z.string().min(1).max(128)).min(1).max(20) }),
+    input: z.strictObject({ KeyId: keyIdentifierSchema, TagKeys: z.array(userKeyNameSchema(128)).min(1).max(20) }),
     result: z.object({ KeyId: z.string() }),
     errors: [...keyNotFound],
     mutates: true,

@@ -49,6 +49,19 @@ export const isoDateSchema = z.string();
 export const pageNumberSchema = z.number().int().min(1).max(1_000_000).default(1);
 export const pageSizeSchema = z.number().int().min(1).max(100).default(20);
 
+/**
+ * A name a user gives to an entry of a record or list (context key, tag key). `__proto__` cannot be
+ * held as data by a JavaScript object (assignment changes the prototype and the entry vanishes),
+ * so it is refused rather than silently dropped; the dispatcher also refuses it as a raw key.
+ */
+export function userKeyNameSchema(maxLength: number) {
+  return z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .refine((name) => name !== '__proto__', 'must not be "__proto__"');
+}
+
 export const encryptionContextSchema = z
-  .record(z.string().min(1).max(128), z.string().max(1024))
+  .record(userKeyNameSchema(128), z.string().max(1024))
   .refine((ctx) => Object.keys(ctx).length <= 16, 'at most 16 entries');

@@ -21,9 +21,9 @@ export interface TestCore {
 /** A real core on a temp data dir: SQLite file, embedded SoftHSM2 token, worker process. */
 export async function createTestCore(
   dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-test-')),
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; onNotice?: (message: string) => void } = {},
 ): Promise<TestCore> {
-  const core = await createCore({ dataDir, launcher: createNodeWorkerLauncher(), actor: 'test-officer', now: options.now });
+  const core = await createCore({ dataDir, launcher: createNodeWorkerLauncher(), actor: 'test-officer', now: options.now, onNotice: options.onNotice });
   const dispatch = (name: string, input: unknown): Promise<CallOutcome> => core.dispatch(name, input, { transport: 'internal' });
   return {
     core,

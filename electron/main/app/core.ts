@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { HsmModules, type WorkerLauncher } from '../hsm';
@@ -8,6 +7,7 @@ import { createHandlers, createKeyMaintenance } from '../services/handlers';
 import { ensureInstallation } from '../services/installation';
 import { KeyStoreConnections } from '../services/keystores/connections';
 import { ensureDefaultKeyStoreRows } from '../services/keystores/default-key-store';
+import { securePrivateFiles } from '../services/keystores/data-dir-files';
 import type { ServiceContext } from '../services/service-context';
 import { createDispatcher } from '../transports/dispatcher';
 import type { Core } from './core-types';
@@ -23,13 +23,23 @@ export interface CoreOptions {
   now?: () => Date;
   /** How often due deletions, rotations and expiries are looked for; default one minute. */
   maintenanceIntervalMs?: number;
+  /** Told when start-up tightened a permission (default: a line on stderr). */
+  onNotice?: (message: string) => void;
+}
+
+function defaultNotice(message: string): void {
+  console.warn(`[keyward] ${message}`);
 }
 
 export const DEFAULT_SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
 /** The composition root: registry, HSM workers, services and the dispatcher every transport binds to. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Everything this process and its HSM workers create from now on (SQLite WAL and SHM files,
+  // SoftHSM2 token files) is private from birth; workers inherit the mask.
+  process.umask(0o077);
+  const notices = securePrivateFiles(options.dataDir);
+  for (const notice of notices) (options.onNotice ?? defaultNotice)(notice);
   const registry = openRegistry({ file: path.join(options.dataDir, 'registry.sqlite') });
   const hsm = new HsmModules(options.launcher);
   const context: ServiceContext = {

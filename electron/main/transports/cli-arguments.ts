@@ -45,9 +45,32 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     else if (name === 'pin-env') result.pinEnv = value;
     else if (name === 'secret-env') result.secretEnv.push(secretFromEnvironment(first, value));
     else if (name === 'cli-input-json') copyOwnFields(result.input, parseJsonObject(value));
-    else result.input[name] = convertValue(name, value, shape[name]);
+    else setOwnField(result.input, name, convertValue(name, value, parameterSchema(first, shape, name)));
   }
   return result;
+}
+
+/**
+ * The schema of `--name`, looked up as an own property: `shape.constructor` or `shape.toString`
+ * would be Object's own functions. A name the operation does not have is a usage error (exit 2);
+ * for an unknown operation the dispatcher answers InvalidAction.
+ */
+function parameterSchema(operation: string, shape: Record<string, z.ZodType>, name: string): z.ZodType | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(name)) throw new CommandLineError(`--${printable(name)} is not a parameter name.`);
+  if (!isOperationName(operation)) return undefined;
+  if (!Object.hasOwn(shape, name)) {
+    const known = Object.keys(shape);
+    throw new CommandLineError(`${operation} has no parameter --${name} (its parameters: ${known.map((k) => `--${k}`).join(' ') || 'none'}).`);
+  }
+  return shape[name];
+}
+
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+}
+
+function setOwnField(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 const SECRET_ENV = /^([A-Za-z]{1,64})=([A-Za-z_][A-Za-z0-9_]{0,127})$/;
@@ -72,9 +95,7 @@ function secretFromEnvironment(operation: string, value: string): { field: strin
  * reads as if they had been given.
  */
 function copyOwnFields(target: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(source)) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  }
+  for (const [key, value] of Object.entries(source)) setOwnField(target, key, value);
 }
 
 function parseJsonObject(text: string): Record<string, unknown> {

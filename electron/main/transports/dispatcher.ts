@@ -7,6 +7,7 @@ import type { ProgressEvent } from '../../../shared/wire';
 import type { FailureAuditor, OperationHandlers } from '../services/handlers-type';
 import type { RequestContext } from '../services/request-context';
 import { describeInputIssue } from './input-issues';
+import { prototypeKeyPath } from './prototype-keys';
 
 export interface DispatchContext {
   transport: TransportName;
@@ -48,6 +49,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       // zod's object check lets a Map, Date or class instance through (IPC clones those) and reads
       // inherited fields; an input is plain data, or nothing.
       return fail('InvalidParameter', 'The input must be a JSON object.');
+    }
+    const prototypeKey = prototypeKeyPath(input);
+    if (prototypeKey !== null) {
+      return fail('InvalidParameter', `${prototypeKey}: "__proto__" is not accepted as a name.`);
     }
     const definition = contract[operation];
     const parsed = definition.input.safeParse(input ?? {});

@@ -82,6 +82,18 @@ describe('default key store through the dispatcher (real SoftHSM2 + SQLite)', ()
     expect((await t.fail('Decrypt', { CiphertextBlob: b64('not a blob at all, clearly not') })).Code).toBe('InvalidCiphertext');
   });
 
+  it('refuses a "__proto__" context key instead of dropping it (it would bind nothing)', async () => {
+    // As every transport delivers it: JSON.parse keeps "__proto__" as an own key.
+    const tenantA = JSON.parse('{"__proto__": "tenant-A"}') as Record<string, string>;
+    const refused = await t.fail('Encrypt', { KeyId: aesKeyId, Plaintext: b64('for tenant A'), EncryptionContext: tenantA });
+    expect(refused.Code).toBe('InvalidParameter');
+    expect(refused.Message).toContain('__proto__');
+    const mixed = JSON.parse('{"tenant": "a", "__proto__": "tenant-B"}') as Record<string, string>;
+    const encrypted = await t.call('Encrypt', { KeyId: aesKeyId, Plaintext: b64('for tenant A'), EncryptionContext: { tenant: 'a' } });
+    expect((await t.fail('Decrypt', { CiphertextBlob: encrypted.CiphertextBlob, EncryptionContext: mixed })).Code).toBe('InvalidParameter');
+    expect((await t.fail('TagResource', { KeyId: aesKeyId, Tags: [{ TagKey: '__proto__', TagValue: 'x' }] })).Code).toBe('InvalidParameter');
+  });
+
   it('enforces the plaintext limit', async () => {
     const big = Buffer.alloc(6145, 1).toString('base64');
     expect((await t.fail('Encrypt', { KeyId: aesKeyId, Plaintext: big })).Code).toBe('InvalidParameter');

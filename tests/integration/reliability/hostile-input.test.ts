@@ -204,7 +204,7 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
         case 2:
           return [op, '--cli-input-json', random.pick(['{bad', '[]', 'null', '"x"', '{"__proto__":{"KeySpec":"Aliyun_AES_256","polluted":1}}', '{"constructor":{"prototype":{"x":1}}}'])];
         case 3:
-          return [op, random.pick(['-x', 'stray', '--', '---', '--=']), 'value'];
+          return [op, random.pick(['-x', 'stray', '--', '---', '--=', '--__proto__', '--constructor', '--toString', '--hasOwnProperty']), 'value'];
         case 4:
           return [op, '--Filters', random.pick(['[{"Key":"KeyState"}]', '{"__proto__":1}', 'not json', '[' .repeat(5000)])];
         default: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandLineError, parseCommandLine } from '../../../electron/main/transports/cli-arguments';
+import { parseCliArguments } from '../../../electron/main/transports/cli';
 
 describe('kms command line', () => {
   it('types values by the operation schema', () => {
@@ -45,6 +46,19 @@ describe('kms command line', () => {
     expect(() => parseCommandLine(['DescribeKey', 'KeyId', 'x'])).toThrow(CommandLineError);
     expect(() => parseCommandLine(['DescribeKey', '--cli-input-json', '[1]'])).toThrow(CommandLineError);
     expect(() => parseCommandLine(['ListKeys', '--Filters', 'nope'])).toThrow(CommandLineError);
+  });
+
+  it('refuses parameter names the operation does not have, Object.prototype names included, as usage errors', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'NoSuchParam']) {
+      expect(() => parseCommandLine(['DescribeKey', `--${name}`, 'x']), name).toThrow(CommandLineError);
+    }
+    expect(() => parseCommandLine(['DescribeKey', '--Key-Id', 'x'])).toThrow('is not a parameter name');
+    const unknownOperation = parseCommandLine(['NoSuchOperation', '--constructor', 'x']);
+    expect(Object.getPrototypeOf(unknownOperation.input)).toBe(Object.prototype);
+    expect(Object.keys(unknownOperation.input)).toEqual(['constructor']);
+    const io = { env: {}, stdout: () => undefined, stderr: () => undefined, readStdin: async () => null };
+    expect(parseCliArguments(['DescribeKey', '--__proto__', 'x'], io)).toBe(2);
+    expect(parseCliArguments(['DescribeKey', '--toString', 'x'], io)).toBe(2);
   });
 
   it('asks for help with no operation', () => {

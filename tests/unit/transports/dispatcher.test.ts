@@ -57,6 +57,16 @@ describe('dispatcher', () => {
     expect(JSON.stringify(outcome)).not.toContain('canary-short');
   });
 
+  it('refuses a "__proto__" key anywhere in the input, which a record would silently drop', async () => {
+    const { dispatch, calls } = setup({ Encrypt: async () => ({ CiphertextBlob: '', KeyId: 'k', KeyVersionId: 'v' }) });
+    const context = JSON.parse('{"__proto__": "tenant-A"}') as unknown;
+    const outcome = await dispatch('Encrypt', { KeyId: 'k', Plaintext: 'AA==', EncryptionContext: context }, { transport: 'ws' });
+    expect(outcome).toMatchObject({ ok: false, error: { Code: 'InvalidParameter', Message: expect.stringContaining('EncryptionContext.__proto__') } });
+    const nested = JSON.parse('{"Tags": [{"TagKey": "a", "TagValue": "b", "__proto__": {"x": 1}}], "KeyId": "k"}') as unknown;
+    expect(await dispatch('TagResource', nested, { transport: 'ipc' })).toMatchObject({ ok: false, error: { Code: 'InvalidParameter' } });
+    expect(calls).toEqual([]);
+  });
+
   it('refuses oversized requests', async () => {
     const { dispatch } = setup();
     const outcome = await dispatch('DescribeKey', { KeyId: 'x'.repeat(300_000) }, { transport: 'ws' });

@@ -8,20 +8,24 @@ export const DEFAULT_KEY_STORE_NAME = 'Default key store';
 export const DEFAULT_TOKEN_LABEL = 'keyward-default';
 export const BUILTIN_SOFTHSM_MODULE_ID = 'mod-softhsm2';
 
+/** Where the embedded SoftHSM2 of the default key store keeps its configuration and tokens. */
+export function defaultKeyStorePaths(dataDir: string): { softHsmDir: string; tokenDir: string; confPath: string } {
+  const softHsmDir = path.join(dataDir, 'softhsm');
+  return { softHsmDir, tokenDir: path.join(softHsmDir, 'tokens'), confPath: path.join(softHsmDir, 'softhsm2.conf') };
+}
+
 /**
  * The default key store is an embedded SoftHSM2 token in the data directory, with its own config
  * so it never touches the system-wide token directory.
  */
 export function defaultKeyStoreModuleSpec(context: ServiceContext): ModuleSpec {
-  const softHsmDir = path.join(context.dataDir, 'softhsm');
-  const tokenDir = path.join(softHsmDir, 'tokens');
-  const confPath = path.join(softHsmDir, 'softhsm2.conf');
+  const { tokenDir, confPath } = defaultKeyStorePaths(context.dataDir);
   if (!existsSync(confPath)) {
     mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
     writeFileSync(
       confPath,
       [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'),
-      { mode: 0o600 },
+      { mode: 0o600, flag: 'wx' },
     );
   }
   return { path: context.softHsmModulePath, env: { SOFTHSM2_CONF: confPath } };
