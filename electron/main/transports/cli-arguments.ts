@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { contract, isOperationName } from '../../../shared/contract';
+import { echoableName } from './input-issues';
 
 export interface ParsedCommandLine {
   operation: string;
@@ -56,17 +57,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
  * for an unknown operation the dispatcher answers InvalidAction.
  */
 function parameterSchema(operation: string, shape: Record<string, z.ZodType>, name: string): z.ZodType | undefined {
-  if (!/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(name)) throw new CommandLineError(`--${printable(name)} is not a parameter name.`);
   if (!isOperationName(operation)) return undefined;
   if (!Object.hasOwn(shape, name)) {
-    const known = Object.keys(shape);
-    throw new CommandLineError(`${operation} has no parameter --${name} (its parameters: ${known.map((k) => `--${k}`).join(' ') || 'none'}).`);
+    const known = Object.keys(shape).map((key) => `--${key}`);
+    throw new CommandLineError(`${operation} has no parameter --${echoableName(name)} (its parameters: ${known.join(' ') || 'none'}).`);
   }
   return shape[name];
-}
-
-function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 }
 
 function setOwnField(target: Record<string, unknown>, key: string, value: unknown): void {

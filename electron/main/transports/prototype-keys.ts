@@ -6,14 +6,21 @@
  * Strict objects already refuse it as unknown; this covers every record of user keys, present and
  * future (encryption contexts, module environments, tags), at the one entry all transports share.
  */
+import { echoableName } from './input-issues';
+
 const FORBIDDEN_KEY = '__proto__';
 /** Deeper than any contract input; a request nested further is refused by its schema anyway. */
 const MAX_DEPTH = 64;
 
-/** The dotted path of the first `__proto__` key (printable, bounded), or null when there is none. */
+/** Where the first `__proto__` key is, for an error message, or null when there is none. */
 export function prototypeKeyPath(value: unknown): string | null {
   const path = findPrototypeKey(value);
-  return path === null ? null : path.replace(/[^\x20-\x7e]/g, '?').slice(0, 160);
+  if (path === null) return null;
+  // The names above it are the caller's own (context keys): echoed only when they cannot be a secret.
+  return path
+    .split('.')
+    .map((part) => (part === FORBIDDEN_KEY ? part : echoableName(part.replace(/\[\d+\]$/, ''))))
+    .join('.');
 }
 
 
