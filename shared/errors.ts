@@ -49,6 +49,12 @@ export const ERROR_CODES = [
   'InsufficientHsms',
   'TrustAnchorMismatch',
   'Cluster.PartialFailure',
+  // A PKCS#11 library outside the trusted locations, not confirmed by the officer.
+  'Forbidden.UntrustedModule',
+  // The CLI refuses a data directory a running console (browser host, Electron app) holds.
+  'Forbidden.DataDirInUse',
+  // Too many failed logins: the next attempt must wait (the password was not tried).
+  'Throttling.LoginBackoff',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

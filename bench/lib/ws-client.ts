@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { Dispatch } from '../../electron/main/transports/dispatcher';
 import { startBrowserHost, type BrowserHost } from '../../electron/main/transports/ws-host';
 import type { WireMessage } from '../../shared/wire';
+import { hostSocket, openHostSession } from '../../tests/support/host-session';
 
 export interface WsClient {
   call(op: string, input: unknown): Promise<WireMessage>;
@@ -20,8 +21,7 @@ export async function connectWsHost(dispatch: Dispatch, rendererDir?: string): P
     writeFileSync(path.join(stubDir, 'index.html'), '<!doctype html><title>Keyward</title>');
   }
   const host = await startBrowserHost({ dispatch, rendererDir: stubDir, port: 0 });
-  const url = new URL(host.url);
-  const socket = new WebSocket(`ws://${url.host}/rpc?token=${url.searchParams.get('token') ?? ''}`, { origin: url.origin });
+  const socket = hostSocket(host.url, await openHostSession(host.launchUrl));
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

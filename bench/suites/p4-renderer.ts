@@ -6,12 +6,12 @@
  *   answers with its unlock screen in an already running Chromium.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { createCore } from '../../electron/main/app/core';
 import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher';
 import { startBrowserHost, type BrowserHost } from '../../electron/main/transports/ws-host';
@@ -48,10 +48,9 @@ async function serve(keys: number): Promise<Served> {
  * Milliseconds from the officer's navigation to the keys page (a click on its menu entry in a
  * freshly loaded app, so the Pinia store holds no rows yet) to the first key row in the table.
  */
-async function firstRowsMs(browser: Browser, url: string): Promise<number> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+async function firstRowsMs(context: BrowserContext, url: string): Promise<number> {
+  const page = await context.newPage();
   try {
-    const page = await context.newPage();
     await page.goto(`${url}#/keystores`);
     await page.getByTestId('keystores-table').waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('default-store-state').waitFor({ state: 'visible', timeout: 30_000 });
@@ -68,8 +67,17 @@ async function firstRowsMs(browser: Browser, url: string): Promise<number> {
     );
     return performance.now() - started;
   } finally {
-    await context.close();
+    await page.close();
   }
+}
+
+/** A browser context holding the host's one session (opened through its launch address). */
+async function sessionContext(browser: Browser, host: BrowserHost): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(host.launchUrl);
+  await page.close();
+  return context;
 }
 
 function ensureRendererBuilt(log: (line: string) => void): void {
@@ -83,14 +91,16 @@ function ensureRendererBuilt(log: (line: string) => void): void {
 /** Spawns the browser host on `dataDir` and returns ms until Chromium shows its unlock screen. */
 async function coldStartMs(browser: Browser, dataDir: string): Promise<number> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const launchDir = mkdtempSync(path.join(tmpdir(), 'keyward-bench-launch-'));
+  const urlFile = path.join(launchDir, 'launch-url');
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', tsx, 'electron/host/browser-host.ts', '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_DIR],
+    ['--import', tsx, 'electron/host/browser-host.ts', '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_DIR, '--url-file', urlFile],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
-    const url = await new Promise<string>((resolve, reject) => {
+    await new Promise<string>((resolve, reject) => {
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
@@ -102,7 +112,7 @@ async function coldStartMs(browser: Browser, dataDir: string): Promise<number> {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
-      await page.goto(url);
+      await page.goto(readFileSync(urlFile, 'utf8').trim());
       await page.getByTestId('unlock-password').waitFor({ state: 'visible', timeout: 30_000 });
       return performance.now() - started;
     } finally {
@@ -112,6 +122,7 @@ async function coldStartMs(browser: Browser, dataDir: string): Promise<number> {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
+    rmSync(launchDir, { recursive: true, force: true });
   }
 }
 
@@ -132,13 +143,15 @@ export const p4Renderer: Benchmark = {
     const results: BenchResult[] = [];
     try {
       const runs = options.quick ? 3 : 9;
-      await firstRowsMs(browser, large.host.url); // warm Chromium's own caches and the registry's pages
-      await firstRowsMs(browser, small.host.url);
+      const largeContext = await sessionContext(browser, large.host);
+      const smallContext = await sessionContext(browser, small.host);
+      await firstRowsMs(largeContext, large.host.url); // warm Chromium's own caches and the registry's pages
+      await firstRowsMs(smallContext, small.host.url);
       const largeTimes: number[] = [];
       const smallTimes: number[] = [];
       for (let run = 0; run < runs; run += 1) {
-        largeTimes.push(await firstRowsMs(browser, large.host.url));
-        smallTimes.push(await firstRowsMs(browser, small.host.url));
+        largeTimes.push(await firstRowsMs(largeContext, large.host.url));
+        smallTimes.push(await firstRowsMs(smallContext, small.host.url));
       }
       const k = median(largeTimes);
       const b = median(smallTimes);

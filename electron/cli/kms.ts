@@ -1,21 +1,30 @@
 import { createCore } from '../main/app/core';
 import { resolveDataDir } from '../main/app/data-dir';
+import { dataDirInUseBody, liveLockHolder } from '../main/app/instance-lock';
 import { createNodeWorkerLauncher } from '../main/hsm/node-launcher';
-import { parseCliArguments, runCliOperation, type CliIo } from '../main/transports/cli';
+import { parseCliArguments, runCliOperation, takeSecretVariables, type CliIo } from '../main/transports/cli';
 
 /** `kms <Operation> ...`: the command-line binding of the operation catalogue. */
 async function main(): Promise<number> {
   const io: CliIo = {
-    env: process.env,
+    env: {},
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin,
   };
   const parsed = parseCliArguments(process.argv.slice(2), io);
   if (typeof parsed === 'number') return parsed;
+  // Passwords leave process.env before anything else starts, so no child process inherits them.
+  io.env = takeSecretVariables(parsed, process.env);
 
+  const dataDir = resolveDataDir(parsed.dataDir, process.env);
+  const holder = liveLockHolder(dataDir);
+  if (holder) {
+    io.stderr(`${JSON.stringify(dataDirInUseBody(dataDir, holder))}\n`);
+    return 2;
+  }
   const core = await createCore({
-    dataDir: resolveDataDir(parsed.dataDir, process.env),
+    dataDir,
     launcher: createNodeWorkerLauncher(),
   });
   try {

@@ -6,6 +6,7 @@ import { bindIpc } from './transports/ipc';
 import { createCore } from './app/core';
 import type { Core } from './app/core-types';
 import { createElectronLauncher } from './app/electron-launcher';
+import { acquireInstanceLock } from './app/instance-lock';
 
 /**
  * The Electron shell. It holds no key logic: it hardens the window, composes the core with a
@@ -133,12 +134,36 @@ function dataDirectory(): string {
   return dir;
 }
 
+/**
+ * RegisterModule of a library that is not root's file in a system library directory: the officer
+ * decides in a dialog of the main process, which the page can neither draw nor answer.
+ */
+async function confirmUntrustedModule(libraryPath: string): Promise<boolean> {
+  const options: Electron.MessageBoxOptions = {
+    type: 'warning',
+    title: 'Load a PKCS#11 library?',
+    message: `Load the PKCS#11 library ${libraryPath}?`,
+    detail:
+      'It was not installed by root in a system library directory. Loading it runs its code with your rights, ' +
+      'now and each time Keyward starts it. Continue only if you installed this file yourself.',
+    buttons: ['Cancel', 'Load the library'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  return response === 1;
+}
+
 let core: Core | null = null;
 let closing = false;
 
 async function start(): Promise<void> {
   hardenSession();
-  core = await createCore({ dataDir: dataDirectory(), launcher: createElectronLauncher(HSM_WORKER) });
+  const dataDir = dataDirectory();
+  // Electron's single-instance lock covers its user data only; KMS_DATA_DIR may be a browser host's.
+  acquireInstanceLock(dataDir, 'electron', { note: (message) => console.warn(message) });
+  core = await createCore({ dataDir, launcher: createElectronLauncher(HSM_WORKER), confirmUntrustedModule });
   bindIpc(ipcMain, core, isAppUrl);
   mainWindow = createWindow();
 }

@@ -5,7 +5,7 @@ import App from './App.vue';
 import { createAppRouter } from './router';
 import './ui/base.css';
 
-// Before the router reads the address: takes the host token out of the visible URL.
+// Connects to the core (Electron bridge or the browser host's WebSocket) before the first page asks.
 startClient();
 
 createApp(App).use(createPinia()).use(createAppRouter()).mount('#app');

@@ -24,6 +24,21 @@ export const auditFilterSchema = z.strictObject({
   Values: z.array(z.string().min(1).max(256)).min(1).max(10),
 });
 
+/** A point of the chain kept outside the registry file: the anchor in the HSM, or an officer's checkpoint. */
+export const auditCheckpointSchema = z.strictObject({
+  Sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** The record's chain hash, as ListAuditEvents and GetAuditAnchor show it (lowercase hex). */
+  Hash: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 chain hash in lowercase hex'),
+});
+
+export const auditAnchorSchema = z.object({
+  Sequence: z.number(),
+  Hash: z.string(),
+  /** When the HSM's anchor was moved to this record. */
+  Time: z.string(),
+});
+export type AuditAnchorOutput = z.infer<typeof auditAnchorSchema>;
+
 export const auditOperations = {
   ListAuditEvents: defineOperation({
     summary: 'Page through audit events, newest first.',
@@ -42,15 +57,36 @@ export const auditOperations = {
     mutates: false,
   }),
   VerifyAuditLog: defineOperation({
-    summary: 'Recompute the hash chain; report the first broken record.',
-    input: z.strictObject({}),
+    summary:
+      'Recompute the hash chain and check it against the anchor the default key store HSM holds (while connected) and an optional checkpoint; report the first broken record.',
+    input: z.strictObject({
+      /** A checkpoint written down earlier (GetAuditAnchor): record Sequence must still have this Hash. */
+      ExpectedAnchor: auditCheckpointSchema.optional(),
+    }),
     result: z.object({
       Valid: z.boolean(),
       CheckedRecords: z.number(),
       FirstBrokenSequence: z.number().nullable(),
       Reason: z.string(),
+      /** The anchor read from the HSM (null: not checked, none yet, or not valid). */
+      Anchor: auditAnchorSchema.nullable(),
+      /** False while the default key store is not connected: then Valid speaks for the chain alone. */
+      AnchorChecked: z.boolean(),
+      /** Records after the anchor, which only the chain protects so far (null when not checked). */
+      UnanchoredRecords: z.number().nullable(),
     }),
     errors: [],
+    mutates: false,
+  }),
+  GetAuditAnchor: defineOperation({
+    summary: 'Bring the anchor in the default key store HSM up to the last record and return it, as a checkpoint to write down.',
+    input: z.strictObject({}),
+    result: z.object({
+      Anchor: auditAnchorSchema.nullable(),
+      LastSequence: z.number(),
+      UnanchoredRecords: z.number(),
+    }),
+    errors: ['Forbidden.KeyStoreState', 'HsmError.Generic'],
     mutates: false,
   }),
 };

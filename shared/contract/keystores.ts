@@ -15,6 +15,12 @@ export const keyStoreSchema = z.object({
   ClusterId: z.string().nullable(),
   CreationDate: z.string(),
   KeyCount: z.number(),
+  /** Consecutive failed logins with this store's credentials (a cluster store: its cluster's kmsuser and SO PIN). */
+  FailedLogins: z.number(),
+  /** Failures after which the store locks until UnlockKeyStore; 0 never locks (always 0 for the default store). */
+  MaxFailedLogins: z.number(),
+  /** Locked after MaxFailedLogins failures: logins are refused (HsmError.PinLocked) without trying the password. */
+  LockedOut: z.boolean(),
 });
 
 export const keyStoreIdSchema = z.string().min(1).max(64);
@@ -36,7 +42,8 @@ export const keyStoreOperations = {
     secretFields: ['KeyStorePassword'],
   }),
   ConnectKeyStore: defineOperation({
-    summary: 'Log in to the key store HSMs with its password.',
+    summary:
+      'Log in to the key store HSMs with its password. Refused while CONNECTED (disconnect first). After 3 consecutive failed logins each attempt waits out a window doubling from 1 s to 5 min (Throttling.LoginBackoff, the password is not tried); a locked store answers HsmError.PinLocked.',
     input: z.strictObject({ KeyStoreId: keyStoreIdSchema, KeyStorePassword: z.string().min(1).max(64).optional() }),
     result: z.object({
       KeyStoreId: z.string(),
@@ -48,6 +55,7 @@ export const keyStoreOperations = {
       'Forbidden.KeyStoreState',
       'HsmError.PinIncorrect',
       'HsmError.PinLocked',
+      'Throttling.LoginBackoff',
       'HsmError.DeviceError',
       'NotFound.Cluster',
       'NotFound.CryptoUser',
@@ -57,6 +65,23 @@ export const keyStoreOperations = {
     ],
     mutates: true,
     secretFields: ['KeyStorePassword'],
+  }),
+  UpdateKeyStoreLoginPolicy: defineOperation({
+    summary:
+      'Set after how many consecutive failed logins a cluster key store locks until UnlockKeyStore (0 = never; default 10). The default key store cannot lock: its SO PIN was random and forgotten at initialization, so nobody could clear a lockout.',
+    input: z.strictObject({ KeyStoreId: keyStoreIdSchema, MaxFailedLogins: z.number().int().min(0).max(100) }),
+    result: z.object({ KeyStoreId: z.string(), MaxFailedLogins: z.number() }),
+    errors: ['NotFound.KeyStore', 'UnsupportedOperation'],
+    mutates: true,
+  }),
+  UnlockKeyStore: defineOperation({
+    summary:
+      "Clear a cluster key store's failed logins and lockout with the cluster's SO PIN (checked by an SO login on a member; a wrong one counts as a failed login). Not for the default key store, which has no SO PIN.",
+    input: z.strictObject({ KeyStoreId: keyStoreIdSchema, SoPin: z.string().min(1).max(64) }),
+    result: z.object({ KeyStoreId: z.string(), FailedLogins: z.number(), LockedOut: z.boolean() }),
+    errors: ['NotFound.KeyStore', 'UnsupportedOperation', 'HsmError.PinIncorrect', 'Throttling.LoginBackoff', 'HsmError.DeviceError', 'Forbidden.ClusterState'],
+    mutates: true,
+    secretFields: ['SoPin'],
   }),
   DisconnectKeyStore: defineOperation({
     summary: 'Log out of the key store HSMs; keys stay but cannot be used.',

@@ -1,11 +1,25 @@
 import { z } from 'zod';
 import { defineOperation } from './define';
+import { MAX_ENVIRONMENT_VALUE_LENGTH, moduleEnvironmentProblem } from './module-environment';
+
+/**
+ * Variables set in the module's worker process before the library loads (one worker per distinct
+ * environment): only those of module-environment.ts, with checked values.
+ */
+export const moduleEnvironmentSchema = z
+  .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an environment variable name'), z.string().max(MAX_ENVIRONMENT_VALUE_LENGTH))
+  .superRefine((env, context) => {
+    const problem = moduleEnvironmentProblem(env);
+    if (problem) context.addIssue({ code: 'custom', message: problem.message, path: [problem.name] });
+  });
 
 export const moduleSummarySchema = z.object({
   ModuleId: z.string(),
   Name: z.string(),
   Path: z.string(),
   Builtin: z.boolean(),
+  /** What the worker of this module is started with besides Keyward's fixed base environment. */
+  Environment: z.record(z.string(), z.string()),
 });
 
 /** A PKCS#11 library found in the usual Debian paths and not registered yet. */
@@ -70,18 +84,16 @@ export const moduleOperations = {
     mutates: false,
   }),
   RegisterModule: defineOperation({
-    summary: 'Register a PKCS#11 library (loaded once to check it) with the environment it needs, e.g. SOFTHSM2_CONF or P11_KIT_SERVER_ADDRESS.',
+    summary:
+      'Register a PKCS#11 library (loaded once to check it) with the environment it needs (SOFTHSM2_CONF, P11_KIT_SERVER_ADDRESS, YUBIHSM_PKCS11_CONF). ' +
+      'A library outside the root-owned system library directories needs the officer: the kms command line, <data dir>/trusted-modules or, in the app, a confirmation.',
     input: z.strictObject({
       Path: z.string().min(2).max(4096).regex(/^\/[^\0]*$/, 'must be an absolute path'),
       Name: z.string().min(1).max(64),
-      /** Variables set in the module's worker process before the library loads (one worker per distinct environment). */
-      Environment: z
-        .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an environment variable name'), z.string().max(4096))
-        .refine((env) => Object.keys(env).length <= 16, 'at most 16 variables')
-        .default({}),
+      Environment: moduleEnvironmentSchema.default({}),
     }),
     result: z.object({ ModuleId: z.string() }),
-    errors: ['AlreadyExists.Module', 'HsmError.ModuleLoadFailed'],
+    errors: ['AlreadyExists.Module', 'HsmError.ModuleLoadFailed', 'Forbidden.UntrustedModule'],
     mutates: true,
   }),
   DeregisterModule: defineOperation({

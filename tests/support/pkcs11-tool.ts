@@ -7,7 +7,7 @@ import path from 'node:path';
 import { SOFTHSM_MODULE_PATH } from './softhsm';
 
 export interface ToolObject {
-  /** "Secret Key", "Private Key", "Public Key". */
+  /** "Secret Key", "Private Key", "Public Key", "Data". */
   kind: string;
   id: string;
   label: string;
@@ -17,21 +17,25 @@ export interface ToolObject {
   header: string;
 }
 
-export function listTokenObjects(dataDir: string, pin: string): ToolObject[] {
+export function listTokenObjects(dataDir: string, pin: string | null): ToolObject[] {
   return listObjectsOn({ confPath: path.join(dataDir, 'softhsm', 'softhsm2.conf'), tokenLabel: 'keyward-default', pin });
 }
 
-/** The objects of any SoftHSM2 token, e.g. a cluster member (label from DescribeCluster, pin = kmsuser password). */
-export function listObjectsOn(target: { confPath: string; tokenLabel: string; pin: string }): ToolObject[] {
+/**
+ * The objects of any SoftHSM2 token, e.g. a cluster member (label from DescribeCluster, pin = kmsuser
+ * password); with `pin: null`, what a session without login sees (public objects only).
+ */
+export function listObjectsOn(target: { confPath: string; tokenLabel: string; pin: string | null }): ToolObject[] {
+  const login = target.pin === null ? [] : ['--login', '--pin', target.pin];
   const output = execFileSync(
     'pkcs11-tool',
-    ['--module', SOFTHSM_MODULE_PATH, '--token-label', target.tokenLabel, '--login', '--pin', target.pin, '--list-objects'],
+    ['--module', SOFTHSM_MODULE_PATH, '--token-label', target.tokenLabel, ...login, '--list-objects'],
     { env: { ...process.env, SOFTHSM2_CONF: target.confPath }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const objects: ToolObject[] = [];
   let current: ToolObject | null = null;
   for (const line of output.split('\n')) {
-    const header = /^(Secret Key|Private Key|Public Key) Object;?(.*)$/.exec(line);
+    const header = /^(Secret Key|Private Key|Public Key) Object;?(.*)$/.exec(line) ?? /^(Data) object\b(.*)$/.exec(line);
     if (header) {
       current = { kind: header[1] ?? '', id: '', label: '', access: [], usage: [], header: line };
       objects.push(current);
@@ -41,7 +45,8 @@ export function listObjectsOn(target: { confPath: string; tokenLabel: string; pi
     const field = /^\s+(label|ID|Usage|Access):\s*(.*)$/.exec(line);
     if (!field) continue;
     const value = (field[2] ?? '').trim();
-    if (field[1] === 'label') current.label = value;
+    // Data objects print their label quoted.
+    if (field[1] === 'label') current.label = value.replace(/^'(.*)'$/, '$1');
     if (field[1] === 'ID') current.id = value.toLowerCase();
     if (field[1] === 'Usage') current.usage = value.split(',').map((item) => item.trim());
     if (field[1] === 'Access') current.access = value.split(',').map((item) => item.trim());

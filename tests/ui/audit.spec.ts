@@ -15,9 +15,15 @@ test('the audit log lists the operations and its chain verifies', async ({ page,
   await expect(table.getByTestId('audit-operation').filter({ hasText: /^CreateKey$/ })).toHaveCount(1);
   await expect(table.locator('.n-data-table-tr').filter({ hasText: 'CreateKey' })).toContainText(keyId);
 
-  await page.getByTestId('audit-verify-button').click();
+  // The HSM anchor follows the log about a second after the last change: verify until it has caught up.
   const result = page.getByTestId('audit-verify-result');
+  await expect(async () => {
+    await page.getByTestId('audit-verify-button').click();
+    await expect(page.getByTestId('audit-anchor-state')).toHaveText(/^Anchored in the HSM up to record \d+ \(.+ UTC\)\.$/, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(result).toHaveAttribute('data-valid', 'true');
+  await expect(result).toHaveAttribute('data-anchor-checked', 'true');
   await expect(result).toContainText(/\d+ records, chain intact/);
+  await expect(page.getByTestId('audit-checkpoint')).toContainText(/^Sequence \d+\nHash [0-9a-f]{64}$/);
   await screen(page, '10-audit-verified');
 });

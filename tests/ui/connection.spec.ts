@@ -8,8 +8,8 @@ test('when the host goes away the console says so and calls fail with a clear er
   await host.stop();
 
   await expect(page.getByTestId('connection-banner')).toContainText('reconnecting');
-  // The token never reappears in the address bar, even while reconnecting.
-  expect(page.url()).not.toContain('token=');
+  // No secret appears in the address bar, even while reconnecting.
+  expect(page.url()).not.toContain('nonce=');
 
   await page.getByTestId('lock-button').click();
   const notification = page.getByTestId('error-notification').first();

@@ -4,9 +4,9 @@ import { PASSWORD } from './steps';
 test('first run sets the default key store password and opens the console', async ({ page, host }) => {
   await page.goto(host.url);
 
-  // The token is kept for reloads but taken out of the address bar.
+  // The session lives in an HttpOnly cookie: the address bar carries no secret.
   await expect(page.getByTestId('setup-password')).toBeVisible();
-  expect(page.url()).not.toContain('token=');
+  expect(page.url().split('#')[0]).toBe(host.url);
   await expect(page.getByTestId('setup-policy')).toContainText('8-64 characters');
   await expect(page.getByTestId('setup-password')).toHaveAttribute('type', 'password');
   await expect(page.getByTestId('setup-password')).toHaveAttribute('autocomplete', 'off');
@@ -27,7 +27,7 @@ test('first run sets the default key store password and opens the console', asyn
   await expect(page.getByTestId('keys-empty')).toContainText('No keys yet');
   await screen(page, '02-keys-empty');
 
-  // A reload keeps the session (token from sessionStorage) and the store stays unlocked.
+  // A reload keeps the session (the cookie) and the store stays unlocked.
   await page.reload();
   await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
 

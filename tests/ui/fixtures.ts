@@ -1,19 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { BROWSER_HOST, HOST_ROOT, RENDERER_OUT, SCREENS_DIR } from './paths';
 
 export interface KeywardHost {
-  /** `http://127.0.0.1:PORT/?token=TOKEN`, as the host printed it. */
+  /** `http://127.0.0.1:PORT/`, as the host printed it (it opens no session by itself). */
   url: string;
+  /** The single-use launch address from the host's url-file; already used unless `hostLogin` is false. */
+  launchUrl: string;
+  /** `keyward_session=…` of the test's browser context, for test-only calls (host-call.ts); '' before login. */
+  sessionCookie: string;
   dataDir: string;
   /** Stops the host mid-test (the fixture's teardown then has nothing left to stop). */
   stop(): Promise<void>;
 }
 
-const URL_LINE = /^KEYWARD_URL=(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m;
+const URL_LINE = /^KEYWARD_URL=(http:\/\/127\.0\.0\.1:\d+\/)$/m;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -67,6 +71,8 @@ const ALWAYS_ALLOWED = [/frame-ancestors' is ignored when delivered via a <meta>
 
 interface Fixtures {
   host: KeywardHost;
+  /** Whether the fixture's page opens the host's one session before the test (default true). */
+  hostLogin: boolean;
   /** Set once the fixture stops the host at the end of a test, while the page may still be open. */
   hostTeardown: { started: boolean };
   /** Console errors this test expects (e.g. WebSocket failures after the host stopped). */
@@ -77,6 +83,7 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   allowedConsoleErrors: [[], { option: true }],
+  hostLogin: [true, { option: true }],
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies.
   hostTeardown: async ({}, use) => {
     await use({ started: false });
@@ -103,25 +110,38 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
 
-  host: async ({ hostTeardown }, use, testInfo) => {
+  host: async ({ hostTeardown, hostLogin, page }, use, testInfo) => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-'));
+    // mkdtemp makes it 0700, as the host requires of the url-file's directory.
+    const launchDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-launch-'));
+    const urlFile = path.join(launchDir, 'launch-url');
     let log = '';
     // node --import tsx: one process of our own (no npx wrapper), leader of its own group.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', BROWSER_HOST, '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT],
+      ['--import', 'tsx', BROWSER_HOST, '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT, '--url-file', urlFile],
       { cwd: HOST_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
     );
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
     try {
       const url = await waitForUrl(child, () => log);
-      await use({ url, dataDir, stop: () => stopHost(child) });
+      const launchUrl = (await readFile(urlFile, 'utf8')).trim();
+      let sessionCookie = '';
+      if (hostLogin) {
+        // As the officer's window does: the launch address, a 303 with the session cookie, the console.
+        await page.goto(launchUrl);
+        const cookie = (await page.context().cookies(url)).find((c) => c.name === 'keyward_session');
+        if (!cookie) throw new Error('the launch address set no session cookie');
+        sessionCookie = `${cookie.name}=${cookie.value}`;
+      }
+      await use({ url, launchUrl, sessionCookie, dataDir, stop: () => stopHost(child) });
     } finally {
       hostTeardown.started = true;
       await stopHost(child);
       if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('browser-host.log', { body: log, contentType: 'text/plain' });
       await rm(dataDir, { recursive: true, force: true });
+      await rm(launchDir, { recursive: true, force: true });
     }
   },
 });

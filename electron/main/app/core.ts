@@ -2,11 +2,13 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { HsmModules, type WorkerLauncher } from '../hsm';
 import { createBufferedAuditWriter, openRegistry } from '../registry';
+import { AuditAnchorer } from '../services/audit/audit-anchor';
 import { AuditTrail } from '../services/audit/audit-trail';
 import { createHandlers, createKeyMaintenance } from '../services/handlers';
 import { ensureInstallation } from '../services/installation';
 import { KeyStoreConnections } from '../services/keystores/connections';
 import { ensureDefaultKeyStoreRows } from '../services/keystores/default-key-store';
+import { DEFAULT_TRUSTED_MODULE_DIRS } from '../services/modules/library-trust';
 import { securePrivateFiles } from '../services/keystores/data-dir-files';
 import type { ServiceContext } from '../services/service-context';
 import { createDispatcher } from '../transports/dispatcher';
@@ -25,6 +27,13 @@ export interface CoreOptions {
   maintenanceIntervalMs?: number;
   /** Told when start-up tightened a permission (default: a line on stderr). */
   onNotice?: (message: string) => void;
+  /** Directories whose root-owned PKCS#11 libraries RegisterModule loads without asking; default DEFAULT_TRUSTED_MODULE_DIRS. */
+  trustedModuleDirs?: readonly string[];
+  /**
+   * Electron: asks the officer, outside the renderer, whether to load a library from elsewhere
+   * (RegisterModule); without it such a library needs the kms command line or the trusted-modules file.
+   */
+  confirmUntrustedModule?: (libraryPath: string) => Promise<boolean>;
 }
 
 function defaultNotice(message: string): void {
@@ -53,10 +62,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditTrail(context, usageWriter);
   const connections = new KeyStoreConnections();
   hsm.onClientLost((client, event) => connections.markClientLost(client, event.workerPid));
+  const anchorer = new AuditAnchorer(context, connections);
+  anchorer.start();
 
   ensureDefaultKeyStoreRows(context);
   const scope = ensureInstallation(context);
-  const handlers = createHandlers({ context, connections, audit, usageWriter, scope });
+  const moduleApproval = { trustedDirs: options.trustedModuleDirs ?? DEFAULT_TRUSTED_MODULE_DIRS, confirmUntrustedModule: options.confirmUntrustedModule };
+  const handlers = createHandlers({ context, connections, audit, usageWriter, scope, moduleApproval, anchorer });
   const maintenance = createKeyMaintenance({ context, connections, audit });
   maintenance.start(options.maintenanceIntervalMs ?? 60_000);
   const dispatch = createDispatcher({
@@ -74,6 +86,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       closed = true;
       await maintenance.close();
       await usageWriter.close();
+      // The last records (this session's final usage batch included) are anchored while the HSM is still open.
+      await anchorer.close();
       await hsm.closeAll();
       registry.close();
     },

@@ -1,5 +1,5 @@
 import { utilityProcess } from 'electron';
-import type { WorkerChannel, WorkerExitInfo, WorkerLauncher, WorkerRequest } from '../hsm';
+import { buildWorkerEnvironment, type WorkerChannel, type WorkerExitInfo, type WorkerLauncher, type WorkerRequest } from '../hsm';
 
 /**
  * Runs each PKCS#11 worker in an Electron utility process: the Electron counterpart of the hsm
@@ -14,8 +14,7 @@ export function createElectronLauncher(workerPath: string): WorkerLauncher {
   return {
     launch(env: Record<string, string>): WorkerChannel {
       const child = utilityProcess.fork(workerPath, [], {
-        // The process environment plus the module's own, as the Node launcher does.
-        env: { ...process.env, ...env },
+        env: buildWorkerEnvironment(env),
         serviceName: 'keyward-hsm',
         // stdout unused; stderr visible for native crash reports (the worker logs no secrets).
         stdio: ['ignore', 'ignore', 'inherit'],

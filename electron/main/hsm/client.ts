@@ -159,6 +159,14 @@ export class HsmModuleClient {
   keyCheckValue(args: HsmArgs<'keyCheckValue'>): Promise<HsmResult<'keyCheckValue'>> {
     return this.call('keyCheckValue', args);
   }
+  /** The values of the private data objects with this label (needs the user login); usually one, or none. */
+  getDataObjects(args: HsmArgs<'getDataObjects'>): Promise<HsmResult<'getDataObjects'>> {
+    return this.call('getDataObjects', args);
+  }
+  /** Creates a private data object with this label and value, then destroys the older ones with that label. */
+  async putDataObject(args: HsmArgs<'putDataObject'>): Promise<void> {
+    await this.call('putDataObject', args);
+  }
   encrypt(args: HsmArgs<'encrypt'>): Promise<HsmResult<'encrypt'>> {
     return this.call('encrypt', args);
   }
@@ -291,7 +299,9 @@ export class HsmModuleClient {
     let channel: WorkerChannel;
     try {
       channel = this.options.launcher.launch(this.spec.env);
-    } catch {
+    } catch (error) {
+      // A launcher's own refusal (a module environment outside the allowlist) says why.
+      if (error instanceof KmsError) throw error;
       throw new KmsError('HsmError.WorkerCrashed', 'the HSM worker process could not be started');
     }
     let markExited: () => void = () => undefined;

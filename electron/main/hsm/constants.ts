@@ -9,6 +9,7 @@ export const CKA = {
   TOKEN: 0x1,
   PRIVATE: 0x2,
   LABEL: 0x3,
+  APPLICATION: 0x10,
   VALUE: 0x11,
   TRUSTED: 0x86,
   KEY_TYPE: 0x100,
@@ -38,7 +39,7 @@ export const CKA = {
   WRAP_WITH_TRUSTED: 0x210,
 } as const;
 
-export const CKO = { PUBLIC_KEY: 0x2, PRIVATE_KEY: 0x3, SECRET_KEY: 0x4 } as const;
+export const CKO = { DATA: 0x0, PUBLIC_KEY: 0x2, PRIVATE_KEY: 0x3, SECRET_KEY: 0x4 } as const;
 
 export const CKK = { RSA: 0x0, EC: 0x3, GENERIC_SECRET: 0x10, AES: 0x1f } as const;
 

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkerRequest } from './protocol';
+import { buildWorkerEnvironment, WORKER_BASE_ENVIRONMENT } from './worker-environment';
 import type { WorkerChannel, WorkerExitInfo, WorkerLauncher } from './worker-launcher';
 
 export interface NodeWorkerLauncherOptions {
@@ -17,8 +18,11 @@ export interface NodeWorkerLauncherOptions {
   workerPath?: string;
   /** Node flags for the worker; default: `--import tsx` for a `.ts` entry, none otherwise. */
   execArgv?: string[];
-  /** Environment the module's env is added to; default `process.env`. */
-  baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * The fixed environment the module's variables are added to; default WORKER_BASE_ENVIRONMENT.
+   * Never process.env: the parent's passwords and loader switches must not reach the worker.
+   */
+  baseEnv?: Readonly<Record<string, string>>;
 }
 
 export interface WorkerEntry {
@@ -46,13 +50,14 @@ function tsxExecArgv(): string[] {
 export function createNodeWorkerLauncher(options: NodeWorkerLauncherOptions = {}): WorkerLauncher {
   return {
     launch(env: Record<string, string>): WorkerChannel {
+      const workerEnv = buildWorkerEnvironment(env, options.baseEnv ?? WORKER_BASE_ENVIRONMENT);
       const entry = options.workerPath
         ? { path: options.workerPath, execArgv: options.workerPath.endsWith('.ts') ? tsxExecArgv() : [] }
         : defaultWorkerEntry();
       const child = fork(entry.path, [], {
         serialization: 'advanced',
         execArgv: options.execArgv ?? entry.execArgv,
-        env: { ...(options.baseEnv ?? process.env), ...env },
+        env: workerEnv,
         // stdout is unused; stderr stays visible for native crash reports (the worker logs no secrets).
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });

@@ -6,6 +6,7 @@
  */
 import type {
   CipherArgs,
+  DataObjectRef,
   GenerateKeyArgs,
   HsmFailure,
   InitTokenArgs,
@@ -17,6 +18,7 @@ import type {
   LoginArgs,
   ObjectId,
   PublicKeyMaterial,
+  PutDataObjectArgs,
   RandomArgs,
   SetUserPinArgs,
   SignArgs,
@@ -60,6 +62,10 @@ export interface HsmMethods {
   listObjects: { args: TokenRef; result: TokenObjectInfo[] };
   /** A key check value computed inside the HSM (see worker/check-value.ts). */
   keyCheckValue: { args: KeyRef; result: Buffer };
+  /** The values of the private data objects with this label (see worker/data-objects.ts). */
+  getDataObjects: { args: DataObjectRef; result: Buffer[] };
+  /** Stores the value as the private data object with this label, replacing any before it. */
+  putDataObject: { args: PutDataObjectArgs; result: null };
   encrypt: { args: CipherArgs; result: Buffer };
   decrypt: { args: CipherArgs; result: Buffer };
   sign: { args: SignArgs; result: Buffer };
@@ -102,6 +108,8 @@ export const HSM_METHODS: readonly HsmMethod[] = [
   'describeKey',
   'listObjects',
   'keyCheckValue',
+  'getDataObjects',
+  'putDataObject',
   'encrypt',
   'decrypt',
   'sign',

@@ -174,6 +174,16 @@ export interface TokenObjectInfo {
   unreadable?: boolean;
 }
 
+/** The private data objects (CKO_DATA) with one label: small values only the logged-in user reads or writes. */
+export interface DataObjectRef {
+  serial: string;
+  label: string;
+}
+
+export interface PutDataObjectArgs extends DataObjectRef {
+  value: Buffer;
+}
+
 /* ---- Cluster provisioning and key replication (wrap/unwrap between member tokens). ---- */
 
 /**

@@ -22,6 +22,8 @@ type Obj = Record<string, unknown>;
 /** Upper bound for any data buffer; the contract's own limits are far lower (KMS plaintext is 6 KiB). */
 export const MAX_DATA_BYTES = 1024 * 1024;
 export const MAX_RANDOM_BYTES = 64 * 1024;
+/** Data objects hold small records (the audit anchor is about 250 bytes), not files. */
+export const MAX_DATA_OBJECT_BYTES = 4096;
 /** PKCS#11 PINs are byte strings; CK_TOKEN_INFO.ulMaxPinLen of common tokens is at most 255. */
 const MAX_PIN_BYTES = 255;
 /** C0 controls and DEL: a NUL would silently truncate a C string inside the binding. */
@@ -256,6 +258,14 @@ export const validators: Validators = {
   destroyKey: (raw) => keyRef('destroyKey', raw),
   keyExists: (raw) => keyRef('keyExists', raw),
   keyCheckValue: (raw) => keyRef('keyCheckValue', raw),
+  getDataObjects: (raw) => {
+    const o = obj('getDataObjects', raw);
+    return { serial: serial('getDataObjects', o), label: label('getDataObjects', o) };
+  },
+  putDataObject: (raw) => {
+    const o = obj('putDataObject', raw);
+    return { serial: serial('putDataObject', o), label: label('putDataObject', o), value: bytes('putDataObject', o, 'value', 1, MAX_DATA_OBJECT_BYTES) };
+  },
   describeKey: (raw) => keyRef('describeKey', raw),
   listObjects: (raw) => ({ serial: serial('listObjects', obj('listObjects', raw)) }),
   encrypt: (raw) => cipherArgs('encrypt', raw),

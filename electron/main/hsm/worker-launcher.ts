@@ -23,7 +23,10 @@ export interface WorkerChannel {
   kill(): void;
 }
 
-/** Starts a worker with the module's environment added to the parent's environment. */
+/**
+ * Starts a worker whose environment is the fixed base of worker-environment.ts plus the module's
+ * allowlisted variables (never the parent's environment); throws KmsError when they are refused.
+ */
 export interface WorkerLauncher {
   launch(env: Record<string, string>): WorkerChannel;
 }

@@ -29,7 +29,8 @@ export type { ClusterRow, ClusterPatch, ClusterState, ClustersRepository } from 
 export type { HsmRow, HsmPatch, HsmState, HsmsRepository } from './repositories/hsms';
 export type { CryptoUserRow, CryptoUsersRepository } from './repositories/crypto-users';
 export type { ImportTokenRow, ImportTokensRepository } from './repositories/import-tokens';
-export type { AuditRepository, AuditListFilter, AuditListFilterKey, AuditListQuery } from './repositories/audit';
+export type { LoginGuardRow, LoginGuardsRepository } from './repositories/login-guards';
+export type { AuditRepository, AuditListFilter, AuditListFilterKey, AuditListQuery, CheckedAuditLog } from './repositories/audit';
 
 export {
   GENESIS_HASH,
@@ -42,6 +43,7 @@ export {
 } from './audit/record';
 export { SECRET_KEY_PATTERN } from './audit/secret-guard';
 export type { AuditVerification, AuditHead } from './audit/verify';
+export { extendChain, type ChainExtension, type CheckpointCheck, type CheckpointStatus } from './audit/checkpoints';
 export {
   createBufferedAuditWriter,
   type BufferedAuditWriter,

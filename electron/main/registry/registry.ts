@@ -15,6 +15,7 @@ import { type ClustersRepository, createClustersRepository } from './repositorie
 import { type HsmsRepository, createHsmsRepository } from './repositories/hsms';
 import { type CryptoUsersRepository, createCryptoUsersRepository } from './repositories/crypto-users';
 import { type ImportTokensRepository, createImportTokensRepository } from './repositories/import-tokens';
+import { type LoginGuardsRepository, createLoginGuardsRepository } from './repositories/login-guards';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -42,6 +43,7 @@ export interface Registry {
   readonly hsms: HsmsRepository;
   readonly cryptoUsers: CryptoUsersRepository;
   readonly importTokens: ImportTokensRepository;
+  readonly loginGuards: LoginGuardsRepository;
   /**
    * Runs `fn` in one IMMEDIATE transaction: everything commits together or nothing does, e.g. a
    * key row and its audit record. `fn` must be synchronous (a returned promise is refused, as its
@@ -103,6 +105,7 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     hsms: createHsmsRepository(db),
     cryptoUsers: createCryptoUsersRepository(db),
     importTokens: createImportTokensRepository(db),
+    loginGuards: createLoginGuardsRepository(db),
     transaction<T>(fn: () => T): T {
       return translateConstraint(() => run.immediate(fn) as T);
     },

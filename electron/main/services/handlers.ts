@@ -1,5 +1,6 @@
 import type { BufferedAuditWriter } from '../registry';
 import { AuditService } from './audit/audit-service';
+import type { AuditAnchorer } from './audit/audit-anchor';
 import type { AuditTrail } from './audit/audit-trail';
 import { AsymmetricCryptoService } from './crypto/asymmetric-crypto-service';
 import { ClusterInitializer } from './clusters/cluster-initializer';
@@ -24,6 +25,9 @@ import { KeyVersionService } from './keys/key-version-service';
 import { TagService } from './keys/tag-service';
 import type { KeyStoreConnections } from './keystores/connections';
 import { KeyStoreService } from './keystores/key-store-service';
+import { LoginGuard } from './keystores/login-guard';
+import { LoginPolicyService } from './keystores/login-policy-service';
+import type { ModuleApprovalOptions } from './modules/module-approval';
 import { ModuleService } from './modules/module-service';
 import { ReconcileService } from './reconcile/reconcile-service';
 import type { ServiceContext } from './service-context';
@@ -35,17 +39,22 @@ export function createHandlers(deps: {
   audit: AuditTrail;
   usageWriter: BufferedAuditWriter;
   scope: ArnScope;
+  moduleApproval: ModuleApprovalOptions;
+  /** Keeps the audit head anchored in the default key store's HSM (owned by the core: it anchors at close). */
+  anchorer: AuditAnchorer;
 }): OperationHandlers {
   const { context, connections, audit, usageWriter, scope } = deps;
   const resolver = new KeyResolver(context);
-  const modules = new ModuleService(context, audit);
+  const modules = new ModuleService(context, audit, deps.moduleApproval);
   const clusters = new ClusterService(context, connections, audit);
   const initializer = new ClusterInitializer(context, audit);
-  const cryptoUsers = new CryptoUserService(context, audit);
-  const clusterStores = new ClusterKeyStoreService(context, connections, audit);
-  const clusterSync = new ClusterSync(context, connections, audit);
-  const joiner = new ClusterJoiner(context, connections, audit, clusterSync);
-  const keyStores = new KeyStoreService(context, connections, audit, clusterStores);
+  const loginGuard = new LoginGuard(context, audit);
+  const cryptoUsers = new CryptoUserService(context, audit, loginGuard);
+  const clusterStores = new ClusterKeyStoreService(context, connections, audit, loginGuard);
+  const clusterSync = new ClusterSync(context, connections, audit, loginGuard);
+  const joiner = new ClusterJoiner(context, connections, audit, clusterSync, loginGuard);
+  const keyStores = new KeyStoreService(context, connections, audit, loginGuard, clusterStores);
+  const loginPolicy = new LoginPolicyService(context, audit, loginGuard, clusterStores);
   watchClusterHealth(context, connections, audit);
   const keys = new KeyService(context, connections, resolver, audit, scope);
   const lifecycle = new KeyLifecycleService(context, resolver, audit);
@@ -57,7 +66,7 @@ export function createHandlers(deps: {
   const crypto = new CryptoService(use);
   const asymmetric = new AsymmetricCryptoService(use);
   const mac = new MacService(use);
-  const auditLog = new AuditService(context, usageWriter);
+  const auditLog = new AuditService(context, usageWriter, connections, deps.anchorer);
   const reconcile = new ReconcileService(context, connections, audit);
 
   return {
@@ -67,6 +76,8 @@ export function createHandlers(deps: {
     InitializeDefaultKeyStore: (input, request) => keyStores.initializeDefault(input, request),
     ConnectKeyStore: (input, request) => keyStores.connect(input, request),
     DisconnectKeyStore: (input, request) => keyStores.disconnect(input, request),
+    UpdateKeyStoreLoginPolicy: async (input, request) => loginPolicy.updatePolicy(input, request),
+    UnlockKeyStore: (input, request) => loginPolicy.unlock(input, request),
     CreateKey: (input, request) => keys.create(input, request),
     DescribeKey: async (input) => keys.describe(input),
     ListKeys: async (input) => keys.list(input),
@@ -119,7 +130,8 @@ export function createHandlers(deps: {
     UpdateKeyStore: async (input, request) => clusterStores.update(input, request),
     DeleteKeyStore: async (input, request) => clusterStores.delete(input, request),
     ListAuditEvents: (input) => auditLog.list(input),
-    VerifyAuditLog: () => auditLog.verify(),
+    VerifyAuditLog: (input) => auditLog.verify(input),
+    GetAuditAnchor: () => auditLog.anchor(),
   };
 }
 

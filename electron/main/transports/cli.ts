@@ -24,6 +24,23 @@ export const DEFAULT_PASSWORD_VARIABLE = 'KMS_DEFAULT_KEYSTORE_PASSWORD';
 /** The kmsuser password the CLI connects the HSM cluster key stores with (a connection lasts one process). */
 export const CLUSTER_PASSWORD_VARIABLE = 'KMS_CLUSTER_KEYSTORE_PASSWORD';
 
+/**
+ * Moves the variables this command reads secrets from (the two key store passwords, --pin-env,
+ * --secret-env) out of `env` into a record of their own. Called on process.env before the core
+ * starts: whatever the process starts later (HSM workers, helpers) cannot inherit them, and
+ * nothing in this process reads them from the environment again.
+ */
+export function takeSecretVariables(parsed: ParsedCommandLine, env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = [DEFAULT_PASSWORD_VARIABLE, CLUSTER_PASSWORD_VARIABLE, ...(parsed.pinEnv ? [parsed.pinEnv] : []), ...parsed.secretEnv.map(({ variable }) => variable)];
+  const taken: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) taken[name] = value;
+    delete env[name];
+  }
+  return taken;
+}
+
 /** Parses argv before the core opens anything, so a usage error touches no data directory. */
 export function parseCliArguments(argv: readonly string[], io: CliIo): ParsedCommandLine | number {
   try {

@@ -4,6 +4,7 @@ import type { CallOutcome, TransportName } from '../../../shared/bridge';
 import { contract, isOperationName, MAX_REQUEST_BYTES, type OperationName } from '../../../shared/contract';
 import { KmsError, type ErrorCode } from '../../../shared/errors';
 import type { ProgressEvent } from '../../../shared/wire';
+import { isAuditedFailure } from '../services/audit/audited-failure';
 import type { FailureAuditor, OperationHandlers } from '../services/handlers-type';
 import type { RequestContext } from '../services/request-context';
 import { describeInputIssue } from './input-issues';
@@ -76,7 +77,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       return { ok: true, output: { ...output, RequestId: requestId } };
     } catch (error) {
       const outcome = toFailure(error, requestId, operation, logError);
-      if (definition.mutates) {
+      if (definition.mutates && !isAuditedFailure(error)) {
         auditFailureSafely(options, operation, context, outcome.error.Code, parsed.data, logError);
       }
       return outcome;

@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES } from '../../../shared/contract';
 import type { WireMessage } from '../../../shared/wire';
 import type { Dispatch } from './dispatcher';
+import { createHostSession, SESSION_PATH, sessionSetCookie, type HostSession } from './host-session';
 import { readStaticFile } from './static-files';
 
 export interface BrowserHostOptions {
@@ -13,23 +13,37 @@ export interface BrowserHostOptions {
   rendererDir: string;
   /** 0 picks a free port. */
   port: number;
+  /** Told once, when the launch address has been used to open this launch's browser session. */
+  onSessionOpened?: () => void;
 }
 
 export interface BrowserHost {
+  /** `http://127.0.0.1:PORT/`: safe to show, it opens no session by itself. */
   url: string;
+  /** `http://127.0.0.1:PORT/session?nonce=…`: opens this launch's one session, once. Keep it private. */
+  launchUrl: string;
   port: number;
   close(): Promise<void>;
 }
 
 const LOOPBACK = '127.0.0.1';
 
+const BASE_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
 /**
  * The browser host: the built renderer and the operation catalogue on one loopback origin.
- * The WebSocket needs the per-launch token and the host's own Origin, so neither another local
- * page nor a DNS-rebinding site can call operations.
+ * The WebSocket needs this launch's session cookie (see host-session.ts) and the host's own Origin
+ * and Host, so neither another local user, another local page nor a DNS-rebinding site can call
+ * operations. Static files hold no secret and need no session.
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
-  const token = randomBytes(32).toString('base64url');
+  const session = createHostSession();
   const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES + 1024 });
 
@@ -54,7 +68,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   ].join('; ');
 
   server.on('request', (request, response) => {
-    void serveStatic(request, response, options.rendererDir, allowedHosts, contentSecurityPolicy);
+    if (!allowedHosts.has(request.headers.host ?? '') || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      response.writeHead(403, BASE_HEADERS).end();
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://local');
+    if (url.pathname === SESSION_PATH) {
+      openSession(request, response, url, session, options.onSessionOpened);
+      return;
+    }
+    void serveStatic(request, response, url.pathname, options.rendererDir, contentSecurityPolicy);
   });
 
   server.on('upgrade', (request, socket, head) => {
@@ -63,7 +86,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       url.pathname === '/rpc' &&
       allowedHosts.has(request.headers.host ?? '') &&
       allowedOrigins.has(request.headers.origin ?? '') &&
-      tokensEqual(url.searchParams.get('token') ?? '', token);
+      session.admits(request.headers.cookie);
     if (!authorized) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
@@ -72,7 +95,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   return {
-    url: `http://${LOOPBACK}:${port}/?token=${token}`,
+    url: `http://${LOOPBACK}:${port}/`,
+    launchUrl: `http://${LOOPBACK}:${port}${session.launchPath}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -84,38 +108,37 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 }
 
-function tokensEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/**
+ * `GET /session?nonce=N`: the first request with the right nonce gets the session cookie and a
+ * 303 to the console; every later one (a replayed or guessed address) gets a plain refusal, and the
+ * session already opened stays the only one.
+ */
+function openSession(request: IncomingMessage, response: ServerResponse, url: URL, session: HostSession, onOpened?: () => void): void {
+  const secret = request.method === 'GET' ? session.redeem(url.searchParams.get('nonce') ?? '') : null;
+  if (secret === null) {
+    response
+      .writeHead(403, { ...BASE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' })
+      .end('This launch link was already used (or is not this launch\'s); restart Keyward to open the console.\n');
+    return;
+  }
+  response.writeHead(303, { ...BASE_HEADERS, Location: '/', 'Set-Cookie': sessionSetCookie(secret) }).end();
+  onOpened?.();
 }
 
 async function serveStatic(
   request: IncomingMessage,
   response: ServerResponse,
+  pathname: string,
   rendererDir: string,
-  allowedHosts: Set<string>,
   contentSecurityPolicy: string,
 ): Promise<void> {
-  const baseHeaders = {
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-store',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'X-Frame-Options': 'DENY',
-  };
-  if (!allowedHosts.has(request.headers.host ?? '') || (request.method !== 'GET' && request.method !== 'HEAD')) {
-    response.writeHead(403, baseHeaders).end();
-    return;
-  }
-  const pathname = new URL(request.url ?? '/', 'http://local').pathname;
   const file = await readStaticFile(rendererDir, pathname);
   if (!file) {
-    response.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('Not found');
+    response.writeHead(404, { ...BASE_HEADERS, 'Content-Type': 'text/plain' }).end('Not found');
     return;
   }
   response.writeHead(200, {
-    ...baseHeaders,
+    ...BASE_HEADERS,
     'Content-Type': file.contentType,
     'Content-Security-Policy': contentSecurityPolicy,
   });

@@ -1,7 +1,7 @@
 import { isKmsErrorBody, type ErrorCode, type KmsErrorBody } from '../../../shared/errors';
 
 /** Failures of the client itself, before or after the host answered. */
-export type ClientErrorCode = 'Client.ConnectionLost' | 'Client.NotConnected' | 'Client.InvalidResponse' | 'Client.NoToken';
+export type ClientErrorCode = 'Client.ConnectionLost' | 'Client.NotConnected' | 'Client.InvalidResponse';
 
 export type KmsClientErrorCode = ErrorCode | ClientErrorCode;
 

@@ -115,7 +115,8 @@ export function createWsTransport(options: WsTransportOptions): Transport {
           reject(
             new KmsClientError(
               'Client.NotConnected',
-              `Cannot reach the Keyward host (${operation} was not sent). Check that the host process is still running, then retry.`,
+              // The browser cannot tell a stopped host from a refused socket (no session in this window).
+              `Cannot reach the Keyward host (${operation} was not sent). Check that the host process is still running and that this window is the one Keyward opened (its launch link works once), then retry.`,
             ),
           );
         }, connectWaitMs);

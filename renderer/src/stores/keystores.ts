@@ -64,6 +64,16 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     await connect(requireDefault().KeyStoreId, password);
   }
 
+  /** Clears a cluster key store's failed logins and lockout with the cluster SO PIN (never kept here either). */
+  async function clearLockout(keyStoreId: string, soPin: string): Promise<void> {
+    try {
+      await invoke('UnlockKeyStore', { KeyStoreId: keyStoreId, SoPin: soPin });
+    } finally {
+      // A wrong SO PIN counts as a failed login too.
+      await refresh().catch(() => {});
+    }
+  }
+
   /** The private key store of an active cluster; the cluster owner certificate is its trust anchor. */
   async function createClusterStore(name: string, clusterId: string, password: string, trustAnchor: string): Promise<string> {
     const { KeyStoreId } = await invoke('CreateKeyStore', {
@@ -106,6 +116,7 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     disconnect,
     lock,
     unlock,
+    clearLockout,
     createClusterStore,
     reconcile,
     rename,

@@ -131,6 +131,8 @@ describe('local HSM cluster (two SoftHSM2 tokens)', () => {
     expect(wrongOld.Code).toBe('HsmError.PinIncorrect');
     const changed = await test.call('ChangeCryptoUserPassword', { ClusterId: setUp.clusterId, UserName: 'kmsuser', OldPassword: KMSUSER_PASSWORD, NewPassword: NEW_PASSWORD });
     expect(changed.Members.map((member) => member.Status)).toEqual(['CHANGED', 'CHANGED']);
+    // A connected store is not logged in again (the password would not be checked): disconnect first.
+    await test.call('DisconnectKeyStore', { KeyStoreId: keyStoreId });
     expect((await test.fail('ConnectKeyStore', { KeyStoreId: keyStoreId, KeyStorePassword: KMSUSER_PASSWORD })).Code).toBe('HsmError.PinIncorrect');
     await test.call('ConnectKeyStore', { KeyStoreId: keyStoreId, KeyStorePassword: NEW_PASSWORD });
     await test.call('ChangeCryptoUserPassword', { ClusterId: setUp.clusterId, UserName: 'kmsuser', OldPassword: NEW_PASSWORD, NewPassword: KMSUSER_PASSWORD });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { contract, OPERATION_NAMES } from '../../../shared/contract';
 import { parseCliArguments, runCliOperation, type CliIo } from '../../../electron/main/transports/cli';
 import { startBrowserHost } from '../../../electron/main/transports/ws-host';
+import { hostSocket, openHostSession } from '../../support/host-session';
 import { runKms } from '../../support/run-cli';
 import { CANARY_PASSWORD, createTestCore, removeDir } from '../../support/test-core';
 import { writeFigures } from '../reliability/support/figures';
@@ -101,12 +102,17 @@ describe('secret hygiene', () => {
           }
         }
         // The WebSocket.
-        const url = new URL(host.url);
-        const { default: WebSocket } = await import('ws');
-        const socket = new WebSocket(`ws://${url.host}/rpc?token=${url.searchParams.get('token') ?? ''}`, { origin: url.origin });
+        const socket = hostSocket(host.url, await openHostSession(host.launchUrl));
         await new Promise((resolve) => socket.once('open', resolve));
         const messages: string[] = [];
-        socket.on('message', (data: Buffer) => messages.push(data.toString()));
+        // Six calls and one broken frame: seven answers (progress events aside) end the exchange.
+        const allAnswered = new Promise<void>((resolve) => {
+          let answers = 0;
+          socket.on('message', (data: Buffer) => {
+            messages.push(data.toString());
+            if ((JSON.parse(data.toString()) as { kind: string }).kind !== 'progress' && ++answers === 7) resolve();
+          });
+        });
         for (const [id, value] of [CANARY_PASSWORD, CANARY_PIN, 'short'].entries()) {
           socket.send(JSON.stringify({ id, op: 'ConnectKeyStore', input: { KeyStoreId: 'kst-default', KeyStorePassword: value } }));
           socket.send(JSON.stringify({ id: 100 + id, op: 'InitializeDefaultKeyStore', input: { KeyStorePassword: value } }));
@@ -114,7 +120,7 @@ describe('secret hygiene', () => {
         }
         socket.send(`{"id": 7, "op": "ConnectKeyStore", "input": {"KeyStorePassword": "${CANARY_PIN}"`); // broken JSON
         calls += 1;
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await allAnswered;
         socket.close();
         answers.push(...messages);
         // The CLI in this process: secrets by argument, by --pin-env, by stdin, and command-line mistakes.

@@ -93,15 +93,16 @@ describe('ReconcileKeyStore', () => {
     expect(report.MissingMaterial).toEqual([expect.objectContaining({ KeyId: lostKeyId, PresentOn: 0, MissingOn: [{ HsmId: null, TokenSerial: serial }] })]);
     expect(report.MissingMaterial[0]?.Remedy).toContain('lost');
     // Registered: AES 1 + EC pair 2 + HMAC 1 + the live import pair 2; the lost AES has none left.
+    // Infrastructure: the audit anchor's key and data object (written when the first core closed).
     // Foreign: the payments team's key and the attribute-less object, which nothing proves ours.
     expect(report.Tokens).toEqual([
       {
         HsmId: null,
         TokenSerial: serial,
         Checked: true,
-        Objects: 11,
+        Objects: 13,
         RegisteredObjects: 6,
-        InfrastructureObjects: 0,
+        InfrastructureObjects: 2,
         ForeignObjects: 2,
         OrphanObjects: 3,
         Note: expect.stringContaining('1 object without readable attributes') as unknown as string,

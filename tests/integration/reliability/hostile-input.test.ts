@@ -14,6 +14,7 @@ import type { WireMessage } from '../../../shared/wire';
 import { bindIpc } from '../../../electron/main/transports/ipc';
 import { parseCliArguments, runCliOperation, type CliIo } from '../../../electron/main/transports/cli';
 import { startBrowserHost, type BrowserHost } from '../../../electron/main/transports/ws-host';
+import { hostSocket, openHostSession } from '../../support/host-session';
 import { runKms } from '../../support/run-cli';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
 import { writeFigures, thousands } from './support/figures';
@@ -54,6 +55,8 @@ beforeAll(async () => {
   const { CiphertextBlob } = await t.call('Encrypt', { KeyId: aes.KeyId, Plaintext: Buffer.from('hostile').toString('base64') });
   world = { keyIds: [...keys.map((k) => k.KeyMetadata.KeyId), aes.Arn], ciphertextBlob: CiphertextBlob };
   host = await startBrowserHost({ dispatch: t.core.dispatch, rendererDir: t.dataDir, port: 0 });
+  // The audit anchor's key is created with the first anchor: settle it before taking the picture.
+  await t.call('GetAuditAnchor', {});
   before = snapshotState(t.dataDir);
 });
 
@@ -116,11 +119,10 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
   }, 180_000);
 
   it(`answers ${thousands(WS_CASES)} pipelined cases and malformed frames over the browser host WebSocket`, async () => {
-    const url = new URL(host.url);
-    const rpc = `ws://${url.host}/rpc?token=${url.searchParams.get('token') ?? ''}`;
+    const cookie = await openHostSession(host.launchUrl);
     const open = (): Promise<WebSocket> =>
       new Promise((resolve, reject) => {
-        const socket = new WebSocket(rpc, { origin: url.origin });
+        const socket = hostSocket(host.url, cookie);
         socket.once('open', () => resolve(socket));
         socket.once('error', reject);
       });

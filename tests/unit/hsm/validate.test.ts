@@ -68,6 +68,16 @@ describe('worker argument validation', () => {
     );
   });
 
+  it('bounds data objects: a label like any other, a value of 1 to 4096 bytes', () => {
+    expect(validators.getDataObjects({ serial, label: 'keyward-audit-anchor', extra: 1 })).toEqual({ serial, label: 'keyward-audit-anchor' });
+    expect(Buffer.isBuffer(validators.putDataObject({ serial, label: 'a', value: new Uint8Array(4096) }).value)).toBe(true);
+    expect(failure(() => validators.putDataObject({ serial, label: 'a', value: Buffer.alloc(0) })).code).toBe('InvalidParameter');
+    expect(failure(() => validators.putDataObject({ serial, label: 'a', value: Buffer.alloc(4097) })).code).toBe('InvalidParameter');
+    expect(failure(() => validators.putDataObject({ serial, label: 'a', value: 'text' })).code).toBe('InvalidParameter');
+    expect(failure(() => validators.getDataObjects({ serial, label: 'a\u0000b' })).code).toBe('InvalidParameter');
+    expect(failure(() => validators.getDataObjects({ serial, label: 'x'.repeat(33) })).code).toBe('InvalidParameter');
+  });
+
   it('checks key specs and refuses extractable keys that are not wrap-with-trusted', () => {
     const base = { serial, objectId, label: 'k' };
     const locked = { wrapWithTrusted: false, extractable: false };

@@ -33,7 +33,38 @@ describe('audit repository', () => {
     expect(fresh.registry.audit.get(1)).toEqual(first);
     expect(fresh.registry.audit.get(3)).toBeNull();
     expect(fresh.registry.audit.last()).toEqual(second);
-    expect(fresh.registry.audit.verify()).toEqual({ valid: true, checkedRecords: 2, firstBrokenSequence: null, reason: 'all 2 records are intact' });
+    expect(fresh.registry.audit.verify()).toEqual({
+      valid: true,
+      checkedRecords: 2,
+      firstBrokenSequence: null,
+      reason: 'all 2 records are intact',
+      lastSequence: 2,
+      checkpoints: [],
+    });
+  });
+
+  it('compares checkpoints kept elsewhere with the records they name, in the same snapshot as the chain', () => {
+    const records = fresh.registry.audit.appendMany([usageEvent(1), usageEvent(2), usageEvent(3)]);
+    const second = records[1]!;
+    const checked = fresh.registry.audit.verify([
+      { sequence: 2, hash: second.hash },
+      { sequence: 2, hash: 'f'.repeat(64) },
+      { sequence: 9, hash: second.hash },
+    ]);
+    expect(checked).toMatchObject({ valid: true, lastSequence: 3 });
+    expect(checked.checkpoints.map((check) => check.status)).toEqual(['MATCH', 'MISMATCH', 'BEYOND_END']);
+  });
+
+  it('tells append listeners about every append, single or batched, until they unsubscribe', () => {
+    let calls = 0;
+    const unsubscribe = fresh.registry.audit.onAppend(() => (calls += 1));
+    fresh.registry.audit.append(usageEvent(1));
+    fresh.registry.audit.appendMany([usageEvent(2), usageEvent(3)]);
+    fresh.registry.audit.appendMany([]);
+    expect(calls).toBe(2);
+    unsubscribe();
+    fresh.registry.audit.append(usageEvent(4));
+    expect(calls).toBe(2);
   });
 
   it('reports an empty log as valid', () => {

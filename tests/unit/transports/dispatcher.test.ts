@@ -75,7 +75,8 @@ describe('dispatcher', () => {
 
   it('adds the RequestId and strips fields outside the contract', async () => {
     const { dispatch } = setup({
-      VerifyAuditLog: async () => ({ Valid: true, CheckedRecords: 3, FirstBrokenSequence: null, Reason: '', Leak: 'x' }) as never,
+      VerifyAuditLog: async () =>
+        ({ Valid: true, CheckedRecords: 3, FirstBrokenSequence: null, Reason: '', Anchor: null, AnchorChecked: false, UnanchoredRecords: null, Leak: 'x' }) as never,
     });
     const outcome = await dispatch('VerifyAuditLog', {}, { transport: 'ipc' });
     expect(outcome.ok).toBe(true);

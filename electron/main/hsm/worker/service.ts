@@ -8,6 +8,7 @@ import type { HsmArgs, HsmMethod, HsmResult } from '../protocol';
 import type { LibraryInfo } from '../types';
 import { validators } from '../validate';
 import { keyCheckValue } from './check-value';
+import { getDataObjects, putDataObject } from './data-objects';
 import { decrypt, encrypt, generateRandom, sign, verify } from './crypto';
 import { describeKey, destroyKey, generateKey, getPublicKey, keyExists } from './keys';
 import { listObjects } from './list-objects';
@@ -43,6 +44,8 @@ const IMPL: Impl = {
   describeKey,
   listObjects,
   keyCheckValue,
+  getDataObjects,
+  putDataObject,
   encrypt,
   decrypt,
   sign,
@@ -85,6 +88,7 @@ const CHANGES_OBJECT_STORE: ReadonlySet<HsmMethod> = new Set<HsmMethod>([
   'unwrapKey',
   'createPublicKey',
   'generateOwnerKey',
+  'putDataObject',
 ]);
 
 export class HsmWorkerService {

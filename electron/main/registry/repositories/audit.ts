@@ -10,6 +10,7 @@ import {
   toPendingRecord,
   withDetails,
 } from '../audit/record';
+import { type CheckpointCheck, checkCheckpoint } from '../audit/checkpoints';
 import { type AuditHead, type AuditVerification, verifyAuditChain } from '../audit/verify';
 import { type Page, type PageRequest, StatementCache, inList, limitOffset } from '../sql';
 
@@ -24,6 +25,12 @@ export interface AuditListFilter {
 
 export interface AuditListQuery extends PageRequest {
   filters?: readonly AuditListFilter[];
+}
+
+/** The chain check plus, from the same snapshot, the last sequence and each checkpoint's verdict. */
+export interface CheckedAuditLog extends AuditVerification {
+  lastSequence: number;
+  checkpoints: CheckpointCheck[];
 }
 
 export interface AuditRepository {
@@ -41,7 +48,13 @@ export interface AuditRepository {
   listRange(fromSequence: number, limit: number): AuditRow[];
   /** Newest first, with the total match count. */
   list(query: AuditListQuery): Page<AuditRow>;
-  verify(): AuditVerification;
+  /** Walks the chain; also compares each checkpoint (kept outside this file) with the record it names. */
+  verify(checkpoints?: readonly AuditHead[]): CheckedAuditLog;
+  /**
+   * Calls `listener` after every append (synchronously; inside the caller's transaction, if any,
+   * so the listener must only schedule work that reads the log later). Returns the unsubscribe.
+   */
+  onAppend(listener: () => void): () => void;
 }
 
 const COLUMNS = `sequence, event_id AS eventId, time, operation, actor, transport, resource_id AS resourceId, outcome,
@@ -115,21 +128,41 @@ export function createAuditRepository(db: Database): AuditRepository {
     return { rows, totalCount };
   });
 
-  // One snapshot for the walk and the head, so a concurrent append cannot look like tampering.
-  const verify = db.transaction((): AuditVerification => verifyAuditChain(all.iterate(), head.get() ?? null));
+  const hashAt = db.prepare<[number], { hash: string }>('SELECT hash FROM audit_events WHERE sequence = ?');
+  const lastSequence = db.prepare<[], { sequence: number }>('SELECT coalesce(max(sequence), 0) AS sequence FROM audit_events');
+
+  // One snapshot for the walk, the head and the checkpoints, so a concurrent append cannot look like tampering.
+  const verify = db.transaction((checkpoints: readonly AuditHead[]): CheckedAuditLog => {
+    const last = lastSequence.get()?.sequence ?? 0;
+    return {
+      ...verifyAuditChain(all.iterate(), head.get() ?? null),
+      lastSequence: last,
+      checkpoints: checkpoints.map((checkpoint) => checkCheckpoint(checkpoint, hashAt.get(checkpoint.sequence)?.hash ?? null, last)),
+    };
+  });
+
+  const appendListeners = new Set<() => void>();
+  function appended<T>(written: T): T {
+    for (const listener of appendListeners) listener();
+    return written;
+  }
 
   return {
     append: (event) => {
       const [record] = appendPending.immediate([toPendingRecord(event)]);
       if (!record) throw new Error('audit append wrote no record');
-      return withDetails(record);
+      return appended(withDetails(record));
     },
-    appendMany: (events) => (events.length === 0 ? [] : appendPending.immediate(events.map(toPendingRecord)).map(withDetails)),
+    appendMany: (events) => (events.length === 0 ? [] : appended(appendPending.immediate(events.map(toPendingRecord)).map(withDetails))),
     get: (sequence) => nullable(get.get(sequence)),
     last: () => nullable(last.get()),
     listRange: (fromSequence, limit) => range.all(fromSequence, limit).map(withDetails),
     list: (query) => readPage.deferred(query),
-    verify: () => verify.deferred(),
+    verify: (checkpoints = []) => verify.deferred(checkpoints),
+    onAppend: (listener) => {
+      appendListeners.add(listener);
+      return () => appendListeners.delete(listener);
+    },
   };
 }
 

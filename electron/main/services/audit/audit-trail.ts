@@ -41,6 +41,15 @@ export class AuditTrail {
     this.context.registry.transaction(() => this.append(request, entry, 'SUCCESS', null));
   }
 
+  /** A refused attempt that still changes a registry row (a counted failed login): both commit together. */
+  recordFailedChange<T>(request: RequestContext, entry: AuditEntry, errorCode: string, change: () => T): T {
+    return this.context.registry.transaction(() => {
+      const result = change();
+      this.append(request, entry, 'FAILURE', errorCode);
+      return result;
+    });
+  }
+
   recordUsage(request: RequestContext, entry: AuditEntry, errorCode: string | null): void {
     this.usageWriter.enqueue(this.event(request, entry, errorCode === null ? 'SUCCESS' : 'FAILURE', errorCode));
   }

@@ -13,6 +13,7 @@ import type { HsmRow } from '../../registry';
 import type { HsmModuleClient, RsaPublicKeyMaterial } from '../../hsm';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyStoreConnections } from '../keystores/connections';
+import { clusterSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { probeCluster, type Member, type ProbedMember } from './cluster-members';
@@ -34,6 +35,7 @@ export class ClusterJoiner {
     private readonly connections: KeyStoreConnections,
     private readonly audit: AuditTrail,
     private readonly sync: ClusterSync,
+    private readonly loginGuard: LoginGuard,
   ) {}
 
   async join(input: ParsedInput<'JoinHsm'>, request: RequestContext): Promise<OperationResult<'JoinHsm'>> {
@@ -53,7 +55,9 @@ export class ClusterJoiner {
     const admin = new AdminClients(this.context);
     try {
       request.progress(0, 'Checking the SO PIN and the kmsuser password on the members');
-      const peers = await this.readPeers(members.map((probe) => admin.member(probe.member)), row.id, soPin, input.KeyStorePassword);
+      const peers = await this.loginGuard.attempt(clusterSubject(this.context.registry, cluster.id), request, { operation: 'JoinHsm', resourceId: row.id }, () =>
+        this.readPeers(members.map((probe) => admin.member(probe.member)), row.id, soPin, input.KeyStorePassword),
+      );
       const [source] = peers;
       if (!source) throw new KmsError('Forbidden.ClusterState', `Cluster ${cluster.id} has no initialized member to join.`);
 

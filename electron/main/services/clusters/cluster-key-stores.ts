@@ -11,6 +11,7 @@ import { KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError, type KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
+import { clusterSubject, keyStoreSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { memberOf, probeJoinedMembers, tokenMemberOf, type ProbedMember } from './cluster-members';
@@ -43,6 +44,7 @@ export class ClusterKeyStoreService {
     private readonly context: ServiceContext,
     private readonly connections: KeyStoreConnections,
     private readonly audit: AuditTrail,
+    private readonly loginGuard: LoginGuard,
   ) {}
 
   async create(input: ParsedInput<'CreateKeyStore'>, request: RequestContext): Promise<OperationResult<'CreateKeyStore'>> {
@@ -61,7 +63,9 @@ export class ClusterKeyStoreService {
     if (!(await trustAnchorMatches(owner, input.TrustAnchorCertificate))) {
       throw new KmsError('TrustAnchorMismatch', `The trust anchor is not the ClusterOwnerCertificate of cluster ${cluster.id}: the owner key in HSM ${owner.row.id} does not match it.`);
     }
-    await this.checkPassword(owner.row.id, cluster.id, input.KeyStorePassword);
+    await this.loginGuard.attempt(clusterSubject(this.context.registry, cluster.id), request, { operation: 'CreateKeyStore', resourceId: cluster.id }, () =>
+      this.checkPassword(owner.row.id, cluster.id, input.KeyStorePassword),
+    );
 
     const now = isoNow(this.context);
     const row: KeyStoreRow = {
@@ -94,9 +98,11 @@ export class ClusterKeyStoreService {
 
   /** ConnectKeyStore for a cluster store; the store ends CONNECTED or FAILED with its error code. */
   async connect(store: KeyStoreRow, password: string, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>> {
+    // Locked or backing off: refused before the state changes (the attempt itself checks again).
+    this.loginGuard.refuseIfBarred(keyStoreSubject(store));
     this.connections.set(store.id, 'CONNECTING', null);
     try {
-      const { tokens, probes } = await this.logInMembers(store, password);
+      const { tokens, probes } = await this.logInMembers(store, password, request);
       this.connections.set(store.id, 'CONNECTED', null, tokens, probes.map(tokenMemberOf));
       recordHealth(this.context, this.audit, request, 'ConnectKeyStore', store.clusterId ?? '', tokens.length < probes.length);
     } catch (error) {
@@ -135,6 +141,10 @@ export class ClusterKeyStoreService {
     }
     const keys = registry.keyStores.countKeys(store.id);
     if (keys > 0) throw new KmsError('Forbidden.KeyStoreNotEmpty', `Key store ${store.id} still holds ${keys} key(s).`);
+    if (this.loginGuard.status(keyStoreSubject(store)).lockedOut) {
+      // Without the store, UnlockKeyStore could not name the lockout, and it would outlive the store on the cluster.
+      throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} is locked after failed logins; clear it with UnlockKeyStore first.`);
+    }
     this.audit.recordChange(request, { operation: 'DeleteKeyStore', resourceId: store.id, details: { ClusterId: store.clusterId ?? '' } }, () =>
       registry.keyStores.delete(store.id),
     );
@@ -143,7 +153,7 @@ export class ClusterKeyStoreService {
   }
 
   /** Logs kmsuser in on every reachable member; members that answer but refuse the password fail it all. */
-  async logInMembers(store: KeyStoreRow, password: string): Promise<{ tokens: TokenHandle[]; probes: ProbedMember[] }> {
+  private async logInMembers(store: KeyStoreRow, password: string, request: RequestContext): Promise<{ tokens: TokenHandle[]; probes: ProbedMember[] }> {
     const cluster = this.context.registry.clusters.get(store.clusterId ?? '');
     if (!cluster) throw new ConnectFailure('CLUSTER_NOT_FOUND', new KmsError('NotFound.Cluster', `The cluster of key store ${store.id} no longer exists.`));
     if (!isActivated(cluster.state)) {
@@ -159,6 +169,17 @@ export class ClusterKeyStoreService {
     if (reachable.length === 0) {
       throw new ConnectFailure('NETWORK_ERRORS', new KmsError('HsmError.DeviceError', `No HSM of cluster ${cluster.id} answers.`));
     }
+    const tokens = await this.loginGuard
+      .attempt(keyStoreSubject(store), request, { operation: 'ConnectKeyStore', resourceId: store.id }, () => this.logInEach(cluster.id, reachable, password))
+      .catch((error: unknown) => {
+        throw new ConnectFailure(connectionErrorOf(error), asKmsError(error));
+      });
+    await this.verifyTrustAnchor(cluster.id, cluster.ownerCertificatePem, probes, tokens);
+    return { tokens, probes };
+  }
+
+  /** The password goes to each member in turn; the first refusal logs the others out again and is the answer. */
+  private async logInEach(clusterId: string, reachable: ProbedMember[], password: string): Promise<TokenHandle[]> {
     const tokens: TokenHandle[] = [];
     for (const probe of reachable) {
       const token: TokenHandle = { client: probe.member.client, serial: probe.member.row.tokenSerial ?? '', member: tokenMemberOf(probe) };
@@ -168,17 +189,28 @@ export class ClusterKeyStoreService {
         await token.client.login({ serial: token.serial, userPin: password });
         tokens.push(withWorker(token));
       } catch (error) {
-        const code = connectionErrorOf(error);
-        if (code === 'NETWORK_ERRORS') continue; // it went away between probe and login
+        if (connectionErrorOf(error) === 'NETWORK_ERRORS') continue; // it went away between probe and login
         await Promise.allSettled(tokens.map((done) => done.client.logout({ serial: done.serial })));
-        throw new ConnectFailure(code, asKmsError(error));
+        throw error;
       }
     }
-    if (tokens.length === 0) {
-      throw new ConnectFailure('NETWORK_ERRORS', new KmsError('HsmError.DeviceError', `No HSM of cluster ${cluster.id} answers.`));
+    // No member judged the password: not an accepted login (the guard takes the attempt back).
+    if (tokens.length === 0) throw new KmsError('HsmError.DeviceError', `No HSM of cluster ${clusterId} answers.`);
+    return tokens;
+  }
+
+  /** UnlockKeyStore: an SO login on the first member that answers, through a worker of its own (the shared one may hold the kmsuser login). */
+  async checkSoPin(store: KeyStoreRow, soPin: string): Promise<void> {
+    const clusterId = store.clusterId ?? '';
+    const probes = await probeJoinedMembers(this.context, clusterId);
+    const member = probes.find((probe) => probe.health === 'HEALTHY')?.member;
+    if (!member?.row.tokenSerial) throw new KmsError('HsmError.DeviceError', `No HSM of cluster ${clusterId} answers; the SO PIN was not checked.`);
+    const admin = this.context.hsm.dedicatedClient(member.client.spec);
+    try {
+      await admin.checkSoPin({ serial: member.row.tokenSerial, soPin });
+    } finally {
+      await admin.close();
     }
-    await this.verifyTrustAnchor(cluster.id, cluster.ownerCertificatePem, probes, tokens);
-    return { tokens, probes };
   }
 
   /** The owner key must still be the one the cluster certificate names (a swapped HSM would not be). */

@@ -10,6 +10,7 @@ import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import { materialSpecOf } from '../keys/key-specs';
 import { isUnreachable, type KeyStoreConnections, type TokenHandle } from '../keystores/connections';
+import { keyStoreSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import type { ServiceContext } from '../service-context';
 import { probeJoinedMembers, tokenMemberOf, type ProbedMember } from './cluster-members';
@@ -35,6 +36,7 @@ export class ClusterSync {
     private readonly context: ServiceContext,
     private readonly connections: KeyStoreConnections,
     private readonly audit: AuditTrail,
+    private readonly loginGuard: LoginGuard,
   ) {}
 
   async sync(input: ParsedInput<'SyncCluster'>, request: RequestContext): Promise<OperationResult<'SyncCluster'>> {
@@ -48,7 +50,7 @@ export class ClusterSync {
     const reports = new Map<string, MemberReport>(
       probes.map((probe) => [probe.member.row.id, { HsmId: probe.member.row.id, Health: probe.health, Connected: false, Replicated: 0, Repaired: 0, Failed: [] }]),
     );
-    const returned = await this.refreshMembers(store, probes, input.KeyStorePassword);
+    const returned = await this.refreshMembers(store, probes, input.KeyStorePassword, request);
 
     let checked = 0;
     for (const version of this.versionsOf(store)) {
@@ -76,7 +78,7 @@ export class ClusterSync {
   }
 
   /** Connection tokens follow the probe: gone members out, returning members in (with the password); returns how many came back. */
-  private async refreshMembers(store: KeyStoreRow, probes: ProbedMember[], password: string | undefined): Promise<number> {
+  private async refreshMembers(store: KeyStoreRow, probes: ProbedMember[], password: string | undefined, request: RequestContext): Promise<number> {
     const connected = new Map(this.connections.tokensOf(store.id).map((token) => [token.member?.hsmId ?? '', token]));
     const returning: TokenHandle[] = [];
     for (const probe of probes) {
@@ -89,8 +91,12 @@ export class ClusterSync {
       if (token) this.connections.dropToken(store.id, token);
       if (password === undefined) continue;
       const fresh: TokenHandle = { client: probe.member.client, serial: probe.member.row.tokenSerial ?? '', member: tokenMemberOf(probe) };
-      // A wrong password is the caller's error; nothing was changed yet.
-      await fresh.client.login({ serial: fresh.serial, userPin: password });
+      // A wrong password is the caller's error; nothing was changed yet. It counts as a failed login.
+      await this.loginGuard.attempt(keyStoreSubject(store), request, { operation: 'SyncCluster', resourceId: store.clusterId ?? '' }, async () => {
+        // Logging in is idempotent in the hsm layer: log out first so the password is really checked.
+        await fresh.client.logout({ serial: fresh.serial }).catch(() => undefined);
+        await fresh.client.login({ serial: fresh.serial, userPin: password });
+      });
       returning.push(withWorker(fresh));
     }
     this.connections.addTokens(store.id, returning);

@@ -7,6 +7,7 @@ import type { OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
+import { clusterSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { probeJoinedMembers, type ProbedMember } from './cluster-members';
@@ -22,6 +23,7 @@ export class CryptoUserService {
   constructor(
     private readonly context: ServiceContext,
     private readonly audit: AuditTrail,
+    private readonly loginGuard: LoginGuard,
   ) {}
 
   async create(input: ParsedInput<'CreateCryptoUser'>, request: RequestContext): Promise<OperationResult<'CreateCryptoUser'>> {
@@ -33,21 +35,24 @@ export class CryptoUserService {
       throw new KmsError('AlreadyExists.CryptoUser', `Crypto user ${input.UserName} already exists on cluster ${cluster.id}.`);
     }
     const members = await this.reachableMembers(cluster.id, 'create the crypto user');
-    const done: string[] = [];
-    for (const { member } of members) {
-      const serial = member.row.tokenSerial ?? '';
-      try {
-        await member.client.initUserPin({ serial, soPin: input.SoPin, userPin: input.Password });
-        done.push(member.row.id);
-      } catch (error) {
-        if (done.length === 0) throw error;
-        // C_InitPIN cannot be undone, but repeating CreateCryptoUser sets the PIN everywhere again.
-        throw new KmsError(
-          'Cluster.PartialFailure',
-          `Crypto user ${input.UserName} was set on ${done.join(', ')} but HSM ${member.row.id} refused (${codeOf(error)}); the user is not recorded, repeat CreateCryptoUser.`,
-        );
+    // C_InitPIN logs in as SO: the first member's answer is a check of the SO PIN.
+    await this.loginGuard.attempt(clusterSubject(this.context.registry, cluster.id), request, { operation: 'CreateCryptoUser', resourceId: cluster.id }, async () => {
+      const done: string[] = [];
+      for (const { member } of members) {
+        const serial = member.row.tokenSerial ?? '';
+        try {
+          await member.client.initUserPin({ serial, soPin: input.SoPin, userPin: input.Password });
+          done.push(member.row.id);
+        } catch (error) {
+          if (done.length === 0) throw error;
+          // C_InitPIN cannot be undone, but repeating CreateCryptoUser sets the PIN everywhere again.
+          throw new KmsError(
+            'Cluster.PartialFailure',
+            `Crypto user ${input.UserName} was set on ${done.join(', ')} but HSM ${member.row.id} refused (${codeOf(error)}); the user is not recorded, repeat CreateCryptoUser.`,
+          );
+        }
       }
-    }
+    });
     const now = isoNow(this.context);
     try {
       this.audit.recordChange(
@@ -74,20 +79,23 @@ export class CryptoUserService {
     }
     const members = await this.reachableMembers(cluster.id, 'change the password');
     const statuses: MemberStatus[] = members.map(({ member }) => ({ HsmId: member.row.id, Status: 'NOT_ATTEMPTED', ErrorCode: null }));
-    for (const [index, { member }] of members.entries()) {
-      const status = statuses[index];
-      if (!status) continue;
-      try {
-        await member.client.setUserPin({ serial: member.row.tokenSerial ?? '', oldPin: input.OldPassword, newPin: input.NewPassword });
-        status.Status = 'CHANGED';
-      } catch (error) {
-        status.Status = 'FAILED';
-        status.ErrorCode = codeOf(error);
-        await this.rollBack(members.slice(0, index), statuses, input);
-        if (index === 0) throw error;
-        throw new KmsError('Cluster.PartialFailure', `The password was not changed: ${describeStatuses(statuses)}.`);
+    // The first member's C_SetPIN checks OldPassword.
+    await this.loginGuard.attempt(clusterSubject(this.context.registry, cluster.id), request, { operation: 'ChangeCryptoUserPassword', resourceId: cluster.id }, async () => {
+      for (const [index, { member }] of members.entries()) {
+        const status = statuses[index];
+        if (!status) continue;
+        try {
+          await member.client.setUserPin({ serial: member.row.tokenSerial ?? '', oldPin: input.OldPassword, newPin: input.NewPassword });
+          status.Status = 'CHANGED';
+        } catch (error) {
+          status.Status = 'FAILED';
+          status.ErrorCode = codeOf(error);
+          await this.rollBack(members.slice(0, index), statuses, input);
+          if (index === 0) throw error;
+          throw new KmsError('Cluster.PartialFailure', `The password was not changed: ${describeStatuses(statuses)}.`);
+        }
       }
-    }
+    });
     this.audit.recordChange(
       request,
       { operation: 'ChangeCryptoUserPassword', resourceId: cluster.id, details: { UserName: input.UserName, HsmCount: members.length } },

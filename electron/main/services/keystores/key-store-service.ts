@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConnectionErrorCode, OperationResult, ParsedInput } from '../../../../shared/contract';
+import type { ConnectionErrorCode, ConnectionState, OperationResult, ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -7,6 +7,7 @@ import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import type { KeyStoreConnections } from './connections';
 import { DEFAULT_TOKEN_LABEL, defaultKeyStoreModuleSpec } from './default-key-store';
+import { keyStoreSubject, type LoginGuard } from './login-guard';
 
 /** Which ConnectionErrorCode a failed login reports. */
 const CONNECTION_ERROR_BY_CODE: Record<string, ConnectionErrorCode> = {
@@ -18,6 +19,9 @@ const CONNECTION_ERROR_BY_CODE: Record<string, ConnectionErrorCode> = {
   'HsmError.DeviceError': 'NETWORK_ERRORS',
 };
 
+/** ConnectKeyStore answers this without looking at the password: a login in progress or in place is not checked again. */
+const BUSY_STATES: ReadonlySet<ConnectionState> = new Set(['CONNECTED', 'CONNECTING', 'DISCONNECTING']);
+
 /** Connects key stores bound to an HSM cluster (services/clusters). */
 export interface ClusterStoreConnector {
   connect(store: KeyStoreRow, password: string, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>>;
@@ -28,6 +32,7 @@ export class KeyStoreService {
     private readonly context: ServiceContext,
     private readonly connections: KeyStoreConnections,
     private readonly audit: AuditTrail,
+    private readonly loginGuard: LoginGuard,
     private readonly clusterStores?: ClusterStoreConnector,
   ) {}
 
@@ -40,18 +45,24 @@ export class KeyStoreService {
       KeyStores: rows.flatMap((row) => {
         if (!row) return [];
         const connection = this.connections.get(row.id);
+        const login = this.loginGuard.status(keyStoreSubject(row));
+        // A locked store cannot connect, in this process or any other: say so whatever this process last saw.
+        const lockedOut = login.lockedOut && connection.state !== 'CONNECTED';
         return [
           {
             KeyStoreId: row.id,
             KeyStoreName: row.name,
             KeyStoreType: row.type,
             ProtectionLevel: row.protectionLevel,
-            ConnectionState: connection.state,
-            ConnectionErrorCode: connection.errorCode,
+            ConnectionState: lockedOut ? 'FAILED' : connection.state,
+            ConnectionErrorCode: lockedOut ? 'USER_LOCKED_OUT' : connection.errorCode,
             Initialized: row.initialized,
             ClusterId: row.clusterId,
             CreationDate: row.createdAt,
             KeyCount: counts.get(row.id) ?? 0,
+            FailedLogins: login.failedLogins,
+            MaxFailedLogins: login.maxFailedLogins,
+            LockedOut: login.lockedOut,
           },
         ];
       }),
@@ -98,6 +109,11 @@ export class KeyStoreService {
   async connect(input: ParsedInput<'ConnectKeyStore'>, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>> {
     const store = this.context.registry.keyStores.get(input.KeyStoreId);
     if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
+    const { state } = this.connections.get(store.id);
+    if (BUSY_STATES.has(state)) {
+      // Before the password: logging in again would not check it (the token is logged in already).
+      throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} is ${state}; disconnect it first to log in again.`);
+    }
     if (store.type === 'HSM_CLUSTER' && this.clusterStores) {
       if (!input.KeyStorePassword) throw new KmsError('MissingParameter', 'KeyStorePassword (the kmsuser password) is required to connect.');
       return this.clusterStores.connect(store, input.KeyStorePassword, request);
@@ -111,15 +127,22 @@ export class KeyStoreService {
     }
 
     const client = this.context.hsm.client(defaultKeyStoreModuleSpec(this.context));
-    this.connections.set(store.id, 'CONNECTING', null);
-    try {
-      await client.login({ serial: store.tokenSerial, userPin: input.KeyStorePassword });
-    } catch (error) {
-      const code = error instanceof KmsError ? (CONNECTION_ERROR_BY_CODE[error.code] ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR';
-      this.connections.set(store.id, 'FAILED', code);
-      throw error;
-    }
-    this.connections.set(store.id, 'CONNECTED', null, [{ client, serial: store.tokenSerial }]);
+    const serial = store.tokenSerial;
+    const password = input.KeyStorePassword;
+    // A refused attempt (back-off) leaves the connection state as it was.
+    await this.loginGuard.attempt(keyStoreSubject(store), request, { operation: 'ConnectKeyStore', resourceId: store.id }, async () => {
+      this.connections.set(store.id, 'CONNECTING', null);
+      try {
+        // Logging in is idempotent in the hsm layer: log out first so the password is really checked.
+        await client.logout({ serial }).catch(() => undefined);
+        await client.login({ serial, userPin: password });
+      } catch (error) {
+        const code = error instanceof KmsError ? (CONNECTION_ERROR_BY_CODE[error.code] ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR';
+        this.connections.set(store.id, 'FAILED', code);
+        throw error;
+      }
+    });
+    this.connections.set(store.id, 'CONNECTED', null, [{ client, serial }]);
     this.audit.recordEvent(request, { operation: 'ConnectKeyStore', resourceId: store.id });
     return { KeyStoreId: store.id, ConnectionState: 'CONNECTED', ConnectionErrorCode: null };
   }

@@ -7,34 +7,40 @@ import type { ModuleSpec } from '../../hsm/types';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
+import { approveLibrary, type ModuleApprovalOptions } from './module-approval';
 import { suggestModules } from './module-suggestions';
 
 export class ModuleService {
   constructor(
     private readonly context: ServiceContext,
     private readonly audit: AuditTrail,
+    private readonly approval: ModuleApprovalOptions,
   ) {}
 
-  /** Loads the library once in its own worker (a bad library crashes only that) before recording it. */
+  /**
+   * Checks that the library may be loaded at all, then loads it once in its own worker (a bad
+   * library crashes only that) before recording it.
+   */
   async register(input: ParsedInput<'RegisterModule'>, request: RequestContext): Promise<OperationResult<'RegisterModule'>> {
     const { registry, hsm } = this.context;
     const spec: ModuleSpec = { path: input.Path, env: input.Environment };
+    await approveLibrary(input.Path, request, this.context.dataDir, this.approval);
     const key = moduleSpecKey(spec);
     const existing = registry.modules.list().find((row) => moduleSpecKey(moduleSpecOf(row)) === key);
     if (existing) throw new KmsError('AlreadyExists.Module', `This library with this environment is already registered as ${existing.id}.`);
     const known = hsm.has(spec);
     try {
       await hsm.client(spec).libraryInfo();
-    } catch (error) {
+    } catch {
       if (!known) await hsm.close(spec);
-      const reason = error instanceof KmsError ? error.message : 'unknown error';
-      throw new KmsError('HsmError.ModuleLoadFailed', `${input.Path} could not be loaded as a PKCS#11 module: ${reason}`);
+      // A fixed message: the loader's reason ("No such file", "invalid ELF header") describes files.
+      throw new KmsError('HsmError.ModuleLoadFailed', `${input.Path} could not be loaded and initialized as a PKCS#11 module.`);
     }
     const id = `mod-${randomUUID()}`;
     const row: ModuleRow = { id, name: input.Name, path: input.Path, envJson: JSON.stringify(input.Environment), builtin: false, createdAt: isoNow(this.context) };
-    this.audit.recordChange(request, { operation: 'RegisterModule', resourceId: id, details: { Path: input.Path, Name: input.Name } }, () =>
-      registry.modules.insert(row),
-    );
+    // Audit details are flat: the environment goes in as one JSON text, variables sorted by name.
+    const details = { Path: input.Path, Name: input.Name, Environment: JSON.stringify(sortedByName(input.Environment)) };
+    this.audit.recordChange(request, { operation: 'RegisterModule', resourceId: id, details }, () => registry.modules.insert(row));
     return { ModuleId: id };
   }
 
@@ -62,6 +68,7 @@ export class ModuleService {
         Name: row.name,
         Path: row.path,
         Builtin: row.builtin,
+        Environment: moduleSpecOf(row).env,
       })),
       Suggestions: suggestModules(new Set(this.context.registry.modules.list().map((row) => row.path))),
     };
@@ -78,6 +85,7 @@ export class ModuleService {
         Name: row.name,
         Path: row.path,
         Builtin: row.builtin,
+        Environment: moduleSpecOf(row).env,
         LibraryInfo: {
           Description: info.description,
           Manufacturer: info.manufacturer,
@@ -112,6 +120,10 @@ export class ModuleService {
       },
     };
   }
+}
+
+function sortedByName(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export function moduleSpecOf(row: ModuleRow): ModuleSpec {

@@ -6,6 +6,7 @@
  */
 import type { TokenObjectInfo } from '../../hsm';
 import type { StoredKeyVersionRow } from '../../registry';
+import { AUDIT_ANCHOR_KEY_ID, AUDIT_ANCHOR_LABEL } from '../audit/anchor-store';
 import { DOMAIN_KEY_LABEL, DOMAIN_KEY_OBJECT_ID, OWNER_KEY_LABEL, OWNER_KEY_OBJECT_ID, transportKeyObjectId } from '../clusters/cluster-objects';
 
 /** keyObjectLabel(): `kw-<first 13 chars of the KeyId>-v<first 8 of the version id>`. */
@@ -44,6 +45,16 @@ function isInfrastructure(objectId: string, label: string, view: RegistryView): 
     label === OWNER_KEY_LABEL ||
     label.startsWith(TRANSPORT_LABEL_PREFIX)
   );
+}
+
+/**
+ * The audit anchor's key and data object in the default key store's token (services/audit/
+ * anchor-store.ts). Decided per object: the data object has no CKA_ID, so it shares the '' group
+ * with other id-less objects, which must still be judged on their own.
+ */
+export function isAuditAnchorObject(object: TokenObjectInfo): boolean {
+  if (object.label !== AUDIT_ANCHOR_LABEL) return false;
+  return object.objectClass === 'OTHER' ? object.objectId === '' : object.objectId === AUDIT_ANCHOR_KEY_ID;
 }
 
 /** A candidate label for this CKA_ID: the version label must name the same version as the id. */

@@ -17,7 +17,7 @@ import { isMaterialInCreation } from '../keys/key-material';
 import { isUnreachable, type KeyStoreConnections, type TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import type { ServiceContext } from '../service-context';
-import { classifyObjectGroup, expectsMaterial, holdsVersion, infrastructureObjectIds, type RegistryView } from './object-owners';
+import { classifyObjectGroup, expectsMaterial, holdsVersion, infrastructureObjectIds, isAuditAnchorObject, type RegistryView } from './object-owners';
 
 type Result = OperationResult<'ReconcileKeyStore'>;
 type TokenReport = Result['Tokens'][number];
@@ -67,8 +67,12 @@ export class ReconcileService {
         const note = `${unreadable} object${unreadable === 1 ? '' : 's'} without readable attributes (created, never completed: a crash or a lost HSM connection in the middle of C_GenerateKey or C_UnwrapKey). Without a CKA_ID or label nothing proves they are Keyward's, so they count as foreign and are never removed; the HSM vendor's tools can delete them.`;
         report.Note = report.Note ? `${report.Note} ${note}` : note;
       }
-      for (const [objectId, group] of objects) {
-        report.Objects += group.length;
+      for (const [objectId, listedGroup] of objects) {
+        report.Objects += listedGroup.length;
+        // Keyward's own audit anchor: infrastructure, never an orphan, never foreign.
+        const group = listedGroup.filter((object) => !isAuditAnchorObject(object));
+        report.InfrastructureObjects += listedGroup.length - group.length;
+        if (group.length === 0) continue;
         const owner = classifyObjectGroup(objectId, group, view);
         if (owner.kind === 'REGISTERED') report.RegisteredObjects += group.length;
         else if (owner.kind === 'INFRASTRUCTURE') report.InfrastructureObjects += group.length;
