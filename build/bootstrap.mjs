@@ -26,6 +26,11 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'chromium', files: ['/usr/bin/chromium'] },
   { pkg: 'xvfb', files: ['/usr/bin/Xvfb', '/usr/bin/xvfb-run'] },
   { pkg: 'openssl', files: ['/usr/bin/openssl'] },
+  // `npm run package`: dpkg-shlibdeps and strip for the .deb, lintian and gpg for its checks.
+  { pkg: 'dpkg-dev', files: ['/usr/bin/dpkg-shlibdeps'] },
+  { pkg: 'binutils', files: ['/usr/bin/strip'] },
+  { pkg: 'lintian', files: ['/usr/bin/lintian'] },
+  { pkg: 'gpg', files: ['/usr/bin/gpg'] },
 ];
 
 /** Native addons the app loads; npm 11 may skip their install scripts, so we prove they load. */

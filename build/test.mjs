@@ -84,6 +84,9 @@ const STEPS = [
   playwrightSuite('electron', 'tests/electron/playwright.config.ts', 10 * MIN, {
     note: () => (electronBinary() ? null : 'no Electron binary'), // after bootstrap: npm install may have fetched it
   }),
+  // `npm run package` (the .deb, SBOM, SHA256SUMS in dist/), then the checks of what it built.
+  check('build-package', process.execPath, [join(ROOT, 'build', 'package', 'index.mjs')], { timeoutMs: 15 * MIN }),
+  vitestSuite('package', 15 * MIN),
 ];
 
 let deadline = 0;
@@ -93,7 +96,8 @@ async function exec(bin, args, stepTimeoutMs, env = {}) {
   // Colour only on a terminal: CI logs stay free of escape codes. NO_COLOR, not FORCE_COLOR=0:
   // Vitest's colour library treats any FORCE_COLOR value as "on".
   const noColor = !process.stdout.isTTY && process.env.FORCE_COLOR === undefined ? { NO_COLOR: '1' } : {};
-  return run(localBin(bin), args, { timeoutMs, env: { ...process.env, ...noColor, ...env } });
+  // A bare name is a tool of node_modules/.bin; an absolute path (node itself) runs as it is.
+  return run(bin.startsWith('/') ? bin : localBin(bin), args, { timeoutMs, env: { ...process.env, ...noColor, ...env } });
 }
 
 function readJson(file) {

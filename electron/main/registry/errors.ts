@@ -11,13 +11,19 @@ export class RegistryError extends Error {
   }
 }
 
-/** The database was written by a newer Keyward; opening it could corrupt data this build does not understand. */
+/**
+ * The database was written by a newer Keyward (a downgrade); opening it could corrupt data this
+ * build does not understand. The message is what the officer reads: what happened and what to do.
+ */
 export class SchemaTooNewError extends RegistryError {
   constructor(
     readonly databaseVersion: number,
     readonly supportedVersion: number,
   ) {
-    super(`registry schema version ${databaseVersion} is newer than this build supports (${supportedVersion})`);
+    super(
+      `This data directory was last used by a newer Keyward (registry schema ${databaseVersion}); this Keyward reads schemas up to ${supportedVersion}. ` +
+        'Nothing was changed. Install the newer Keyward again, or use a backup made with this version.',
+    );
   }
 }
 

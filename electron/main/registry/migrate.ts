@@ -14,6 +14,12 @@ function currentVersion(db: Database): number {
   return row?.version ?? 0;
 }
 
+/** The recorded version, read without writing anything (a fresh file has no schema_migrations table yet). */
+function recordedVersion(db: Database): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'").get();
+  return table ? currentVersion(db) : 0;
+}
+
 /**
  * Brings the schema up to the newest known migration; returns the resulting version.
  *
@@ -24,10 +30,10 @@ function currentVersion(db: Database): number {
 export function migrate(db: Database, migrations: readonly Migration[], now: () => string): number {
   assertOrdered(migrations);
   const latest = migrations.at(-1)?.version ?? 0;
-  db.exec(CREATE_VERSIONS_TABLE);
-
-  const found = currentVersion(db);
+  // A downgrade is refused before the first write: the newer release must find its file as it left it.
+  const found = recordedVersion(db);
   if (found > latest) throw new SchemaTooNewError(found, latest);
+  db.exec(CREATE_VERSIONS_TABLE);
 
   const pending = migrations.filter((migration) => migration.version > found);
   if (pending.length === 0) return found;

@@ -19,6 +19,8 @@ export interface ModulesRepository {
   list(): ModuleRow[];
   /** False when absent; throws RegistryConstraintError('foreignKey') while a key store uses it. */
   delete(id: string): boolean;
+  /** Replaces the environment a module is loaded with; false when absent. */
+  updateEnvironment(id: string, envJson: string): boolean;
 }
 
 type StoredModule = Omit<ModuleRow, 'builtin'> & { builtin: number };
@@ -36,6 +38,7 @@ export function createModulesRepository(db: Database): ModulesRepository {
   const get = db.prepare<[string], StoredModule>(`SELECT ${COLUMNS} FROM modules WHERE id = ?`);
   const list = db.prepare<[], StoredModule>(`SELECT ${COLUMNS} FROM modules ORDER BY created_at, id`);
   const remove = db.prepare<[string]>('DELETE FROM modules WHERE id = ?');
+  const updateEnvironment = db.prepare<[string, string]>('UPDATE modules SET env_json = ? WHERE id = ?');
 
   return {
     insert: (row) => {
@@ -47,5 +50,6 @@ export function createModulesRepository(db: Database): ModulesRepository {
     },
     list: () => list.all().map(fromStored),
     delete: (id) => translateConstraint(() => remove.run(id).changes > 0),
+    updateEnvironment: (id, envJson) => updateEnvironment.run(envJson, id).changes > 0,
   };
 }

@@ -2,13 +2,15 @@ import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDirectory, ensurePrivateFile } from '../private-files';
 import { defaultKeyStorePaths } from './default-key-store';
+import { repointTokenDirectory } from './token-dir-location';
 
 const REGISTRY_FILES = ['registry.sqlite', 'registry.sqlite-wal', 'registry.sqlite-shm'];
 
 /**
  * Checked at every start, before the registry or a worker opens anything: the data directory, the
  * registry files and the default key store's SoftHSM2 configuration and token files must be this
- * user's own. Throws UnsafePathError for a plant; returns notices for what it tightened.
+ * user's own. Throws UnsafePathError for a plant; returns notices for what it tightened, and for a
+ * SoftHSM2 configuration it pointed back at this directory's tokens (a moved or copied data directory).
  */
 export function securePrivateFiles(dataDir: string): string[] {
   const notices: (string | null)[] = [ensurePrivateDirectory(dataDir, 'The data directory')];
@@ -16,6 +18,8 @@ export function securePrivateFiles(dataDir: string): string[] {
   const softHsm = defaultKeyStorePaths(dataDir);
   notices.push(ensurePrivateFile(softHsm.confPath, 'The default key store configuration'));
   notices.push(ensurePrivateDirectory(softHsm.softHsmDir, 'The default key store directory'));
+  // Only once the configuration and its directory are known to be ours: it is rewritten in place.
+  notices.push(repointTokenDirectory(softHsm.confPath, softHsm.tokenDir));
   notices.push(ensurePrivateDirectory(softHsm.tokenDir, 'The default key store directory'));
   for (const tokenDir of subdirectories(softHsm.tokenDir)) {
     notices.push(ensurePrivateDirectory(tokenDir, 'The default key store token'));

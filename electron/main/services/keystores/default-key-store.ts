@@ -36,8 +36,13 @@ export function ensureDefaultKeyStoreRows(context: ServiceContext): void {
   const { registry } = context;
   registry.transaction(() => {
     const now = isoNow(context);
-    if (!registry.modules.get(BUILTIN_SOFTHSM_MODULE_ID)) {
-      const spec = defaultKeyStoreModuleSpec(context);
+    const spec = defaultKeyStoreModuleSpec(context);
+    const builtin = registry.modules.get(BUILTIN_SOFTHSM_MODULE_ID);
+    if (builtin && builtin.envJson !== JSON.stringify(spec.env)) {
+      // The data directory was moved or copied: the row still names the old configuration path.
+      registry.modules.updateEnvironment(BUILTIN_SOFTHSM_MODULE_ID, JSON.stringify(spec.env));
+    }
+    if (!builtin) {
       registry.modules.insert({
         id: BUILTIN_SOFTHSM_MODULE_ID,
         name: 'SoftHSM2 (default key store)',
