@@ -3,10 +3,9 @@
  * whose launcher records every worker it starts, places for library copies, code-injection
  * payloads that leave a marker file when they run, and a worker's environment read from /proc.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CallOutcome, TransportName } from '../../shared/bridge';
 import type { KmsErrorBody } from '../../shared/errors';
 import { createCore, type CoreOptions } from '../../electron/main/app/core';
@@ -17,7 +16,8 @@ import { callOverSocket, openHostSession } from './host-session';
 import type { WorkerChannel, WorkerLauncher } from '../../electron/main/hsm/worker-launcher';
 import { SOFTHSM_MODULE_PATH } from './softhsm';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { safeScratchDir } from './safe-scratch';
+
 
 /** Every worker launch: the module environment it was asked for. */
 export class CountingLauncher implements WorkerLauncher {
@@ -70,14 +70,6 @@ export async function createTrustCore(dataDir: string, options: Partial<CoreOpti
   };
 }
 
-/**
- * A directory no other user can write, outside the trusted library directories: the repository's
- * .cache (not /tmp, which everyone can write, so a library there is refused even for the officer).
- */
-export function safeScratchDir(prefix: string): string {
-  mkdirSync(path.join(REPO, '.cache'), { recursive: true });
-  return mkdtempSync(path.join(REPO, '.cache', prefix));
-}
 
 /** A world-writable place, as a second local user would use. */
 export function sharedTmpDir(prefix: string): string {

@@ -7,11 +7,10 @@
  */
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessLibrary, readTrustedModuleList, type LibraryTrustOptions } from '../../../electron/main/services/modules/library-trust';
+import { safeScratchDir } from '../../support/safe-scratch';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
@@ -35,8 +34,7 @@ function directory(...parts: string[]): string {
 }
 
 beforeAll(() => {
-  mkdirSync(path.join(REPO, '.cache'), { recursive: true });
-  base = mkdtempSync(path.join(REPO, '.cache', 'library-trust-'));
+  base = safeScratchDir('library-trust-');
   trustedDir = directory(base, 'system-lib');
   otherDir = directory(base, 'elsewhere');
   options = { trustedDirs: [trustedDir], uid: 0 };
