@@ -168,7 +168,9 @@ function wrongId(field: string, random: Random, world: FuzzWorld, mutates: boole
     '%',
     '_',
   ];
-  return field === 'KeyId' && !mutates ? random.pick([...options, ...world.keyIds]) : random.pick(options);
+  if (field === 'KeyId' && !mutates) return random.pick([...options, ...world.keyIds]);
+  // An alias name nobody has is a wrong id for UpdateAlias or DeleteAlias, but a right one for CreateAlias.
+  return random.pick(field === 'AliasName' && mutates ? options.filter((option) => !option.startsWith('alias/does-not-exist-')) : options);
 }
 
 /** One hostile case for `op`. */
