@@ -55,6 +55,8 @@ export const ERROR_CODES = [
   'Forbidden.DataDirInUse',
   // Too many failed logins: the next attempt must wait (the password was not tried).
   'Throttling.LoginBackoff',
+  // Every session of the token stayed busy for the whole wait: the call was not started.
+  'Throttling.HsmSessionsBusy',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -73,6 +75,11 @@ export class KmsError extends Error {
     this.name = 'KmsError';
     this.code = code;
   }
+}
+
+/** The code of a KmsError (HsmError included); null for anything else (a bug, not a refusal). */
+export function errorCodeOf(error: unknown): ErrorCode | null {
+  return error instanceof KmsError ? error.code : null;
 }
 
 export function isKmsErrorBody(value: unknown): value is KmsErrorBody {

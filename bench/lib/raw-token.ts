@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PKCS11 } from 'pkcs11js';
-import { CKA, CKO } from '../../electron/main/hsm/constants';
+import { CKA, CKO } from '../../electron/main/hsm/worker/constants';
 import { CKM } from '../../electron/main/hsm/mechanisms';
 
 type Pkcs11Js = typeof import('pkcs11js');

@@ -225,13 +225,15 @@ export const clusterOperations = {
     secretFields: ['KeyStorePassword'],
   }),
   UpdateKeyStore: defineOperation({
-    summary: 'Rename a key store.',
+    summary: 'Rename a key store, or mark it as the default for HSM keys (CreateKey with ProtectionLevel HSM and no KeyStoreId).',
     input: z.strictObject({
       KeyStoreId: z.string().min(1).max(64),
-      NewKeyStoreName: z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -'),
+      NewKeyStoreName: z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -').optional(),
+      /** true marks this HSM-protected store as the default for HSM keys (any other store loses the mark); false removes it. */
+      DefaultForHsmKeys: z.boolean().optional(),
     }),
     result: z.object({ KeyStoreId: z.string() }),
-    errors: ['NotFound.KeyStore', 'AlreadyExists.KeyStore'],
+    errors: ['NotFound.KeyStore', 'AlreadyExists.KeyStore', 'UnsupportedOperation'],
     mutates: true,
   }),
   DeleteKeyStore: defineOperation({

@@ -63,6 +63,12 @@ export const USAGES_BY_SPEC: Record<KeySpec, readonly KeyUsage[]> = {
   HMAC_SHA512: ['GENERATE/VERIFY_MAC'],
 };
 
+/**
+ * Specs CreateKey accepts with `Origin: EXTERNAL`: the import wraps secret keys under RSA-OAEP, so
+ * only secret (AES, HMAC) material can come in. The service and the console both read this list.
+ */
+export const EXTERNAL_KEY_SPECS: readonly KeySpec[] = ['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'HMAC_SHA256', 'HMAC_SHA512'];
+
 /** Signing algorithms each asymmetric spec can use. */
 export const SIGNING_ALGORITHMS_BY_SPEC: Partial<Record<KeySpec, readonly SigningAlgorithm[]>> = {
   RSA_2048: ['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from './define';
 import { keySpecSchema, keyStateSchema, keyUsageSchema, originSchema, protectionLevelSchema } from './enums';
-import { keyIdentifierSchema, pageNumberSchema, pageSizeSchema } from './primitives';
+import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema } from './primitives';
 import { keyStoreIdSchema } from './keystores';
 
 /** The shape of seed 003 / API.md. Dates are ISO-8601 UTC; absent dates are empty strings, as in the cloud API. */
@@ -66,9 +66,17 @@ export const keyOperations = {
       KeyStoreId: keyStoreIdSchema.optional(),
       EnableAutomaticRotation: z.boolean().default(false),
       RotationInterval: rotationIntervalSchema.optional(),
+      /** Created with the key, in the same transaction: a taken name refuses the whole CreateKey. */
+      Alias: aliasNameSchema.optional(),
+      /**
+       * Required (`true`) with `Origin: EXTERNAL`: the officer confirms that only their copy of the
+       * material exists, and that the key is unusable whenever it expires or is deleted.
+       */
+      AcknowledgeExternalKeyMaterial: z.boolean().optional(),
     }),
     result: z.object({ KeyMetadata: keyMetadataSchema }),
     errors: [
+      'AlreadyExists.Alias',
       'NotFound.KeyStore',
       'Forbidden.KeyStoreState',
       'Forbidden.KeyUsage',

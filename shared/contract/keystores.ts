@@ -21,6 +21,8 @@ export const keyStoreSchema = z.object({
   MaxFailedLogins: z.number(),
   /** Locked after MaxFailedLogins failures: logins are refused (HsmError.PinLocked) without trying the password. */
   LockedOut: z.boolean(),
+  /** CreateKey with ProtectionLevel HSM and no KeyStoreId uses this store (UpdateKeyStore DefaultForHsmKeys). */
+  DefaultForHsmKeys: z.boolean(),
 });
 
 export const keyStoreIdSchema = z.string().min(1).max(64);

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, screen, test } from './fixtures';
-import { choose, createKey, firstRun, openKeyTab } from './steps';
+import { choose, createKey, firstRun, openKeyTab, visibleOptions } from './steps';
 
 const SPECS: readonly [string, string][] = [
   ['Aliyun_AES_256', 'ENCRYPT/DECRYPT'],
@@ -123,6 +123,17 @@ test('imports external key material through the wizard', async ({ page, host }) 
   await page.getByTestId('decrypt-button').click();
   await expect(page.getByTestId('decrypt-output')).toHaveText('sealed with imported material');
   await screen(page, '28-imported-key-in-use');
+
+  // EXTERNAL is offered exactly for the specs CreateKey accepts it for (one shared list): HMAC too, not EC.
+  await page.getByTestId('nav-keys').click();
+  await page.getByTestId('create-key-button').click();
+  await choose(page, 'create-key-spec', 'EC_P256');
+  await page.getByTestId('create-key-origin').click();
+  await expect(visibleOptions(page)).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await createKey(page, 'HMAC_SHA256', 'GENERATE/VERIFY_MAC', { external: true, description: 'Imported MAC key' });
+  await expect(page.getByTestId('key-detail-state')).toHaveText('PendingImport');
 });
 
 test('disables, schedules and cancels a deletion with confirmations that name the key', async ({ page, host }) => {

@@ -11,11 +11,33 @@ test('creates an AES-256 and an EC P-256 key and lists both', async ({ page, hos
   await page.getByTestId('create-key-usage').click();
   await expect(visibleOptions(page)).toHaveCount(1);
   await page.keyboard.press('Escape');
+  // Seed 002's words: "Purpose", and an alias typed after a fixed alias/ prefix, judged by the contract's schema.
+  const dialog = page.getByTestId('create-key-dialog');
+  await expect(dialog.getByText('Purpose', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('create-key-alias-prefix')).toHaveText('alias/');
+  await page.getByTestId('create-key-alias').fill('has space');
+  await expect(dialog).toContainText('Alias names use letters, digits, _ - and / after alias/.');
+  await expect(page.getByTestId('create-key-submit')).toBeDisabled();
+  await page.getByTestId('create-key-alias').fill('ui/payments');
+  await expect(page.getByTestId('create-key-submit')).toBeEnabled();
   await screen(page, '04-create-key-dialog');
   await page.keyboard.press('Escape');
 
-  const aesId = await createKey(page, 'Aliyun_AES_256');
+  const aesId = await createKey(page, 'Aliyun_AES_256', undefined, { alias: 'ui/payments' });
   await expect(page.getByTestId('key-detail-metadata').locator('[data-field="KeyUsage"]')).toHaveText('ENCRYPT/DECRYPT');
+  await openKeyTab(page, 'aliases');
+  await expect(page.getByTestId('key-aliases')).toContainText('alias/ui/payments');
+
+  // A taken alias refuses the whole CreateKey: the dialog stays open and no second key appears.
+  await page.getByTestId('nav-keys').click();
+  await page.getByTestId('create-key-button').click();
+  await page.getByTestId('create-key-alias').fill('ui/payments');
+  await page.getByTestId('create-key-submit').click();
+  await expect(page.getByTestId('error-notification')).toHaveAttribute('data-code', 'AlreadyExists.Alias');
+  await expect(page.getByTestId('create-key-dialog')).toBeVisible();
+  await page.getByTestId('create-key-alias').fill('');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('keys-count')).toHaveText(/^\s*1 key(?!s)/);
   await screen(page, '05-key-detail-aes');
 
   const ecId = await createKey(page, 'EC_P256', 'SIGN/VERIFY');

@@ -35,6 +35,8 @@ export interface CreateKeyOptions {
   /** Imported material: the key starts PendingImport. */
   external?: boolean;
   description?: string;
+  /** What the officer types after the dialog's fixed `alias/` prefix. */
+  alias?: string;
 }
 
 /** Creates a key through the dialog; resolves with its KeyId once its detail page shows. */
@@ -44,6 +46,7 @@ export async function createKey(page: Page, spec: string, usage?: string, option
   await choose(page, 'create-key-spec', spec);
   if (usage) await choose(page, 'create-key-usage', usage);
   await page.getByTestId('create-key-description').fill(options.description ?? `UI test ${spec}`);
+  if (options.alias) await page.getByTestId('create-key-alias').fill(options.alias);
   if (options.external) {
     await choose(page, 'create-key-origin', 'EXTERNAL: key material imported later');
     await expect(page.getByTestId('create-key-submit')).toBeDisabled();

@@ -8,7 +8,17 @@
  */
 import { EventEmitter } from 'node:events';
 import { ERROR_CODES, KmsError, type ErrorCode } from '../../../shared/errors';
-import { parseResponse, type HsmArgs, type HsmMethod, type HsmResult, type WorkerRequest } from './protocol';
+import { ckrOf, HsmError } from './hsm-error';
+import {
+  HSM_METHODS,
+  isSlowMethod,
+  parseResponse,
+  type HsmArgs,
+  type HsmMethod,
+  type HsmResult,
+  type TokenMethod,
+  type WorkerRequest,
+} from './protocol';
 import type { WorkerChannel, WorkerExitInfo, WorkerLauncher } from './worker-launcher';
 import type { HsmFailure, ModuleSpec } from './types';
 
@@ -51,23 +61,14 @@ interface Worker {
 type ClientEvent = 'crashed' | 'restarted';
 type ClientListener = ((info: WorkerCrashEvent) => void) | (() => void);
 
-const SLOW_METHODS: ReadonlySet<HsmMethod> = new Set([
-  'generateKey',
-  'initToken',
-  'generateImportKeyPair',
-  'generateTransportKey',
-  'generateOwnerKey',
-]);
-
-function kmsError(failure: HsmFailure): KmsError {
+function hsmError(failure: HsmFailure): HsmError {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(failure.code)
     ? (failure.code as ErrorCode)
     : 'HsmError.Generic';
-  const error = new KmsError(code, failure.message);
-  return Object.assign(error, { ckr: failure.ckr });
+  return new HsmError(code, failure.message, failure.ckr);
 }
 
-export class HsmModuleClient {
+class ModuleClient {
   readonly spec: ModuleSpec;
   private readonly events = new EventEmitter();
   private readonly callTimeoutMs: number;
@@ -110,126 +111,6 @@ export class HsmModuleClient {
     return this.worker?.channel.pid;
   }
 
-  libraryInfo(): Promise<HsmResult<'libraryInfo'>> {
-    return this.call('libraryInfo', {});
-  }
-  listSlots(): Promise<HsmResult<'listSlots'>> {
-    return this.call('listSlots', {});
-  }
-  initToken(args: HsmArgs<'initToken'>): Promise<HsmResult<'initToken'>> {
-    return this.call('initToken', args);
-  }
-  async initUserPin(args: HsmArgs<'initUserPin'>): Promise<void> {
-    await this.call('initUserPin', args);
-  }
-  async setUserPin(args: HsmArgs<'setUserPin'>): Promise<void> {
-    await this.call('setUserPin', args);
-  }
-  /** Idempotent; the login lasts until logout, a token loss or a worker restart. */
-  async login(args: HsmArgs<'login'>): Promise<void> {
-    await this.call('login', args);
-  }
-  async logout(args: HsmArgs<'logout'>): Promise<void> {
-    await this.call('logout', args);
-  }
-  isLoggedIn(args: HsmArgs<'isLoggedIn'>): Promise<HsmResult<'isLoggedIn'>> {
-    return this.call('isLoggedIn', args);
-  }
-  generateKey(args: HsmArgs<'generateKey'>): Promise<HsmResult<'generateKey'>> {
-    return this.call('generateKey', args);
-  }
-  /** Destroys every object with the key's CKA_ID. */
-  destroyKey(args: HsmArgs<'destroyKey'>): Promise<HsmResult<'destroyKey'>> {
-    return this.call('destroyKey', args);
-  }
-  keyExists(args: HsmArgs<'keyExists'>): Promise<HsmResult<'keyExists'>> {
-    return this.call('keyExists', args);
-  }
-  describeKey(args: HsmArgs<'describeKey'>): Promise<HsmResult<'describeKey'>> {
-    return this.call('describeKey', args);
-  }
-  /** Every object the logged-in user sees on the token: CKA_ID, class and label (a C_FindObjects over all). */
-  listObjects(args: HsmArgs<'listObjects'>): Promise<HsmResult<'listObjects'>> {
-    return this.call('listObjects', args);
-  }
-  /**
-   * A check value of the key computed inside the HSM (KCV): equal on every faithful copy of one
-   * key, an error on a copy whose material is damaged. Not key material, and never shown.
-   */
-  keyCheckValue(args: HsmArgs<'keyCheckValue'>): Promise<HsmResult<'keyCheckValue'>> {
-    return this.call('keyCheckValue', args);
-  }
-  /** The values of the private data objects with this label (needs the user login); usually one, or none. */
-  getDataObjects(args: HsmArgs<'getDataObjects'>): Promise<HsmResult<'getDataObjects'>> {
-    return this.call('getDataObjects', args);
-  }
-  /** Creates a private data object with this label and value, then destroys the older ones with that label. */
-  async putDataObject(args: HsmArgs<'putDataObject'>): Promise<void> {
-    await this.call('putDataObject', args);
-  }
-  encrypt(args: HsmArgs<'encrypt'>): Promise<HsmResult<'encrypt'>> {
-    return this.call('encrypt', args);
-  }
-  decrypt(args: HsmArgs<'decrypt'>): Promise<HsmResult<'decrypt'>> {
-    return this.call('decrypt', args);
-  }
-  /** ECDSA gives raw r||s; RSA mechanisms take the SHA-256 digest; HMAC takes the message. */
-  sign(args: HsmArgs<'sign'>): Promise<HsmResult<'sign'>> {
-    return this.call('sign', args);
-  }
-  verify(args: HsmArgs<'verify'>): Promise<HsmResult<'verify'>> {
-    return this.call('verify', args);
-  }
-  getPublicKey(args: HsmArgs<'getPublicKey'>): Promise<HsmResult<'getPublicKey'>> {
-    return this.call('getPublicKey', args);
-  }
-  generateRandom(args: HsmArgs<'generateRandom'>): Promise<HsmResult<'generateRandom'>> {
-    return this.call('generateRandom', args);
-  }
-
-  /* Import of external key material. */
-  generateImportKeyPair(args: HsmArgs<'generateImportKeyPair'>): Promise<HsmResult<'generateImportKeyPair'>> {
-    return this.call('generateImportKeyPair', args);
-  }
-  unwrapImportedKey(args: HsmArgs<'unwrapImportedKey'>): Promise<HsmResult<'unwrapImportedKey'>> {
-    return this.call('unwrapImportedKey', args);
-  }
-
-  /* Cluster provisioning (SO login; PINs are used for the call only) and key replication. */
-  async checkSoPin(args: HsmArgs<'checkSoPin'>): Promise<void> {
-    await this.call('checkSoPin', args);
-  }
-  async generateDomainKey(args: HsmArgs<'generateDomainKey'>): Promise<void> {
-    await this.call('generateDomainKey', args);
-  }
-  generateTransportKey(args: HsmArgs<'generateTransportKey'>): Promise<HsmResult<'generateTransportKey'>> {
-    return this.call('generateTransportKey', args);
-  }
-  async importTrustedWrapKey(args: HsmArgs<'importTrustedWrapKey'>): Promise<void> {
-    await this.call('importTrustedWrapKey', args);
-  }
-  async unwrapDomainKey(args: HsmArgs<'unwrapDomainKey'>): Promise<void> {
-    await this.call('unwrapDomainKey', args);
-  }
-  wrapKey(args: HsmArgs<'wrapKey'>): Promise<HsmResult<'wrapKey'>> {
-    return this.call('wrapKey', args);
-  }
-  unwrapKey(args: HsmArgs<'unwrapKey'>): Promise<HsmResult<'unwrapKey'>> {
-    return this.call('unwrapKey', args);
-  }
-  async createPublicKey(args: HsmArgs<'createPublicKey'>): Promise<void> {
-    await this.call('createPublicKey', args);
-  }
-
-  /** The cluster owner key pair (EC P-256, SO login); returns its public key. */
-  generateOwnerKey(args: HsmArgs<'generateOwnerKey'>): Promise<HsmResult<'generateOwnerKey'>> {
-    return this.call('generateOwnerKey', args);
-  }
-  /** Proof of possession: the owner key signs a digest inside the HSM; its public key comes back too. */
-  ownerSign(args: HsmArgs<'ownerSign'>): Promise<HsmResult<'ownerSign'>> {
-    return this.call('ownerSign', args);
-  }
-
   /** Finalizes the module and ends the worker; the client cannot be used afterwards. */
   async close(): Promise<void> {
     this.closed = true;
@@ -255,16 +136,17 @@ export class HsmModuleClient {
     }
   }
 
-  private async call<M extends HsmMethod>(method: M, args: HsmArgs<M>): Promise<HsmResult<M>> {
-    if (this.closed) throw new KmsError('HsmError.Generic', `${method}: the HSM module client is closed`);
+  /** Sends one call to the worker (starting it if needed), bounded by the method's timeout. */
+  async call<M extends TokenMethod>(method: M, args: HsmArgs<M>): Promise<HsmResult<M>> {
+    if (this.closed) throw new HsmError('HsmError.Generic', `${method}: the HSM module client is closed`);
     const worker = this.ensureWorker();
-    const timeout = SLOW_METHODS.has(method) ? this.slowCallTimeoutMs : this.callTimeoutMs;
+    const timeout = isSlowMethod(method) ? this.slowCallTimeoutMs : this.callTimeoutMs;
     try {
       return (await this.send(worker, method, args, timeout)) as HsmResult<M>;
     } catch (error) {
       // p11-kit's client answers CKR_DEVICE_ERROR forever once its server went away; only a fresh
       // C_Initialize recovers, i.e. a new worker.
-      if ((error as { ckr?: unknown }).ckr === 'CKR_DEVICE_ERROR' && this.worker === worker) {
+      if (ckrOf(error) === 'CKR_DEVICE_ERROR' && this.worker === worker) {
         void this.recycle('device-error');
       }
       throw error;
@@ -276,7 +158,7 @@ export class HsmModuleClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (!worker.pending.delete(id)) return;
-        reject(new KmsError('HsmError.DeviceError', `${method}: no answer from the HSM within ${Math.round(timeoutMs / 1000)} s`));
+        reject(new HsmError('HsmError.DeviceError', `${method}: no answer from the HSM within ${Math.round(timeoutMs / 1000)} s`));
         // A call stuck inside the module cannot be cancelled; a fresh worker is the only way out.
         if (!worker.endReason) {
           worker.endReason = 'timeout';
@@ -302,7 +184,7 @@ export class HsmModuleClient {
     } catch (error) {
       // A launcher's own refusal (a module environment outside the allowlist) says why.
       if (error instanceof KmsError) throw error;
-      throw new KmsError('HsmError.WorkerCrashed', 'the HSM worker process could not be started');
+      throw new HsmError('HsmError.WorkerCrashed', 'the HSM worker process could not be started');
     }
     let markExited: () => void = () => undefined;
     const worker: Worker = {
@@ -334,7 +216,7 @@ export class HsmModuleClient {
     worker.pending.delete(response.id);
     clearTimeout(pending.timer);
     if (response.ok) pending.resolve(response.result);
-    else pending.reject(kmsError(response.failure));
+    else pending.reject(hsmError(response.failure));
   }
 
   private onExit(worker: Worker, info: WorkerExitInfo): void {
@@ -343,7 +225,7 @@ export class HsmModuleClient {
     worker.pending.clear();
     for (const pending of failed) {
       clearTimeout(pending.timer);
-      pending.reject(new KmsError('HsmError.WorkerCrashed', 'the HSM worker process ended; the call was not completed'));
+      pending.reject(new HsmError('HsmError.WorkerCrashed', 'the HSM worker process ended; the call was not completed'));
     }
     if (worker.endReason === 'closed') return;
     this.crashedSinceLaunch = true;
@@ -356,3 +238,26 @@ export class HsmModuleClient {
     this.events.emit('crashed', event);
   }
 }
+
+/**
+ * One method per token method of the protocol table, each a typed `call`: methods without
+ * arguments take none, and those answering null (done, nothing to return) resolve to void.
+ */
+export type HsmCalls = {
+  [M in TokenMethod]: (
+    ...args: HsmArgs<M> extends Record<string, never> ? [] : [HsmArgs<M>]
+  ) => Promise<HsmResult<M> extends null ? void : HsmResult<M>>;
+};
+
+for (const name of HSM_METHODS) {
+  if (name === 'open' || name === 'shutdown') continue;
+  Object.defineProperty(ModuleClient.prototype, name, {
+    value(this: ModuleClient, args?: HsmArgs<typeof name>) {
+      return this.call(name, args ?? {});
+    },
+  });
+}
+
+/** The client: `call(method, args)` plus the generated per-method calls (`client.sign({...})`). */
+export type HsmModuleClient = ModuleClient & HsmCalls;
+export const HsmModuleClient = ModuleClient as new (spec: ModuleSpec, options: HsmModuleClientOptions) => HsmModuleClient;

@@ -3,7 +3,6 @@
  * validation are internal: they run only inside the worker process.
  */
 export * from './types';
-export type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
 export {
   HsmModuleClient,
   type HsmModuleClientOptions,
@@ -20,3 +19,4 @@ export { ckrErrorCode, ckrMessage, ckrName } from './ckr';
 export { mechanismName } from './mechanisms';
 export { curveFromEcParams, ecdsaDerToRaw, ecdsaRawToDer, type EcCurve } from './der';
 export { publicKeyToJwk, publicKeyToKeyObject, publicKeyToPem, publicKeyToSpki } from './public-key';
+export { ckrOf, HsmError } from './hsm-error';

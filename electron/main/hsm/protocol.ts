@@ -35,100 +35,120 @@ import type {
   UnwrapDomainKeyArgs,
   UnwrapKeyArgs,
   WrapKeyArgs,
+  ImportKeyPairArgs,
+  UnwrapImportedKeyArgs,
 } from './types';
-import type { ImportKeyPairArgs, UnwrapImportedKeyArgs } from './import-types';
 
 type NoArgs = Record<string, never>;
 
-/** Every method the worker serves, with its argument and result shapes. */
-export interface HsmMethods {
-  /** Sent by the client first on every launch: load the library and C_Initialize. */
-  open: { args: { path: string }; result: LibraryInfo };
-  /** Sent by close(): drain in-flight calls, C_Finalize, then exit. */
-  shutdown: { args: NoArgs; result: null };
-  libraryInfo: { args: NoArgs; result: LibraryInfo };
-  listSlots: { args: NoArgs; result: SlotDescription[] };
-  initToken: { args: InitTokenArgs; result: { serial: string } };
-  initUserPin: { args: InitUserPinArgs; result: null };
-  setUserPin: { args: SetUserPinArgs; result: null };
-  login: { args: LoginArgs; result: null };
-  logout: { args: TokenRef; result: null };
-  isLoggedIn: { args: TokenRef; result: boolean };
-  generateKey: { args: GenerateKeyArgs; result: { objectId: ObjectId } };
-  destroyKey: { args: KeyRef; result: { destroyed: number } };
-  keyExists: { args: KeyRef; result: boolean };
-  describeKey: { args: KeyRef; result: KeyObjectInfo[] };
-  /** Every object the logged-in user sees on the token (CKA_ID, class, label), for reconciliation. */
-  listObjects: { args: TokenRef; result: TokenObjectInfo[] };
-  /** A key check value computed inside the HSM (see worker/check-value.ts). */
-  keyCheckValue: { args: KeyRef; result: Buffer };
-  /** The values of the private data objects with this label (see worker/data-objects.ts). */
-  getDataObjects: { args: DataObjectRef; result: Buffer[] };
-  /** Stores the value as the private data object with this label, replacing any before it. */
-  putDataObject: { args: PutDataObjectArgs; result: null };
-  encrypt: { args: CipherArgs; result: Buffer };
-  decrypt: { args: CipherArgs; result: Buffer };
-  sign: { args: SignArgs; result: Buffer };
-  verify: { args: VerifyArgs; result: boolean };
-  getPublicKey: { args: KeyRef; result: PublicKeyMaterial };
-  generateRandom: { args: RandomArgs; result: Buffer };
-  generateImportKeyPair: { args: ImportKeyPairArgs; result: RsaPublicKeyMaterial };
-  unwrapImportedKey: { args: UnwrapImportedKeyArgs; result: { objectId: ObjectId } };
-  /** Logs the SO in and out again: proves the SO PIN before anything is changed. */
-  checkSoPin: { args: SoPinArgs; result: null };
-  generateDomainKey: { args: SoObjectArgs; result: null };
-  generateTransportKey: { args: SoObjectArgs; result: RsaPublicKeyMaterial };
-  importTrustedWrapKey: { args: ImportTrustedWrapKeyArgs; result: null };
-  unwrapDomainKey: { args: UnwrapDomainKeyArgs; result: null };
-  wrapKey: { args: WrapKeyArgs; result: Buffer };
-  unwrapKey: { args: UnwrapKeyArgs; result: { objectId: ObjectId } };
-  createPublicKey: { args: CreatePublicKeyArgs; result: null };
-  generateOwnerKey: { args: SoObjectArgs; result: PublicKeyMaterial };
-  ownerSign: { args: OwnerSignArgs; result: OwnerSignature };
+/** How the two ends treat a method besides its shapes. */
+interface MethodTraits {
+  /** Gets the long timeout: key generation and token initialization (RSA-4096 on slow HSMs). */
+  readonly slow: boolean;
+  /**
+   * Creates or destroys token objects. SoftHSM2 2.6 fails concurrent object creation and removal
+   * now and then with CKR_GENERAL_ERROR (softhsm/SoftHSMv2#573; seen here with 4 CreateKey calls
+   * in flight on a cluster store), so the worker runs these one at a time; every other call
+   * (crypto, reads) still runs concurrently.
+   */
+  readonly changesObjectStore: boolean;
 }
+
+/** A method's declaration: its traits at run time, its argument and result shapes as types only. */
+interface MethodSpec<Args, Result> extends MethodTraits {
+  readonly shapes?: { args: Args; result: Result };
+}
+
+function method<Args, Result>(traits: Partial<MethodTraits> = {}): MethodSpec<Args, Result> {
+  return { slow: traits.slow ?? false, changesObjectStore: traits.changesObjectStore ?? false };
+}
+
+const CREATES = { changesObjectStore: true } as const;
+const SLOW_CREATES = { slow: true, changesObjectStore: true } as const;
+
+/**
+ * Every method the worker serves, declared once. The worker's validators and implementations are
+ * typed as mapped types over this table, so a method missing from either does not compile.
+ */
+export const HSM_METHOD_TABLE = {
+  /** Sent by the client first on every launch: load the library and C_Initialize. */
+  open: method<{ path: string }, LibraryInfo>(),
+  /** Sent by close(): drain in-flight calls, C_Finalize, then exit. */
+  shutdown: method<NoArgs, null>(),
+  libraryInfo: method<NoArgs, LibraryInfo>(),
+  listSlots: method<NoArgs, SlotDescription[]>(),
+  initToken: method<InitTokenArgs, { serial: string }>(SLOW_CREATES),
+  initUserPin: method<InitUserPinArgs, null>(),
+  setUserPin: method<SetUserPinArgs, null>(),
+  /** Idempotent; the login lasts until logout, a token loss or a worker restart. */
+  login: method<LoginArgs, null>(),
+  logout: method<TokenRef, null>(),
+  isLoggedIn: method<TokenRef, boolean>(),
+  generateKey: method<GenerateKeyArgs, { objectId: ObjectId }>(SLOW_CREATES),
+  /** Destroys every object with the key's CKA_ID. */
+  destroyKey: method<KeyRef, { destroyed: number }>(CREATES),
+  keyExists: method<KeyRef, boolean>(),
+  describeKey: method<KeyRef, KeyObjectInfo[]>(),
+  /** Every object the logged-in user sees on the token (CKA_ID, class, label), for reconciliation. */
+  listObjects: method<TokenRef, TokenObjectInfo[]>(),
+  /**
+   * A check value of the key computed inside the HSM (KCV, see worker/check-value.ts): equal on
+   * every faithful copy of one key, an error on a copy whose material is damaged. Never shown.
+   */
+  keyCheckValue: method<KeyRef, Buffer>(),
+  /** The values of the private data objects with this label (see worker/data-objects.ts); usually one, or none. */
+  getDataObjects: method<DataObjectRef, Buffer[]>(),
+  /** Stores the value as the private data object with this label, replacing any before it. */
+  putDataObject: method<PutDataObjectArgs, null>(CREATES),
+  encrypt: method<CipherArgs, Buffer>(),
+  decrypt: method<CipherArgs, Buffer>(),
+  /** ECDSA gives raw r||s; RSA mechanisms take the SHA-256 digest; HMAC takes the message. */
+  sign: method<SignArgs, Buffer>(),
+  verify: method<VerifyArgs, boolean>(),
+  getPublicKey: method<KeyRef, PublicKeyMaterial>(),
+  generateRandom: method<RandomArgs, Buffer>(),
+  /* Import of external key material. */
+  generateImportKeyPair: method<ImportKeyPairArgs, RsaPublicKeyMaterial>(SLOW_CREATES),
+  unwrapImportedKey: method<UnwrapImportedKeyArgs, { objectId: ObjectId }>(CREATES),
+  /* Cluster provisioning (SO login; PINs are used for the call only) and key replication. */
+  /** Logs the SO in and out again: proves the SO PIN before anything is changed. */
+  checkSoPin: method<SoPinArgs, null>(),
+  generateDomainKey: method<SoObjectArgs, null>(CREATES),
+  generateTransportKey: method<SoObjectArgs, RsaPublicKeyMaterial>(SLOW_CREATES),
+  importTrustedWrapKey: method<ImportTrustedWrapKeyArgs, null>(CREATES),
+  unwrapDomainKey: method<UnwrapDomainKeyArgs, null>(CREATES),
+  // C_WrapKey creates no object, but it has always run in the serialized queue (behaviour kept).
+  wrapKey: method<WrapKeyArgs, Buffer>(CREATES),
+  unwrapKey: method<UnwrapKeyArgs, { objectId: ObjectId }>(CREATES),
+  createPublicKey: method<CreatePublicKeyArgs, null>(CREATES),
+  /** The cluster owner key pair (EC P-256, SO login); returns its public key. */
+  generateOwnerKey: method<SoObjectArgs, PublicKeyMaterial>(SLOW_CREATES),
+  /** Proof of possession: the owner key signs a digest inside the HSM; its public key comes back too. */
+  ownerSign: method<OwnerSignArgs, OwnerSignature>(),
+};
+
+type MethodTable = typeof HSM_METHOD_TABLE;
+
+/** The argument and result shapes of every method, derived from HSM_METHOD_TABLE. */
+export type HsmMethods = {
+  [M in keyof MethodTable]: MethodTable[M] extends MethodSpec<infer Args, infer Result> ? { args: Args; result: Result } : never;
+};
 
 export type HsmMethod = keyof HsmMethods;
 export type HsmArgs<M extends HsmMethod> = HsmMethods[M]['args'];
 export type HsmResult<M extends HsmMethod> = HsmMethods[M]['result'];
+/** Methods about the module's tokens, as opposed to the worker's own lifecycle (open, shutdown). */
+export type TokenMethod = Exclude<HsmMethod, 'open' | 'shutdown'>;
 
-export const HSM_METHODS: readonly HsmMethod[] = [
-  'open',
-  'shutdown',
-  'libraryInfo',
-  'listSlots',
-  'initToken',
-  'initUserPin',
-  'setUserPin',
-  'login',
-  'logout',
-  'isLoggedIn',
-  'generateKey',
-  'destroyKey',
-  'keyExists',
-  'describeKey',
-  'listObjects',
-  'keyCheckValue',
-  'getDataObjects',
-  'putDataObject',
-  'encrypt',
-  'decrypt',
-  'sign',
-  'verify',
-  'getPublicKey',
-  'generateRandom',
-  'generateImportKeyPair',
-  'unwrapImportedKey',
-  'checkSoPin',
-  'generateDomainKey',
-  'generateTransportKey',
-  'importTrustedWrapKey',
-  'unwrapDomainKey',
-  'wrapKey',
-  'unwrapKey',
-  'createPublicKey',
-  'generateOwnerKey',
-  'ownerSign',
-];
+export const HSM_METHODS = Object.keys(HSM_METHOD_TABLE) as readonly HsmMethod[];
+
+export function isSlowMethod(name: HsmMethod): boolean {
+  return HSM_METHOD_TABLE[name].slow;
+}
+
+export function changesObjectStore(name: HsmMethod): boolean {
+  return HSM_METHOD_TABLE[name].changesObjectStore;
+}
 
 export interface WorkerRequest<M extends HsmMethod = HsmMethod> {
   id: number;
@@ -141,7 +161,7 @@ export type WorkerResponse =
   | { id: number; ok: false; failure: HsmFailure };
 
 export function isHsmMethod(value: unknown): value is HsmMethod {
-  return typeof value === 'string' && (HSM_METHODS as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(HSM_METHOD_TABLE, value);
 }
 
 /** Shape check of an incoming request; the args themselves are validated per method in the worker. */

@@ -1,4 +1,5 @@
 import {
+  EXTERNAL_KEY_SPECS,
   USAGES_BY_SPEC,
   type ConnectionState,
   type KeySpec,
@@ -21,9 +22,9 @@ export function usagesFor(spec: KeySpec): readonly KeyUsage[] {
   return USAGES_BY_SPEC[spec];
 }
 
-/** Imported (EXTERNAL) material is symmetric AES only, as in the cloud services. */
+/** Imported (EXTERNAL) material: the specs CreateKey accepts with it (one list, shared with the service). */
 export function originsFor(spec: KeySpec): readonly Origin[] {
-  return isSymmetricSpec(spec) ? ['Aliyun_KMS', 'EXTERNAL'] : ['Aliyun_KMS'];
+  return EXTERNAL_KEY_SPECS.includes(spec) ? ['Aliyun_KMS', 'EXTERNAL'] : ['Aliyun_KMS'];
 }
 
 /** Automatic rotation generates new material: symmetric keys whose material the key store made. */

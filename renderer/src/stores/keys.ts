@@ -10,12 +10,6 @@ import { useProgressStore } from './progress';
 export type CreateKeyRequest = OperationInput<'CreateKey'>;
 export type { KeyFilters };
 
-export interface CreatedKey {
-  metadata: KeyMetadata;
-  /** Why CreateAlias failed after the key was created; null when no alias was asked or it succeeded. */
-  aliasError: unknown;
-}
-
 /** ListKeys' largest page: fewest round trips while scrolling. */
 export const KEY_PAGE_SIZE = 100;
 
@@ -70,24 +64,13 @@ export const useKeysStore = defineStore('keys', () => {
     await reload();
   }
 
-  /**
-   * CreateKey, then CreateAlias when an alias was asked for. The key exists even when the alias is
-   * refused (e.g. taken): that failure comes back beside the metadata instead of hiding the key.
-   */
-  async function create(request: CreateKeyRequest, aliasName?: string): Promise<CreatedKey> {
+  /** CreateKey; an `Alias` in the request is created in the same transaction (a taken name creates nothing). */
+  async function create(request: CreateKeyRequest): Promise<KeyMetadata> {
     const progress = useProgressStore();
-    let metadata: KeyMetadata;
     try {
-      metadata = (await invoke('CreateKey', request)).KeyMetadata;
+      return (await invoke('CreateKey', request)).KeyMetadata;
     } finally {
       progress.clear('CreateKey');
-    }
-    if (!aliasName) return { metadata, aliasError: null };
-    try {
-      await invoke('CreateAlias', { AliasName: aliasName, KeyId: metadata.KeyId });
-      return { metadata, aliasError: null };
-    } catch (error) {
-      return { metadata, aliasError: error };
     }
   }
 

@@ -96,6 +96,12 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     await refresh();
   }
 
+  /** Marks (or unmarks) the store CreateKey uses for ProtectionLevel HSM without a KeyStoreId. */
+  async function setDefaultForHsmKeys(keyStoreId: string, isDefault: boolean): Promise<void> {
+    await invoke('UpdateKeyStore', { KeyStoreId: keyStoreId, DefaultForHsmKeys: isDefault });
+    await refresh();
+  }
+
   async function remove(keyStoreId: string): Promise<void> {
     await invoke('DeleteKeyStore', { KeyStoreId: keyStoreId });
     await refresh();
@@ -111,6 +117,7 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     loadError,
     defaultStore,
     refresh,
+    setDefaultForHsmKeys,
     initializeDefault,
     connect,
     disconnect,

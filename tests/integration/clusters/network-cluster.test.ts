@@ -85,7 +85,7 @@ describe('network HSM cluster (two p11-kit servers)', () => {
   });
 
   async function createExternalMacKey(): Promise<string> {
-    return (await test.call('CreateKey', { KeySpec: 'HMAC_SHA256', Origin: 'EXTERNAL', KeyStoreId: keyStoreId })).KeyMetadata.KeyId;
+    return (await test.call('CreateKey', { KeySpec: 'HMAC_SHA256', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true, KeyStoreId: keyStoreId })).KeyMetadata.KeyId;
   }
 
   /** GetParametersForImport + ImportKeyMaterial of fresh HMAC material; checks the MAC against one computed outside. */

@@ -18,6 +18,7 @@ import { bringUpKeyStore, createClusterWithMembers, KMSUSER_PASSWORD, softHsmMem
 import { listObjectsOn, objectIdOf } from '../../support/pkcs11-tool';
 import { createSoftHsmFixture, killWorkersOf, type SoftHsmFixture } from '../../support/softhsm';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { seedDate } from '../../support/seed-date';
 
 const DAY = 86_400_000;
 const b64 = (data: string | Buffer): string => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data).toString('base64');
@@ -102,7 +103,7 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
     const { CiphertextBlob } = await t.call('Encrypt', { KeyId: aes.keyId, Plaintext: b64('last words') });
     expect((await t.fail('ScheduleKeyDeletion', { KeyId: aes.keyId, PendingWindowInDays: 6 })).Code).toBe('InvalidParameter');
     for (const key of [aes, ec]) await t.call('ScheduleKeyDeletion', { KeyId: key.keyId, PendingWindowInDays: 7 });
-    expect((await t.call('DescribeKey', { KeyId: aes.keyId })).KeyMetadata).toMatchObject({ KeyState: 'PendingDeletion', DeleteDate: new Date(clock + 7 * DAY).toISOString() });
+    expect((await t.call('DescribeKey', { KeyId: aes.keyId })).KeyMetadata).toMatchObject({ KeyState: 'PendingDeletion', DeleteDate: seedDate(clock + 7 * DAY) });
     expect((await t.fail('Encrypt', { KeyId: aes.keyId, Plaintext: b64('x') })).Code).toBe('Forbidden.KeyState');
     expect((await t.fail('Decrypt', { CiphertextBlob })).Code).toBe('Forbidden.KeyState');
     expect((await t.fail('EnableKey', { KeyId: aes.keyId })).Code).toBe('Forbidden.KeyState');
@@ -178,7 +179,7 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
     };
 
     beforeAll(async () => {
-      const { KeyMetadata } = await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL', KeyStoreId: keyStoreId });
+      const { KeyMetadata } = await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true, KeyStoreId: keyStoreId });
       expect(KeyMetadata).toMatchObject({ KeyState: 'PendingImport', ProtectionLevel: 'HSM', PrimaryKeyVersion: '' });
       keyId = KeyMetadata.KeyId;
     });
@@ -255,7 +256,7 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
       expect(await t.call('DeleteKeyMaterial', { KeyId: keyId })).toMatchObject({ KeyState: 'PendingImport' });
       const expireUnix = Math.floor((clock + 3_600_000) / 1000);
       const imported = await t.call('ImportKeyMaterial', { KeyId: keyId, ...(await wrapWithOpenssl()), KeyMaterialExpireUnix: expireUnix });
-      expect(imported.MaterialExpireTime).toBe(new Date(expireUnix * 1000).toISOString());
+      expect(imported.MaterialExpireTime).toBe(seedDate(expireUnix * 1000));
       expect(countOnMembers(versionId)).toEqual([1, 1]);
       advance(2 * 3_600_000);
       expect((await t.fail('Encrypt', { KeyId: keyId, Plaintext: b64('x') })).Code).toBe('Forbidden.KeyState');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTokenObjects, objectIdOf } from '../../support/pkcs11-tool';
 import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { seedDate } from '../../support/seed-date';
 
 const HOUR = 3_600_000;
 const b64 = (data: string | Buffer): string => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data).toString('base64');
@@ -67,14 +68,14 @@ describe('interoperability with openssl and pkcs11-tool', () => {
     };
 
     beforeAll(async () => {
-      keyId = (await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL' })).KeyMetadata.KeyId;
+      keyId = (await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true })).KeyMetadata.KeyId;
     });
 
     it('hands out a 2048-bit SubjectPublicKeyInfo and a token valid for 24 h; refuses algorithms the token lacks, naming it', async () => {
       const parameters = await t.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' });
       writeFileSync(file('check.der'), Buffer.from(parameters.PublicKey, 'base64'));
       expect(openssl(['pkey', '-pubin', '-inform', 'DER', '-in', 'check.der', '-text', '-noout'])).toContain('Public-Key: (2048 bit)');
-      expect(parameters.TokenExpireTime).toBe(new Date(clock + 24 * HOUR).toISOString());
+      expect(parameters.TokenExpireTime).toBe(seedDate(clock + 24 * HOUR));
       const refused = await t.fail('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
       expect(refused.Code).toBe('UnsupportedOperation');
       expect(refused.Message).toMatch(/token \S+ \(SoftHSM.*\) does not support RSAES_OAEP_SHA_256 \(supported: RSAES_OAEP_SHA_1\)/);
@@ -83,7 +84,7 @@ describe('interoperability with openssl and pkcs11-tool', () => {
     });
 
     it('refuses foreign, malformed and expired imports', async () => {
-      const other = (await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL' })).KeyMetadata.KeyId;
+      const other = (await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true })).KeyMetadata.KeyId;
       const foreign = await wrapWithOpenssl(other, material);
       expect((await t.fail('ImportKeyMaterial', { KeyId: keyId, ImportToken: foreign.token, EncryptedKeyMaterial: foreign.wrapped })).Code).toBe(
         'InvalidImportToken',
@@ -129,7 +130,7 @@ describe('interoperability with openssl and pkcs11-tool', () => {
       const again = await wrapWithOpenssl(keyId, material);
       const expireUnix = Math.floor((clock + HOUR) / 1000);
       const imported = await t.call('ImportKeyMaterial', { KeyId: keyId, ImportToken: again.token, EncryptedKeyMaterial: again.wrapped, KeyMaterialExpireUnix: expireUnix });
-      expect(imported.MaterialExpireTime).toBe(new Date(expireUnix * 1000).toISOString());
+      expect(imported.MaterialExpireTime).toBe(seedDate(expireUnix * 1000));
       expect(Buffer.from((await t.call('Decrypt', { CiphertextBlob })).Plaintext, 'base64').toString()).toBe('kept across re-import');
     });
 
@@ -147,7 +148,7 @@ describe('interoperability with openssl and pkcs11-tool', () => {
     });
 
     it('imports HMAC material too', async () => {
-      const hmac = (await t.call('CreateKey', { KeySpec: 'HMAC_SHA256', Origin: 'EXTERNAL' })).KeyMetadata.KeyId;
+      const hmac = (await t.call('CreateKey', { KeySpec: 'HMAC_SHA256', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true })).KeyMetadata.KeyId;
       const secret = randomBytes(32);
       const { token, wrapped } = await wrapWithOpenssl(hmac, secret);
       await t.call('ImportKeyMaterial', { KeyId: hmac, ImportToken: token, EncryptedKeyMaterial: wrapped });

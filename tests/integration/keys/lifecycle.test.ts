@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTokenObjects, objectIdOf } from '../../support/pkcs11-tool';
 import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { seedDate } from '../../support/seed-date';
 
 const DAY = 86_400_000;
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -41,7 +42,7 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
     expect((await t.fail('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 6 })).Code).toBe('InvalidParameter');
     expect((await t.fail('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 367 })).Code).toBe('InvalidParameter');
     const scheduled = await t.call('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 7 });
-    expect(scheduled).toMatchObject({ KeyState: 'PendingDeletion', DeleteDate: new Date(clock + 7 * DAY).toISOString() });
+    expect(scheduled).toMatchObject({ KeyState: 'PendingDeletion', DeleteDate: seedDate(clock + 7 * DAY) });
     expect((await t.call('DescribeKey', { KeyId: keyId })).KeyMetadata.DeleteDate).toBe(scheduled.DeleteDate);
     expect((await t.fail('Encrypt', { KeyId: keyId, Plaintext: b64('x') })).Code).toBe('Forbidden.KeyState');
     expect((await t.fail('EnableKey', { KeyId: keyId })).Code).toBe('Forbidden.KeyState');
@@ -56,7 +57,7 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
   });
 
   it('a key pending import refuses use and state changes, and returns to PendingImport when its deletion is cancelled', async () => {
-    const { KeyMetadata } = await t.call('CreateKey', { KeySpec: 'Aliyun_AES_128', Origin: 'EXTERNAL' });
+    const { KeyMetadata } = await t.call('CreateKey', { KeySpec: 'Aliyun_AES_128', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true });
     expect(KeyMetadata).toMatchObject({ KeyState: 'PendingImport', Origin: 'EXTERNAL', PrimaryKeyVersion: '' });
     const keyId = KeyMetadata.KeyId;
     expect((await t.fail('Encrypt', { KeyId: keyId, Plaintext: b64('x') })).Code).toBe('Forbidden.KeyState');
@@ -129,7 +130,7 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
 
   it('rotates automatically when due and keeps the policy in the metadata', async () => {
     const { KeyMetadata } = await t.call('CreateKey', { KeySpec: 'Aliyun_AES_192', EnableAutomaticRotation: true, RotationInterval: '7d' });
-    expect(KeyMetadata).toMatchObject({ AutomaticRotation: 'Enabled', RotationInterval: '7d', NextRotationDate: new Date(clock + 7 * DAY).toISOString() });
+    expect(KeyMetadata).toMatchObject({ AutomaticRotation: 'Enabled', RotationInterval: '7d', NextRotationDate: seedDate(clock + 7 * DAY) });
     const before = await t.call('Encrypt', { KeyId: KeyMetadata.KeyId, Plaintext: b64('old') });
 
     advance(7 * DAY + 1000);
@@ -137,15 +138,15 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
     expect(report.rotated).toContain(KeyMetadata.KeyId);
     const rotated = (await t.call('DescribeKey', { KeyId: KeyMetadata.KeyId })).KeyMetadata;
     expect(rotated.PrimaryKeyVersion).not.toBe(KeyMetadata.PrimaryKeyVersion);
-    expect(rotated.LastRotationDate).toBe(new Date(clock).toISOString());
-    expect(rotated.NextRotationDate).toBe(new Date(clock + 7 * DAY).toISOString());
+    expect(rotated.LastRotationDate).toBe(seedDate(clock));
+    expect(rotated.NextRotationDate).toBe(seedDate(clock + 7 * DAY));
     expect((await t.call('Decrypt', { CiphertextBlob: before.CiphertextBlob })).KeyVersionId).toBe(KeyMetadata.PrimaryKeyVersion);
     expect((await t.core.runMaintenance()).rotated).not.toContain(KeyMetadata.KeyId);
 
     const off = await t.call('UpdateRotationPolicy', { KeyId: KeyMetadata.KeyId, EnableAutomaticRotation: false });
     expect(off).toMatchObject({ AutomaticRotation: 'Disabled', NextRotationDate: '' });
     const on = await t.call('UpdateRotationPolicy', { KeyId: KeyMetadata.KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' });
-    expect(on).toMatchObject({ AutomaticRotation: 'Enabled', RotationInterval: '30d', NextRotationDate: new Date(clock + 30 * DAY).toISOString() });
+    expect(on).toMatchObject({ AutomaticRotation: 'Enabled', RotationInterval: '30d', NextRotationDate: seedDate(clock + 30 * DAY) });
     expect((await t.fail('UpdateRotationPolicy', { KeyId: KeyMetadata.KeyId, EnableAutomaticRotation: true, RotationInterval: '1d' })).Code).toBe('InvalidParameter');
     const ec = (await t.call('CreateKey', { KeySpec: 'EC_P256K' })).KeyMetadata.KeyId;
     expect((await t.fail('UpdateRotationPolicy', { KeyId: ec, EnableAutomaticRotation: true })).Code).toBe('InvalidParameter');

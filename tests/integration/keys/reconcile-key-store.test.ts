@@ -49,7 +49,7 @@ describe('ReconcileKeyStore', () => {
     }
     lostKeyId = created[1]!.KeyId;
     keptKeyIds = created.filter((key) => key.KeyId !== lostKeyId).map((key) => key.KeyId);
-    pendingImportKeyId = (await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL' })).KeyMetadata.KeyId;
+    pendingImportKeyId = (await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true })).KeyMetadata.KeyId;
     await t.call('GetParametersForImport', { KeyId: pendingImportKeyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' });
     const lostVersion = created[1]!.PrimaryKeyVersion ?? '';
     await t.close();

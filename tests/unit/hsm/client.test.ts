@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HsmModuleClient, type WorkerCrashEvent } from '../../../electron/main/hsm/client';
-import type { WorkerRequest, WorkerResponse } from '../../../electron/main/hsm/protocol';
+import { ckrOf, HsmError } from '../../../electron/main/hsm/hsm-error';
+import { HSM_METHODS, type WorkerRequest, type WorkerResponse } from '../../../electron/main/hsm/protocol';
 import type { WorkerChannel, WorkerExitInfo, WorkerLauncher } from '../../../electron/main/hsm/worker-launcher';
 import { KmsError } from '../../../shared/errors';
 
@@ -79,6 +80,25 @@ describe('HsmModuleClient', () => {
     await client.close();
   });
 
+  it('offers every token method of the protocol table, generated as typed calls', async () => {
+    const launcher = launcherOf((r) => ok(r, r.method === 'keyExists' ? true : null));
+    const client = new HsmModuleClient(spec, { launcher });
+    for (const method of HSM_METHODS) {
+      const expected = method === 'open' || method === 'shutdown' ? 'undefined' : 'function';
+      expect(typeof (client as unknown as Record<string, unknown>)[method], method).toBe(expected);
+    }
+    expect(await client.keyExists({ serial: 's', objectId: 'ab' })).toBe(true);
+    expect(await client.call('keyExists', { serial: 's', objectId: 'cd' })).toBe(true);
+    await client.listSlots();
+    expect(launcher.workers[0]?.received.slice(1).map((r) => [r.method, r.args])).toEqual([
+      ['keyExists', { serial: 's', objectId: 'ab' }],
+      ['keyExists', { serial: 's', objectId: 'cd' }],
+      ['listSlots', {}],
+    ]);
+    expect(client).toBeInstanceOf(HsmModuleClient);
+    await client.close();
+  });
+
   it('rethrows worker failures as KmsError with the mapped code and the CKR', async () => {
     const launcher = launcherOf((r) =>
       r.method === 'login'
@@ -90,6 +110,9 @@ describe('HsmModuleClient', () => {
     const client = new HsmModuleClient(spec, { launcher });
     const error = await client.login({ serial: 's', userPin: '1234' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KmsError);
+    // An HsmError, so services read the CKR name through ckrOf() instead of casting.
+    expect(error).toBeInstanceOf(HsmError);
+    expect(ckrOf(error)).toBe('CKR_PIN_INCORRECT');
     expect(error).toMatchObject({ code: 'HsmError.PinIncorrect', ckr: 'CKR_PIN_INCORRECT' });
     await expect(client.logout({ serial: 's' })).rejects.toMatchObject({ code: 'HsmError.Generic' });
     await client.close();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { unwrapTemplate } from '../../../electron/main/hsm/cluster-templates';
-import { CKA, CKO } from '../../../electron/main/hsm/constants';
-import { HsmOpError } from '../../../electron/main/hsm/failure';
-import { importKeyPairTemplates } from '../../../electron/main/hsm/import-templates';
-import type { TemplateAttribute } from '../../../electron/main/hsm/templates';
-import { validators } from '../../../electron/main/hsm/validate';
+import { unwrapTemplate } from '../../../electron/main/hsm/worker/cluster-templates';
+import { CKA, CKO } from '../../../electron/main/hsm/worker/constants';
+import { HsmOpError } from '../../../electron/main/hsm/worker/failure';
+import { importKeyPairTemplates } from '../../../electron/main/hsm/worker/unwrap-key-pair-templates';
+import type { TemplateAttribute } from '../../../electron/main/hsm/worker/templates';
+import { validators } from '../../../electron/main/hsm/worker/validate';
 
 const serial = '0123456789abcdef';
 const objectId = 'ffeeddccbbaa99887766554433221100';

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HsmModules, moduleSpecKey } from '../../../electron/main/hsm/modules';
-import { parseRequest, parseResponse, reviveBuffers } from '../../../electron/main/hsm/protocol';
+import {
+  changesObjectStore,
+  HSM_METHODS,
+  isSlowMethod,
+  parseRequest,
+  parseResponse,
+  reviveBuffers,
+} from '../../../electron/main/hsm/protocol';
 
 describe('worker protocol', () => {
   it('revives Uint8Arrays (structured clone) into Buffers, deeply', () => {
@@ -14,6 +21,32 @@ describe('worker protocol', () => {
     const polluted = reviveBuffers(JSON.parse('{"__proto__": {"evil": true}}')) as Record<string, unknown>;
     expect(({} as Record<string, unknown>).evil).toBeUndefined();
     expect(polluted.evil).toBeUndefined();
+  });
+
+  it('derives the method list and the slow and serialized methods from one table', () => {
+    expect(HSM_METHODS).toHaveLength(36);
+    expect(HSM_METHODS.slice(0, 4)).toEqual(['open', 'shutdown', 'libraryInfo', 'listSlots']);
+    expect(HSM_METHODS.filter(isSlowMethod).sort()).toEqual(
+      ['generateImportKeyPair', 'generateKey', 'generateOwnerKey', 'generateTransportKey', 'initToken'],
+    );
+    expect(HSM_METHODS.filter(changesObjectStore).sort()).toEqual([
+      'createPublicKey',
+      'destroyKey',
+      'generateDomainKey',
+      'generateImportKeyPair',
+      'generateKey',
+      'generateOwnerKey',
+      'generateTransportKey',
+      'importTrustedWrapKey',
+      'initToken',
+      'putDataObject',
+      'unwrapDomainKey',
+      'unwrapImportedKey',
+      'unwrapKey',
+      'wrapKey',
+    ]);
+    // Object prototype names are not methods, though `in` would say so.
+    expect(parseRequest({ id: 1, method: 'toString', args: {} })).toBeNull();
   });
 
   it('accepts only well-formed requests for known methods', () => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { CKA, CKF, CKG, CKK, CKO, CKU } from '../../../electron/main/hsm/constants';
+import { CKA, CKF, CKG, CKK, CKO, CKU } from '../../../electron/main/hsm/worker/constants';
 import { CKM, knownMechanisms, mechanismName } from '../../../electron/main/hsm/mechanisms';
 
 // The hsm layer writes PKCS#11 numbers out itself (so the main process never loads the native

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CKA, CKK, CKO } from '../../../electron/main/hsm/constants';
+import { CKA, CKK, CKO } from '../../../electron/main/hsm/worker/constants';
 import { CKM } from '../../../electron/main/hsm/mechanisms';
-import { keyGenPlan, keyTypeOf, paddedTokenLabel, type TemplateAttribute } from '../../../electron/main/hsm/templates';
+import { keyGenPlan, keyTypeOf, paddedTokenLabel, type TemplateAttribute } from '../../../electron/main/hsm/worker/templates';
 
 const identity = { objectId: '00112233445566778899aabbccddeeff', label: 'keyward/key/version' };
 const locked = { wrapWithTrusted: false, extractable: false };

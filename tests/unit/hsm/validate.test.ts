@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HsmOpError } from '../../../electron/main/hsm/failure';
-import { validators } from '../../../electron/main/hsm/validate';
+import { HsmOpError } from '../../../electron/main/hsm/worker/failure';
+import { validators } from '../../../electron/main/hsm/worker/validate';
 
 const serial = '0123456789abcdef';
 const objectId = 'ffeeddccbbaa99887766554433221100';

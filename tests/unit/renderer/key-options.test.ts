@@ -9,13 +9,17 @@ import {
   transitionsFrom,
   usagesFor,
 } from '../../../renderer/src/lib/key-options';
+import { EXTERNAL_KEY_SPECS, KEY_SPECS } from '../../../shared/contract';
 
 describe('create-key combinations', () => {
-  it('offers usages by spec, EXTERNAL for AES only and rotation for generated AES keys', () => {
+  it('offers usages by spec, EXTERNAL for the shared list of specs and rotation for generated AES keys', () => {
     expect(usagesFor('EC_P256')).toEqual(['SIGN/VERIFY']);
     expect(usagesFor('RSA_2048')).toEqual(['ENCRYPT/DECRYPT', 'SIGN/VERIFY']);
     expect(originsFor('Aliyun_AES_128')).toEqual(['Aliyun_KMS', 'EXTERNAL']);
-    expect(originsFor('HMAC_SHA256')).toEqual(['Aliyun_KMS']);
+    expect(originsFor('HMAC_SHA256')).toEqual(['Aliyun_KMS', 'EXTERNAL']);
+    expect(originsFor('EC_P256')).toEqual(['Aliyun_KMS']);
+    // The console offers EXTERNAL exactly where CreateKey accepts it.
+    expect(KEY_SPECS.filter((spec) => originsFor(spec).includes('EXTERNAL'))).toEqual([...EXTERNAL_KEY_SPECS]);
     expect(canRotate('Aliyun_AES_256', 'Aliyun_KMS')).toBe(true);
     expect(canRotate('Aliyun_AES_256', 'EXTERNAL')).toBe(false);
     expect(canRotate('RSA_2048', 'Aliyun_KMS')).toBe(false);

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HsmOpError } from '../../../electron/main/hsm/failure';
-import { validators } from '../../../electron/main/hsm/validate';
+import { HsmOpError } from '../../../electron/main/hsm/worker/failure';
+import { validators } from '../../../electron/main/hsm/worker/validate';
 import { DOMAIN_KEY_OBJECT_ID, transportKeyObjectId } from '../../../electron/main/services/clusters/cluster-objects';
 import { inspectCopy, requireReplicable, transferMechanism } from '../../../electron/main/services/clusters/replication';
-import type { HsmModuleClient } from '../../../electron/main/hsm';
+import { HsmError, type HsmModuleClient } from '../../../electron/main/hsm';
 import type { TokenMember } from '../../../electron/main/services/keystores/connections';
 import { suggestModules } from '../../../electron/main/services/modules/module-suggestions';
 import { KmsError } from '../../../shared/errors';
@@ -85,7 +85,7 @@ describe('module suggestions', () => {
 describe('a member copy judged by its check value', () => {
   const answering = (answer: () => Promise<Buffer>) =>
     ({ client: { keyCheckValue: answer } as unknown as HsmModuleClient, serial: 'serial-a', member: localA });
-  const failing = (code: ConstructorParameters<typeof KmsError>[0], ckr?: string) => () => Promise.reject(Object.assign(new KmsError(code, 'refused'), { ckr }));
+  const failing = (code: ConstructorParameters<typeof KmsError>[0], ckr?: string) => () => Promise.reject(new HsmError(code, 'refused', ckr ?? null));
 
   it('is sound with its value, missing, unverifiable, or damaged with the reason', async () => {
     expect(await inspectCopy(answering(() => Promise.resolve(Buffer.from('0102030405060708', 'hex'))), 'id')).toEqual({ state: 'sound', value: '0102030405060708' });

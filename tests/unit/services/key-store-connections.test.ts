@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HsmModuleClient } from '../../../electron/main/hsm';
+import { HsmError, type HsmModuleClient } from '../../../electron/main/hsm';
 import { KeyStoreConnections, type TokenHandle } from '../../../electron/main/services/keystores/connections';
 import { KmsError } from '../../../shared/errors';
 
@@ -40,8 +40,8 @@ describe('cluster key store connections', () => {
     const { connections, lost } = connected([token(clientA, 'hsm-a', false, 1), token(clientB, 'hsm-b', false, 2)]);
     const failures = [
       new KmsError('HsmError.ObjectNotFound', 'no key'),
-      Object.assign(new KmsError('HsmError.Generic', 'sign: the PKCS#11 module returned an error'), { ckr: 'CKR_KEY_SIZE_RANGE' }),
-      Object.assign(new KmsError('HsmError.MechanismInvalid', 'encrypt: refused'), { ckr: 'CKR_MECHANISM_INVALID' }),
+      new HsmError('HsmError.Generic', 'sign: the PKCS#11 module returned an error', 'CKR_KEY_SIZE_RANGE'),
+      new HsmError('HsmError.MechanismInvalid', 'encrypt: refused', 'CKR_MECHANISM_INVALID'),
     ];
     for (const failure of failures) {
       const used: string[] = [];

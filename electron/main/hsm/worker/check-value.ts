@@ -11,9 +11,9 @@
  * killed in the middle of C_UnwrapKey leaves it) fails here with the token's error.
  */
 import { createHash } from 'node:crypto';
-import { CKA, CKK } from '../constants';
+import { CKA, CKK } from './constants';
 import { sha256DigestInfo } from '../der';
-import { hsmFail } from '../failure';
+import { hsmFail } from './failure';
 import { CKM } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import { notFound } from './keys';

@@ -5,13 +5,13 @@
  * the process inside the binding).
  */
 import { CKR } from '../ckr';
-import { CKG, CKK, CKZ_DATA_SPECIFIED } from '../constants';
+import { CKG, CKK, CKZ_DATA_SPECIFIED } from './constants';
 import { sha256DigestInfo } from '../der';
-import { hsmFail } from '../failure';
+import { hsmFail } from './failure';
 import { CKM } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import type { CipherMechanism, SignMechanism } from '../types';
-import { isHmac } from '../validate';
+import { isHmac } from './validate';
 import { notFound, requireKeyType, withKey } from './keys';
 import type { GcmParams, ObjectHandle, PKCS11, RsaOAEP, RsaPSS } from './pkcs11';
 import { ckrOf, pkcs11js } from './pkcs11';

@@ -4,8 +4,8 @@
  * (services/audit/anchor-store.ts). Public data objects are never read: a session without login
  * can create those, so they prove nothing.
  */
-import { CKA, CKO } from '../constants';
-import { hsmFail } from '../failure';
+import { CKA, CKO } from './constants';
+import { hsmFail } from './failure';
 import type { HsmArgs } from '../protocol';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';
 import type { TokenRegistry } from './tokens';

@@ -4,7 +4,7 @@
  * arguments, so they are dropped.
  */
 import { failureFromCkr } from '../ckr';
-import { HsmOpError } from '../failure';
+import { HsmOpError } from './failure';
 import type { HsmFailure } from '../types';
 import { isPkcs11Error } from './pkcs11';
 

@@ -6,10 +6,10 @@
  * destroyed at once. SoftHSM2 2.6 reports CKA_VALUE_LEN 0 for unwrapped keys, so there the length
  * cannot be checked inside the token and the material is taken as it is.
  */
-import { unwrapTemplate } from '../cluster-templates';
-import { CKA, CKG, CKK, CKZ_DATA_SPECIFIED } from '../constants';
-import { hsmFail } from '../failure';
-import { importKeyPairTemplates } from '../import-templates';
+import { unwrapTemplate } from './cluster-templates';
+import { CKA, CKG, CKK, CKZ_DATA_SPECIFIED } from './constants';
+import { hsmFail } from './failure';
+import { importKeyPairTemplates } from './unwrap-key-pair-templates';
 import { CKM } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import type { KeyMaterialSpec, RsaPublicKeyMaterial } from '../types';

@@ -4,10 +4,10 @@
  * token's handle cache; a handle that went stale is forgotten and looked up once more.
  */
 import { curveFromEcParams, ecPointFromAttribute } from '../der';
-import { CKA, CKK, CKO } from '../constants';
-import { hsmFail } from '../failure';
+import { CKA, CKK, CKO } from './constants';
+import { hsmFail } from './failure';
 import type { HsmArgs } from '../protocol';
-import { keyGenPlan, keyTypeOf } from '../templates';
+import { keyGenPlan, keyTypeOf } from './templates';
 import type { KeyObjectClass, KeyObjectInfo, PublicKeyMaterial } from '../types';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';
 import { readBool, readUlong } from './pkcs11';

@@ -3,8 +3,8 @@
  * only (never a value attribute). ReconcileKeyStore compares this list with the registry; normal
  * operations never search the whole token (C_FindObjects grows with the object count).
  */
-import { CKA, CKO } from '../constants';
-import { hsmFail } from '../failure';
+import { CKA, CKO } from './constants';
+import { hsmFail } from './failure';
 import type { HsmArgs } from '../protocol';
 import type { TokenObjectInfo } from '../types';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';

@@ -4,10 +4,10 @@
  * sign: the ClusterOwnerCertificate at initialization and a fresh challenge whenever a key store
  * checks its trust anchor against the HSM.
  */
-import { ownerKeyPairTemplates } from '../cluster-templates';
-import { CKA, CKK } from '../constants';
+import { ownerKeyPairTemplates } from './cluster-templates';
+import { CKA, CKK } from './constants';
 import { curveFromEcParams, ecPointFromAttribute } from '../der';
-import { hsmFail } from '../failure';
+import { hsmFail } from './failure';
 import { CKM } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import type { OwnerSignature, PublicKeyMaterial } from '../types';

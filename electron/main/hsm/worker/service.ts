@@ -3,10 +3,10 @@
  * track of in-flight calls so shutdown can drain them before C_Finalize, and drops a token's
  * state when the token is lost (its sessions and login are gone with it).
  */
-import { hsmFail } from '../failure';
-import type { HsmArgs, HsmMethod, HsmResult } from '../protocol';
+import { hsmFail } from './failure';
+import { changesObjectStore, type HsmArgs, type HsmMethod, type HsmResult, type TokenMethod } from '../protocol';
 import type { LibraryInfo } from '../types';
-import { validators } from '../validate';
+import { validators } from './validate';
 import { keyCheckValue } from './check-value';
 import { getDataObjects, putDataObject } from './data-objects';
 import { decrypt, encrypt, generateRandom, sign, verify } from './crypto';
@@ -20,7 +20,6 @@ import { isTokenLost, TokenRegistry } from './tokens';
 import { generateOwnerKey, ownerSign } from './owner-key';
 import { checkSoPin, createPublicKey, generateDomainKey, generateTransportKey, importTrustedWrapKey, unwrapDomainKey, unwrapKey, wrapKey } from './wrap';
 
-type TokenMethod = Exclude<HsmMethod, 'open' | 'shutdown'>;
 type Impl = { [M in TokenMethod]: (p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<M>) => Promise<HsmResult<M>> | HsmResult<M> };
 
 const IMPL: Impl = {
@@ -68,29 +67,6 @@ const IMPL: Impl = {
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
-/**
- * Methods that change the token's object store. SoftHSM2 2.6 fails concurrent object creation and
- * removal now and then with CKR_GENERAL_ERROR (softhsm/SoftHSMv2#573; seen here with 4 CreateKey
- * calls in flight on a cluster store), so the worker runs them one at a time; every other call
- * (crypto, reads) still runs concurrently.
- */
-const CHANGES_OBJECT_STORE: ReadonlySet<HsmMethod> = new Set<HsmMethod>([
-  'destroyKey',
-  'wrapKey',
-  'initToken',
-  'generateKey',
-  'generateImportKeyPair',
-  'unwrapImportedKey',
-  'generateDomainKey',
-  'generateTransportKey',
-  'importTrustedWrapKey',
-  'unwrapDomainKey',
-  'unwrapKey',
-  'createPublicKey',
-  'generateOwnerKey',
-  'putDataObject',
-]);
-
 export class HsmWorkerService {
   private p11: PKCS11 | null = null;
   private tokens: TokenRegistry | null = null;
@@ -112,7 +88,7 @@ export class HsmWorkerService {
     this.inFlight++;
     try {
       const run = async (): Promise<unknown> => (IMPL[method] as (p: PKCS11, t: TokenRegistry, a: unknown) => unknown)(p11, tokens, args);
-      if (!CHANGES_OBJECT_STORE.has(method)) return await run();
+      if (!changesObjectStore(method)) return await run();
       const result = this.creating.then(run, run);
       this.creating = result.catch(() => undefined);
       return await result;

@@ -1,18 +1,46 @@
 /**
- * A few R/W sessions per token. A PKCS#11 session runs one operation at a time and the async
+ * R/W sessions per token, as many as the token allows and the worker can use at once. A PKCS#11 session runs one operation at a time and the async
  * pkcs11js calls run on libuv threads, so every request borrows a session for its whole
  * Init+Final sequence. A session whose operation failed half-way may still have the operation
  * active (SoftHSM leaves it so after CKR_ARGUMENTS_BAD), so such sessions are closed, not reused.
  * Login state lives in the token's anchor session, which this pool never closes.
  */
-import { hsmFail } from '../failure';
+import { hsmFail } from './failure';
 import type { PKCS11, Session, SlotHandle } from './pkcs11';
 import { pkcs11js } from './pkcs11';
 
 interface Waiter {
   resolve: (session: Session) => void;
   reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
 }
+
+/** CK_TOKEN_INFO's "no limit" (CK_EFFECTIVELY_INFINITE) and "not known" (CK_UNAVAILABLE_INFORMATION). */
+const CK_EFFECTIVELY_INFINITE = 0;
+const CK_UNAVAILABLE_INFORMATION = 0xffffffff;
+
+/** The async pkcs11js calls run on libuv's thread pool: sessions beyond its threads would only wait. */
+export function workerThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number(env.UV_THREADPOOL_SIZE);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : 4;
+}
+
+/**
+ * Pool size for a token reporting `maxRwSessionCount` (CK_TOKEN_INFO.ulMaxRwSessionCount). One R/W
+ * session is the token's anchor (it holds the login) and lives outside the pool.
+ */
+export function sessionPoolSize(maxRwSessionCount: number, threads = workerThreads()): number {
+  const unlimited =
+    !Number.isSafeInteger(maxRwSessionCount) ||
+    maxRwSessionCount === CK_EFFECTIVELY_INFINITE ||
+    maxRwSessionCount < 0 ||
+    maxRwSessionCount >= CK_UNAVAILABLE_INFORMATION;
+  if (unlimited) return threads;
+  return Math.max(1, Math.min(threads, maxRwSessionCount - 1));
+}
+
+/** Below the client's 30 s call timeout, so a long wait fails this call instead of costing the worker. */
+export const SESSION_WAIT_TIMEOUT_MS = 20_000;
 
 export class SessionPool {
   private readonly idle: Session[] = [];
@@ -23,7 +51,8 @@ export class SessionPool {
   constructor(
     private readonly p11: PKCS11,
     private readonly slot: SlotHandle,
-    private readonly maxSessions = 4,
+    readonly maxSessions: number,
+    private readonly waitTimeoutMs = SESSION_WAIT_TIMEOUT_MS,
   ) {}
 
   /** Opens an R/W session on the slot; also used for the token's anchor session. */
@@ -41,7 +70,25 @@ export class SessionPool {
       this.openCount++;
       return Promise.resolve(opened);
     }
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (next) => {
+          clearTimeout(waiter.timer);
+          resolve(next);
+        },
+        reject: (error) => {
+          clearTimeout(waiter.timer);
+          reject(error);
+        },
+        timer: setTimeout(() => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          const seconds = Math.round(this.waitTimeoutMs / 1000);
+          reject(hsmFail('Throttling.HsmSessionsBusy', `all ${this.maxSessions} sessions of the token stayed busy for ${seconds} s; the call was not started`));
+        }, this.waitTimeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
   }
 
   /** Returns a borrowed session; `discard` closes it because an operation may still be active. */

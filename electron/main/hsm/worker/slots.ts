@@ -4,11 +4,11 @@
  * never stored, logged or echoed in errors.
  */
 import { CKR } from '../ckr';
-import { CKF, CKU, MECHANISM_FLAGS } from '../constants';
-import { hsmFail } from '../failure';
+import { CKF, CKU, MECHANISM_FLAGS } from './constants';
+import { hsmFail } from './failure';
 import { mechanismName } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
-import { paddedTokenLabel } from '../templates';
+import { paddedTokenLabel } from './templates';
 import type { LibraryInfo, MechanismDescription, SlotDescription, TokenDescription } from '../types';
 import type { PKCS11, SlotHandle } from './pkcs11';
 import { ckrOf, handleToNumber, unpad } from './pkcs11';

@@ -5,10 +5,10 @@
  * CKA_ID → handles cache that spares a C_FindObjects per operation.
  */
 import { CKR, failureFromCkr } from '../ckr';
-import { CKA, CKO, CKS, CKU } from '../constants';
-import { HsmOpError, hsmFail } from '../failure';
-import { objectIdBytes } from '../templates';
-import { SessionPool } from './session-pool';
+import { CKA, CKO, CKS, CKU } from './constants';
+import { HsmOpError, hsmFail } from './failure';
+import { objectIdBytes } from './templates';
+import { SessionPool, sessionPoolSize } from './session-pool';
 import type { ObjectHandle, PKCS11, Session, SlotHandle } from './pkcs11';
 import { ckrOf, readUlong, unpad } from './pkcs11';
 
@@ -55,7 +55,7 @@ export class TokenState {
     readonly serial: string,
     readonly slot: SlotHandle,
   ) {
-    this.pool = new SessionPool(p11, slot);
+    this.pool = new SessionPool(p11, slot, sessionPoolSize(p11.C_GetTokenInfo(slot).maxRwSessionCount));
     this.anchor = this.pool.openSession();
   }
 

@@ -5,19 +5,14 @@
  * the module: SoftHSM 2.6.1 crashes on some key/mechanism mismatches instead of returning an error.
  */
 import { CKR } from '../ckr';
-import {
-  domainKeyTemplate,
-  publicKeyTemplate,
-  transportKeyPairTemplates,
-  trustedWrapKeyTemplate,
-  unwrapTemplate,
-} from '../cluster-templates';
-import { CKA, CKG, CKK, CKU, CKZ_DATA_SPECIFIED } from '../constants';
-import { hsmFail } from '../failure';
+import { domainKeyTemplate, publicKeyTemplate, trustedWrapKeyTemplate, unwrapTemplate } from './cluster-templates';
+import { CKA, CKG, CKK, CKU, CKZ_DATA_SPECIFIED } from './constants';
+import { hsmFail } from './failure';
 import { CKM } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import type { RsaPublicKeyMaterial, WrapMechanism } from '../types';
 import { notFound } from './keys';
+import { transportKeyPairTemplates } from './unwrap-key-pair-templates';
 import type { ObjectHandle, PKCS11, RsaOAEP, Session } from './pkcs11';
 import { ckrOf, pkcs11js } from './pkcs11';
 import type { KeyHandles, TokenRegistry, TokenState } from './tokens';

@@ -30,6 +30,10 @@ export interface KeyStoresRepository {
   get(id: string): KeyStoreRow | null;
   getByClusterId(clusterId: string): KeyStoreRow | null;
   getDefault(): KeyStoreRow | null;
+  /** The store an officer marked as the default for HSM keys, if any (one at most). */
+  getDefaultForHsmKeys(): KeyStoreRow | null;
+  /** Marks the store as the default for HSM keys (unmarking any other), or removes its mark. */
+  setDefaultForHsmKeys(id: string, isDefault: boolean, updatedAt: string): boolean;
   list(): KeyStoreRow[];
   update(id: string, patch: KeyStorePatch, updatedAt: string): boolean;
   setConnectionState(id: string, state: ConnectionState, errorCode: ConnectionErrorCode | null, updatedAt: string): boolean;
@@ -72,6 +76,11 @@ export function createKeyStoresRepository(db: Database): KeyStoresRepository {
   const getByCluster = db.prepare<[string], StoredKeyStore>(`SELECT ${COLUMNS} FROM key_stores WHERE cluster_id = ?`);
   const getDefault = db.prepare<[], StoredKeyStore>(`SELECT ${COLUMNS} FROM key_stores WHERE type = 'DEFAULT'`);
   const list = db.prepare<[], StoredKeyStore>(`SELECT ${COLUMNS} FROM key_stores ORDER BY created_at, id`);
+  const getDefaultForHsm = db.prepare<[], StoredKeyStore>(`SELECT ${COLUMNS} FROM key_stores WHERE default_for_hsm_keys = 1`);
+  const clearDefaultForHsm = db.prepare<[string, string]>(
+    'UPDATE key_stores SET default_for_hsm_keys = 0, updated_at = ? WHERE default_for_hsm_keys = 1 AND id <> ?',
+  );
+  const markDefaultForHsm = db.prepare<[number, string, string]>('UPDATE key_stores SET default_for_hsm_keys = ?, updated_at = ? WHERE id = ?');
   const setConnection = db.prepare<[string, string | null, string, string]>(
     'UPDATE key_stores SET connection_state = ?, connection_error_code = ?, updated_at = ? WHERE id = ?',
   );
@@ -112,6 +121,16 @@ export function createKeyStoresRepository(db: Database): KeyStoresRepository {
       return row ? fromStored(row) : null;
     },
     list: () => list.all().map(fromStored),
+    getDefaultForHsmKeys: () => {
+      const row = getDefaultForHsm.get();
+      return row ? fromStored(row) : null;
+    },
+    setDefaultForHsmKeys: (id, isDefault, updatedAt) =>
+      translateConstraint(() => {
+        // Callers run inside their audit transaction, so unmarking and marking land together.
+        if (isDefault) clearDefaultForHsm.run(updatedAt, id);
+        return markDefaultForHsm.run(toFlag(isDefault), updatedAt, id).changes > 0;
+      }),
     update,
     setConnectionState: (id, state, errorCode, updatedAt) =>
       translateConstraint(() => setConnection.run(state, errorCode, updatedAt, id).changes > 0),

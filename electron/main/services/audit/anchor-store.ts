@@ -7,7 +7,7 @@
  * - the anchor itself, a data object whose value is {Sequence, Hash, Time} plus their HMAC.
  * Moving the anchor needs the login; forging one also needs the key, which never leaves the HSM.
  */
-import { KmsError } from '../../../../shared/errors';
+import { errorCodeOf } from '../../../../shared/errors';
 import type { TokenHandle } from '../keystores/connections';
 import { type AuditAnchor, anchorMacInput, decodeAnchor, encodeAnchor } from './anchor-codec';
 
@@ -25,7 +25,7 @@ export type AnchorReading =
 type AnchorToken = Pick<TokenHandle, 'client' | 'serial'>;
 
 function isObjectNotFound(error: unknown): boolean {
-  return error instanceof KmsError && error.code === 'HsmError.ObjectNotFound';
+  return errorCodeOf(error) === 'HsmError.ObjectNotFound';
 }
 
 export class AuditAnchorStore {
@@ -73,7 +73,7 @@ export class AuditAnchorStore {
       });
     } catch (error) {
       // Another process (a CLI call next to the app) created it first.
-      if (!(error instanceof KmsError && error.code === 'InvalidParameter')) throw error;
+      if (errorCodeOf(error) !== 'InvalidParameter') throw error;
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionErrorCode, OperationResult, ParsedInput } from '../../../../shared/contract';
-import { KmsError } from '../../../../shared/errors';
+import { errorCodeOf, KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError, type KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
@@ -22,7 +22,7 @@ const CRYPTO_USER = 'kmsuser';
 
 /** Which ConnectionErrorCode a failed login reports. */
 function connectionErrorOf(error: unknown): ConnectionErrorCode {
-  const code = error instanceof KmsError ? error.code : '';
+  const code = errorCodeOf(error) ?? '';
   if (code === 'HsmError.PinIncorrect' || code === 'HsmError.PinInvalid') return 'INVALID_CREDENTIALS';
   if (code === 'HsmError.PinLocked') return 'USER_LOCKED_OUT';
   if (code.startsWith('HsmError.Device') || code === 'HsmError.TokenNotPresent' || code === 'HsmError.WorkerCrashed') return 'NETWORK_ERRORS';
@@ -117,10 +117,22 @@ export class ClusterKeyStoreService {
   update(input: ParsedInput<'UpdateKeyStore'>, request: RequestContext): OperationResult<'UpdateKeyStore'> {
     const store = this.context.registry.keyStores.get(input.KeyStoreId);
     if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
+    if (input.NewKeyStoreName === undefined && input.DefaultForHsmKeys === undefined) {
+      throw new KmsError('MissingParameter', 'UpdateKeyStore needs NewKeyStoreName, DefaultForHsmKeys or both.');
+    }
+    if (input.DefaultForHsmKeys === true && store.protectionLevel !== 'HSM') {
+      throw new KmsError('UnsupportedOperation', `Key store ${store.id} provides ${store.protectionLevel} protection; only an HSM-protected store can be the default for HSM keys.`);
+    }
+    const details = {
+      ...(input.NewKeyStoreName !== undefined ? { KeyStoreName: input.NewKeyStoreName } : {}),
+      ...(input.DefaultForHsmKeys !== undefined ? { DefaultForHsmKeys: input.DefaultForHsmKeys } : {}),
+    };
     try {
-      this.audit.recordChange(request, { operation: 'UpdateKeyStore', resourceId: store.id, details: { KeyStoreName: input.NewKeyStoreName } }, () =>
-        this.context.registry.keyStores.update(store.id, { name: input.NewKeyStoreName }, isoNow(this.context)),
-      );
+      this.audit.recordChange(request, { operation: 'UpdateKeyStore', resourceId: store.id, details }, () => {
+        const now = isoNow(this.context);
+        if (input.NewKeyStoreName !== undefined) this.context.registry.keyStores.update(store.id, { name: input.NewKeyStoreName }, now);
+        if (input.DefaultForHsmKeys !== undefined) this.context.registry.keyStores.setDefaultForHsmKeys(store.id, input.DefaultForHsmKeys, now);
+      });
     } catch (error) {
       if (error instanceof RegistryConstraintError && error.kind === 'unique') {
         throw new KmsError('AlreadyExists.KeyStore', `A key store named ${input.NewKeyStoreName} already exists.`);

@@ -10,6 +10,7 @@ import type { ClusterRow, ClusterState, HsmRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
+import { apiDate } from '../api-date';
 
 export function requireCluster(context: ServiceContext, clusterId: string): ClusterRow {
   const cluster = context.registry.clusters.get(clusterId);
@@ -32,7 +33,7 @@ export function clusterSummary(context: ServiceContext, cluster: ClusterRow) {
     HsmCount: members.length,
     Zones: [...new Set(members.map((member) => member.zone))].sort(),
     KeyStoreId: context.registry.keyStores.getByClusterId(cluster.id)?.id ?? null,
-    CreationDate: cluster.createdAt,
+    CreationDate: apiDate(cluster.createdAt),
   };
 }
 

@@ -4,7 +4,7 @@
  * rolled back on the members already changed when one fails, so the members never disagree.
  */
 import type { OperationResult, ParsedInput } from '../../../../shared/contract';
-import { KmsError } from '../../../../shared/errors';
+import { errorCodeOf, KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import { clusterSubject, type LoginGuard } from '../keystores/login-guard';
@@ -12,11 +12,12 @@ import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { probeJoinedMembers, type ProbedMember } from './cluster-members';
 import { requireCluster } from './cluster-state';
+import { apiDate } from '../api-date';
 
 type MemberStatus = OperationResult<'ChangeCryptoUserPassword'>['Members'][number];
 
 function codeOf(error: unknown): string {
-  return error instanceof KmsError ? error.code : 'InternalFailure';
+  return errorCodeOf(error) ?? 'InternalFailure';
 }
 
 export class CryptoUserService {
@@ -110,8 +111,8 @@ export class CryptoUserService {
       ClusterId: cluster.id,
       Users: this.context.registry.cryptoUsers.listByCluster(cluster.id).map((user) => ({
         UserName: user.userName,
-        CreationDate: user.createdAt,
-        UpdateDate: user.updatedAt,
+        CreationDate: apiDate(user.createdAt),
+        UpdateDate: apiDate(user.updatedAt),
       })),
     };
   }

@@ -1,5 +1,5 @@
 import type { KeyUsage, OperationName } from '../../../../shared/contract';
-import { KmsError } from '../../../../shared/errors';
+import { errorCodeOf } from '../../../../shared/errors';
 import type { KeyRow, KeyVersionRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyResolver } from '../keys/key-resolver';
@@ -55,7 +55,7 @@ export class KeyUse {
       this.audit.recordUsage(request, { operation, resourceId: keyId }, null);
       return result;
     } catch (error) {
-      const code = error instanceof KmsError ? error.code : 'InternalFailure';
+      const code = errorCodeOf(error) ?? 'InternalFailure';
       this.audit.recordUsage(request, { operation, resourceId: keyReference.slice(0, 256) }, code);
       throw error;
     }

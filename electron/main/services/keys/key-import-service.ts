@@ -12,6 +12,7 @@ import { destroyObjectsBestEffort, destroyObjectsEverywhere, generateImportKeyPa
 import type { KeyResolver } from './key-resolver';
 import { isImportableSpec } from './key-specs';
 import { TokenCapabilities } from './token-capabilities';
+import { apiDate } from '../api-date';
 
 const HOUR_MS = 3_600_000;
 
@@ -66,7 +67,7 @@ export class KeyImportService {
       await destroyObjectsBestEffort(this.connections, store.id, objectId);
       throw error;
     }
-    return { KeyId: key.id, ImportToken: importToken, PublicKey: publicKeyToSpki(publicKey).toString('base64'), TokenExpireTime: expiresAt };
+    return { KeyId: key.id, ImportToken: importToken, PublicKey: publicKeyToSpki(publicKey).toString('base64'), TokenExpireTime: apiDate(expiresAt) };
   }
 
   async importMaterial(input: ParsedInput<'ImportKeyMaterial'>, request: RequestContext): Promise<OperationResult<'ImportKeyMaterial'>> {
@@ -121,7 +122,7 @@ export class KeyImportService {
     }
     // The token is single-use: its wrapping key pair has done its job.
     await destroyObjectsBestEffort(this.connections, store.id, parameters.wrappingObjectId);
-    return { KeyId: key.id, KeyState: 'Enabled', MaterialExpireTime: materialExpireTime ?? '' };
+    return { KeyId: key.id, KeyState: 'Enabled', MaterialExpireTime: apiDate(materialExpireTime) };
   }
 
   async deleteMaterial(input: ParsedInput<'DeleteKeyMaterial'>, request: RequestContext): Promise<OperationResult<'DeleteKeyMaterial'>> {

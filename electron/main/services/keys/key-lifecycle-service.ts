@@ -6,6 +6,7 @@ import type { RequestContext } from '../request-context';
 import type { ServiceContext } from '../service-context';
 import type { KeyResolver } from './key-resolver';
 import { isSymmetricSpec, rotationIntervalSeconds } from './key-specs';
+import { apiDate } from '../api-date';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_ROTATION_INTERVAL = '365d';
@@ -74,7 +75,7 @@ export class KeyLifecycleService {
         this.context.registry.keys.update(key.id, { automaticRotation, rotationInterval: interval, nextRotationDate });
       },
     );
-    return { KeyId: key.id, AutomaticRotation: automaticRotation, RotationInterval: interval ?? '', NextRotationDate: nextRotationDate ?? '' };
+    return { KeyId: key.id, AutomaticRotation: automaticRotation, RotationInterval: interval ?? '', NextRotationDate: apiDate(nextRotationDate) };
   }
 
   /**
@@ -100,7 +101,7 @@ export class KeyLifecycleService {
       const { keyState, deleteDate } = next(key);
       this.context.registry.keys.updateState(key.id, keyState, deleteDate);
       Object.assign(details, { From: key.keyState, To: keyState });
-      return { KeyId: key.id, KeyState: keyState, DeleteDate: deleteDate ?? '' };
+      return { KeyId: key.id, KeyState: keyState, DeleteDate: apiDate(deleteDate) };
     });
   }
 }

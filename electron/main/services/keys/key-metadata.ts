@@ -1,6 +1,7 @@
 import type { KeyListEntry, KeyMetadata } from '../../../../shared/contract';
 import type { KeyListRow, KeyRow } from '../../registry';
 import { keyArn } from './key-identifiers';
+import { apiDate } from '../api-date';
 
 /** Where the ARN's region and owner come from (the installation's meta rows). */
 export interface ArnScope {
@@ -11,24 +12,24 @@ export interface ArnScope {
 /** Registry row → the contract's KeyMetadata; absent dates are empty strings as in the cloud API. */
 export function toKeyMetadata(row: KeyRow, scope: ArnScope): KeyMetadata {
   return {
-    CreationDate: row.createdAt,
+    CreationDate: apiDate(row.createdAt),
     Description: row.description,
     KeyId: row.id,
     KeyState: row.keyState,
     KeyUsage: row.keyUsage,
     KeySpec: row.keySpec,
-    DeleteDate: row.deleteDate ?? '',
+    DeleteDate: apiDate(row.deleteDate),
     Creator: row.creator,
     Arn: keyArn(scope.region, scope.owner, row.id),
     Origin: row.origin,
-    MaterialExpireTime: row.materialExpireTime ?? '',
+    MaterialExpireTime: apiDate(row.materialExpireTime),
     ProtectionLevel: row.protectionLevel,
     KeyStoreId: row.keyStoreId ?? '',
     PrimaryKeyVersion: row.primaryVersionId ?? '',
     AutomaticRotation: row.automaticRotation,
     RotationInterval: row.rotationInterval ?? '',
-    NextRotationDate: row.nextRotationDate ?? '',
-    LastRotationDate: row.lastRotationDate ?? '',
+    NextRotationDate: apiDate(row.nextRotationDate),
+    LastRotationDate: apiDate(row.lastRotationDate),
   };
 }
 
@@ -42,7 +43,7 @@ export function toKeyListEntry(row: KeyListRow, scope: ArnScope): KeyListEntry {
     ProtectionLevel: row.protectionLevel,
     KeyStoreId: row.keyStoreId ?? '',
     Description: row.description,
-    CreationDate: row.createdAt,
+    CreationDate: apiDate(row.createdAt),
     Aliases: row.aliases,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { OperationResult, ParsedInput } from '../../../../shared/contract';
+import { EXTERNAL_KEY_SPECS, type OperationResult, type ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import type { KeyRow, KeyStoreRow } from '../../registry';
+import { RegistryConstraintError, type KeyRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyStoreConnections } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
@@ -11,6 +11,7 @@ import { toKeyListEntry, toKeyMetadata, type ArnScope } from './key-metadata';
 import type { KeyResolver } from './key-resolver';
 import { destroyVersionMaterial, generateVersionMaterial } from './key-material';
 import { isImportableSpec, isSymmetricSpec, resolveUsage, rotationIntervalSeconds } from './key-specs';
+import { targetKeyStore } from './target-key-store';
 
 const DEFAULT_ROTATION_INTERVAL = '365d';
 
@@ -25,17 +26,11 @@ export class KeyService {
 
   async create(input: ParsedInput<'CreateKey'>, request: RequestContext): Promise<OperationResult<'CreateKey'>> {
     const { registry } = this.context;
-    const store = this.targetStore(input.KeyStoreId);
-    if (input.ProtectionLevel && input.ProtectionLevel !== store.protectionLevel) {
-      throw new KmsError(
-        'InvalidParameter',
-        `Key store ${store.id} provides ${store.protectionLevel} protection, not ${input.ProtectionLevel}.`,
-      );
-    }
+    const store = targetKeyStore(registry, this.connections, input.KeyStoreId, input.ProtectionLevel);
     const usage = resolveUsage(input.KeySpec, input.KeyUsage);
-    if (input.Origin === 'EXTERNAL' && !isImportableSpec(input.KeySpec)) {
-      throw new KmsError('UnsupportedOperation', `Origin EXTERNAL is available for AES and HMAC keys only, not ${input.KeySpec}: RSA-OAEP import wrapping carries secret keys only.`);
-    }
+    if (input.Origin === 'EXTERNAL') requireExternalAcknowledged(input);
+    // Checked before the HSM generates anything; the insert below still catches a race.
+    if (input.Alias && registry.aliases.get(input.Alias)) throw aliasTaken(input.Alias);
     const rotation = this.rotationSettings(input);
     const now = isoNow(this.context);
     const keyId = randomUUID();
@@ -69,15 +64,22 @@ export class KeyService {
     try {
       this.audit.recordChange(
         request,
-        { operation: 'CreateKey', resourceId: keyId, details: { KeySpec: input.KeySpec, KeyUsage: usage, Origin: input.Origin, KeyStoreId: store.id } },
+        {
+          operation: 'CreateKey',
+          resourceId: keyId,
+          details: { KeySpec: input.KeySpec, KeyUsage: usage, Origin: input.Origin, KeyStoreId: store.id, ...(input.Alias ? { Alias: input.Alias } : {}) },
+        },
         () => {
           registry.keys.insert(row);
           if (versionId) registry.keyVersions.insert({ id: versionId, keyId, objectId: objectIdOfVersion(versionId), createdAt: now });
+          if (input.Alias) registry.aliases.insert({ aliasName: input.Alias, keyId, createdAt: now, updatedAt: now });
         },
       );
     } catch (error) {
-      // The registry refused the key: leave no orphan object on the token.
+      // The registry refused the key or its alias: leave no orphan object on the token.
       if (versionId) await destroyVersionMaterial(this.connections, store.id, versionId);
+      // Another process (the CLI next to the app) took the alias between the check and the insert.
+      if (input.Alias && error instanceof RegistryConstraintError && error.kind === 'unique') throw aliasTaken(input.Alias);
       throw error;
     }
     return { KeyMetadata: toKeyMetadata(row, this.scope) };
@@ -101,12 +103,6 @@ export class KeyService {
     };
   }
 
-  private targetStore(keyStoreId: string | undefined): KeyStoreRow {
-    const store = keyStoreId ? this.context.registry.keyStores.get(keyStoreId) : this.context.registry.keyStores.getDefault();
-    if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${keyStoreId ?? '(default)'} does not exist.`);
-    return store;
-  }
-
   private rotationSettings(input: ParsedInput<'CreateKey'>): { interval: string; seconds: number } | null {
     if (!input.EnableAutomaticRotation) return null;
     if (!isSymmetricSpec(input.KeySpec)) {
@@ -118,4 +114,21 @@ export class KeyService {
     const interval = input.RotationInterval ?? DEFAULT_ROTATION_INTERVAL;
     return { interval, seconds: rotationIntervalSeconds(interval) };
   }
+}
+
+/** Origin EXTERNAL: a spec whose material can be imported, and the officer's explicit acknowledgement. */
+function requireExternalAcknowledged(input: ParsedInput<'CreateKey'>): void {
+  if (!isImportableSpec(input.KeySpec)) {
+    throw new KmsError('UnsupportedOperation', `Origin EXTERNAL is available for ${EXTERNAL_KEY_SPECS.join(', ')} only, not ${input.KeySpec}: RSA-OAEP import wrapping carries secret keys only.`);
+  }
+  if (input.AcknowledgeExternalKeyMaterial !== true) {
+    throw new KmsError(
+      'InvalidParameter',
+      'Origin EXTERNAL requires AcknowledgeExternalKeyMaterial: true, confirming that you understand the implications of using external key material (you keep the only copy; the key is unusable while its material is expired or deleted).',
+    );
+  }
+}
+
+function aliasTaken(aliasName: string): KmsError {
+  return new KmsError('AlreadyExists.Alias', `Alias ${aliasName} already exists; no key was created.`);
 }

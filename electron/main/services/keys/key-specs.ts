@@ -1,5 +1,5 @@
 import type { KeySpec, KeyUsage, SigningAlgorithm } from '../../../../shared/contract';
-import { SIGNING_ALGORITHMS_BY_SPEC, USAGES_BY_SPEC } from '../../../../shared/contract';
+import { EXTERNAL_KEY_SPECS, SIGNING_ALGORITHMS_BY_SPEC, USAGES_BY_SPEC } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyMaterialSpec, SignMechanism } from '../../hsm/types';
 
@@ -24,10 +24,9 @@ export function isSymmetricSpec(spec: KeySpec): boolean {
   return MATERIAL_BY_SPEC[spec].kind === 'AES';
 }
 
-/** Specs whose material can be imported: RSA-OAEP wrapping carries secret keys only. */
+/** Specs whose material can be imported: RSA-OAEP wrapping carries secret keys only (the shared list). */
 export function isImportableSpec(spec: KeySpec): boolean {
-  const kind = MATERIAL_BY_SPEC[spec].kind;
-  return kind === 'AES' || kind === 'HMAC';
+  return EXTERNAL_KEY_SPECS.includes(spec);
 }
 
 export function isAsymmetricSpec(spec: KeySpec): boolean {

@@ -10,6 +10,7 @@ import { objectIdOfVersion } from './key-identifiers';
 import { destroyVersionMaterial, generateVersionMaterial } from './key-material';
 import type { KeyResolver } from './key-resolver';
 import { isSymmetricSpec, rotationIntervalSeconds } from './key-specs';
+import { apiDate } from '../api-date';
 
 /** Key versions: new material becomes primary; old versions stay for Decrypt. */
 export class KeyVersionService {
@@ -31,7 +32,7 @@ export class KeyVersionService {
     return {
       KeyVersions: versions
         .slice(start, start + input.PageSize)
-        .map((version) => ({ KeyId: key.id, KeyVersionId: version.id, CreationDate: version.createdAt })),
+        .map((version) => ({ KeyId: key.id, KeyVersionId: version.id, CreationDate: apiDate(version.createdAt) })),
       TotalCount: versions.length,
       PageNumber: input.PageNumber,
       PageSize: input.PageSize,
@@ -66,6 +67,6 @@ export class KeyVersionService {
       await destroyVersionMaterial(this.connections, store.id, versionId);
       throw error;
     }
-    return { KeyId: key.id, KeyVersionId: versionId, CreationDate: now };
+    return { KeyId: key.id, KeyVersionId: versionId, CreationDate: apiDate(now) };
   }
 }

@@ -1,6 +1,6 @@
 import type { ConnectionErrorCode, ConnectionState } from '../../../../shared/contract';
-import { KmsError } from '../../../../shared/errors';
-import type { HsmModuleClient } from '../../hsm';
+import { errorCodeOf, KmsError } from '../../../../shared/errors';
+import { ckrOf, type HsmModuleClient } from '../../hsm';
 
 /** One logged-in token a key store uses. */
 export interface TokenHandle {
@@ -31,7 +31,8 @@ const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   'HsmError.WorkerCrashed',
 ]);
 
-export function isUnreachable(error: unknown): boolean {
+export function isUnreachable(error: unknown): error is KmsError {
+  // Services raise these codes themselves too (no member answers), so any KmsError counts.
   return error instanceof KmsError && UNREACHABLE_CODES.has(error.code);
 }
 
@@ -40,11 +41,10 @@ export function isUnreachable(error: unknown): boolean {
  * SoftHSM2 then answers CKR_KEY_SIZE_RANGE (HMAC) or CKR_MECHANISM_INVALID (AES). Members that do
  * not offer a mechanism at all are filtered out before (TokenNeeds), so the next member is tried.
  */
-const DAMAGED_COPY_CKRS: ReadonlySet<unknown> = new Set(['CKR_KEY_SIZE_RANGE', 'CKR_MECHANISM_INVALID']);
+const DAMAGED_COPY_CKRS: ReadonlySet<string | null> = new Set(['CKR_KEY_SIZE_RANGE', 'CKR_MECHANISM_INVALID']);
 
 function isMissingOrDamagedCopy(error: unknown): boolean {
-  if (!(error instanceof KmsError)) return false;
-  return error.code === 'HsmError.ObjectNotFound' || DAMAGED_COPY_CKRS.has((error as { ckr?: unknown }).ckr);
+  return errorCodeOf(error) === 'HsmError.ObjectNotFound' || DAMAGED_COPY_CKRS.has(ckrOf(error));
 }
 
 export type TokenLostListener = (keyStoreId: string, token: TokenHandle) => void;

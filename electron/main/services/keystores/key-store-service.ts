@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionErrorCode, ConnectionState, OperationResult, ParsedInput } from '../../../../shared/contract';
-import { KmsError } from '../../../../shared/errors';
+import { errorCodeOf, KmsError } from '../../../../shared/errors';
 import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
@@ -8,6 +8,7 @@ import { isoNow, type ServiceContext } from '../service-context';
 import type { KeyStoreConnections } from './connections';
 import { DEFAULT_TOKEN_LABEL, defaultKeyStoreModuleSpec } from './default-key-store';
 import { keyStoreSubject, type LoginGuard } from './login-guard';
+import { apiDate } from '../api-date';
 
 /** Which ConnectionErrorCode a failed login reports. */
 const CONNECTION_ERROR_BY_CODE: Record<string, ConnectionErrorCode> = {
@@ -41,6 +42,7 @@ export class KeyStoreService {
     const rows = input.KeyStoreId ? [registry.keyStores.get(input.KeyStoreId)] : registry.keyStores.list();
     if (rows.some((row) => row === null)) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
     const counts = registry.keyStores.countKeysByStore();
+    const defaultForHsmKeys = registry.keyStores.getDefaultForHsmKeys()?.id ?? null;
     return {
       KeyStores: rows.flatMap((row) => {
         if (!row) return [];
@@ -58,11 +60,12 @@ export class KeyStoreService {
             ConnectionErrorCode: lockedOut ? 'USER_LOCKED_OUT' : connection.errorCode,
             Initialized: row.initialized,
             ClusterId: row.clusterId,
-            CreationDate: row.createdAt,
+            CreationDate: apiDate(row.createdAt),
             KeyCount: counts.get(row.id) ?? 0,
             FailedLogins: login.failedLogins,
             MaxFailedLogins: login.maxFailedLogins,
             LockedOut: login.lockedOut,
+            DefaultForHsmKeys: row.id === defaultForHsmKeys,
           },
         ];
       }),
@@ -137,7 +140,7 @@ export class KeyStoreService {
         await client.logout({ serial }).catch(() => undefined);
         await client.login({ serial, userPin: password });
       } catch (error) {
-        const code = error instanceof KmsError ? (CONNECTION_ERROR_BY_CODE[error.code] ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR';
+        const code = CONNECTION_ERROR_BY_CODE[errorCodeOf(error) ?? 'InternalFailure'] ?? 'INTERNAL_ERROR';
         this.connections.set(store.id, 'FAILED', code);
         throw error;
       }

@@ -9,7 +9,7 @@ import {
   type OperationResult,
   type ParsedInput,
 } from '../../../../shared/contract';
-import { KmsError } from '../../../../shared/errors';
+import { errorCodeOf, KmsError } from '../../../../shared/errors';
 import type { TokenObjectInfo } from '../../hsm';
 import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -129,7 +129,7 @@ export class ReconcileService {
       } catch (error) {
         if (!token.member || !isUnreachable(error)) throw error;
         this.connections.dropToken(store.id, token);
-        unchecked.push(emptyReport(hsmId, token.serial, `Not checked: the HSM stopped answering (${(error as KmsError).code}).`));
+        unchecked.push(emptyReport(hsmId, token.serial, `Not checked: the HSM stopped answering (${errorCodeOf(error) ?? 'InternalFailure'}).`));
       }
     }
     if (store.clusterId !== null) {
@@ -191,7 +191,7 @@ export class ReconcileService {
         if (orphan.Removed) removed += 1;
       } catch (error) {
         if (isUnreachable(error) && orphan.token.member) this.connections.dropToken(store.id, orphan.token);
-        orphan.Reason = `${orphan.Reason} Not removed: ${error instanceof KmsError ? error.code : 'unexpected failure'}.`;
+        orphan.Reason = `${orphan.Reason} Not removed: ${errorCodeOf(error) ?? 'unexpected failure'}.`;
       }
     }
     return removed;

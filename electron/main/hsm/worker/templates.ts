@@ -5,10 +5,10 @@
  * i.e. only wrapped under the cluster domain key. Usage flags are set explicitly both ways so a
  * token's defaults can never widen what a key may do.
  */
-import { ecParamsForCurve } from './der';
+import { ecParamsForCurve } from '../der';
 import { CKA, CKK, CKO } from './constants';
-import { CKM } from './mechanisms';
-import type { KeyMaterialSpec, KeyPolicy, ObjectId } from './types';
+import { CKM } from '../mechanisms';
+import type { KeyMaterialSpec, KeyPolicy, ObjectId } from '../types';
 
 /** Structurally what pkcs11js accepts as an attribute. */
 export interface TemplateAttribute {

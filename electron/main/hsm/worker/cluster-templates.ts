@@ -1,17 +1,15 @@
 /**
- * Templates for the cluster's own key objects (domain key, transport keys, trusted wrap keys) and
- * for keys arriving by unwrap or as replicated public halves. The cluster objects are created under
+ * Templates for the cluster's own key objects (domain key, trusted wrap keys, owner key; the transport
+ * key pair is in unwrap-key-pair-templates.ts) and for keys arriving by unwrap or as replicated
+ * public halves. The cluster objects are created under
  * an SO login because only the SO may set CKA_TRUSTED; PKCS#11 lets the SO create public objects
  * only, so they carry CKA_PRIVATE=false. They stay sensitive: the domain key leaves a token only
  * wrapped under a trusted transport key, the transport private keys never leave it.
  */
 import { CKA, CKK, CKO } from './constants';
-import { ecParamsForCurve } from './der';
+import { ecParamsForCurve } from '../der';
 import { keyGenPlan, objectIdBytes, type KeyIdentity, type TemplateAttribute } from './templates';
-import type { KeyMaterialSpec, KeyPolicy, PublicKeyMaterial, RsaPublicKeyMaterial } from './types';
-
-const RSA_PUBLIC_EXPONENT = Buffer.from([0x01, 0x00, 0x01]);
-export const TRANSPORT_KEY_BITS = 2048;
+import type { KeyMaterialSpec, KeyPolicy, PublicKeyMaterial, RsaPublicKeyMaterial } from '../types';
 
 function publicObject(objectClass: number, keyType: number, identity: KeyIdentity): TemplateAttribute[] {
   return [
@@ -46,30 +44,6 @@ export function domainKeyTemplate(identity: KeyIdentity, generate: boolean): Tem
     { type: CKA.DERIVE, value: false },
   ];
 }
-
-/** A member's transport key pair: it can only unwrap into this token, never decrypt data. */
-export function transportKeyPairTemplates(identity: KeyIdentity): { publicTemplate: TemplateAttribute[]; privateTemplate: TemplateAttribute[] } {
-  return {
-    publicTemplate: [
-      ...publicObject(CKO.PUBLIC_KEY, CKK.RSA, identity),
-      { type: CKA.MODULUS_BITS, value: TRANSPORT_KEY_BITS },
-      { type: CKA.PUBLIC_EXPONENT, value: RSA_PUBLIC_EXPONENT },
-      { type: CKA.WRAP, value: false },
-      { type: CKA.ENCRYPT, value: false },
-      { type: CKA.VERIFY, value: false },
-    ],
-    privateTemplate: [
-      ...publicObject(CKO.PRIVATE_KEY, CKK.RSA, identity),
-      { type: CKA.SENSITIVE, value: true },
-      { type: CKA.EXTRACTABLE, value: false },
-      { type: CKA.UNWRAP, value: true },
-      { type: CKA.DECRYPT, value: false },
-      { type: CKA.SIGN, value: false },
-      { type: CKA.DERIVE, value: false },
-    ],
-  };
-}
-
 
 /**
  * The cluster owner key pair (EC P-256): signs the ClusterOwnerCertificate and proves possession

@@ -5,7 +5,7 @@
  * it that has not been checked here: types, lengths, enumerations. Failures name the argument only.
  */
 import { hsmFail, invalidArg } from './failure';
-import type { HsmArgs, HsmMethod } from './protocol';
+import type { HsmArgs, HsmMethod } from '../protocol';
 import type {
   CipherMechanism,
   KeyMaterialSpec,
@@ -15,7 +15,7 @@ import type {
   SignMechanism,
   SoObjectArgs,
   WrapMechanism,
-} from './types';
+} from '../types';
 
 type Obj = Record<string, unknown>;
 

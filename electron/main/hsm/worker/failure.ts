@@ -2,8 +2,8 @@
  * The error type the worker throws for anything it refuses or that fails, carrying an HsmFailure
  * that crosses the process boundary as data. Messages never contain argument values.
  */
-import type { ErrorCode } from '../../../shared/errors';
-import type { HsmFailure } from './types';
+import type { ErrorCode } from '../../../../shared/errors';
+import type { HsmFailure } from '../types';
 
 export class HsmOpError extends Error {
   readonly failure: HsmFailure;
