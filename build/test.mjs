@@ -77,6 +77,9 @@ const STEPS = [
       rendererBuilt = true;
     },
   }),
+  // What the renderer's first paint loads (index.html's entry and its modulepreloads) stays under 500 kB;
+  // a missing build fails here rather than passing unmeasured.
+  check('renderer-entry-size', process.execPath, [join(ROOT, 'build', 'check-entry-chunk.mjs')], { timeoutMs: MIN }),
   check('build-main', 'electron-vite', ['build', '--ignoreConfigWarning'], { env: { KEYWARD_BUILD_ONLY: 'main' } }),
   playwrightSuite('ui', 'tests/ui/playwright.config.ts', 25 * MIN, {
     env: () => (rendererBuilt ? { KEYWARD_UI_SKIP_BUILD: '1' } : {}),

@@ -57,6 +57,19 @@ export const ERROR_CODES = [
   'Throttling.LoginBackoff',
   // Every session of the token stayed busy for the whole wait: the call was not started.
   'Throttling.HsmSessionsBusy',
+  // Secrets Manager.
+  'NotFound.Secret',
+  'NotFound.SecretVersion',
+  'AlreadyExists.Secret',
+  // The VersionId exists with other data (the same data is an idempotent retry).
+  'AlreadyExists.SecretVersion',
+  // A check-and-set failed: ACSCurrent (or the stage to move) is not on the version the caller named.
+  'Conflict.SecretVersion',
+  // The secret is scheduled for deletion: only RestoreSecret, DescribeSecret and the lists reach it.
+  'Forbidden.SecretState',
+  'LimitExceeded.SecretVersionStage',
+  // A CMK still protects live secrets (the message gives the count).
+  'Forbidden.KeyInUse',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -34,17 +34,18 @@ async function main(): Promise<number> {
   }
 }
 
-async function readStdin(): Promise<string | null> {
+/** Standard input up to `limit` bytes (a longer input is cut there; callers ask one byte more than they accept). */
+async function readStdin(limit: number): Promise<Buffer | null> {
   if (process.stdin.isTTY) return null;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of process.stdin) {
     const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > 4096) break; // a password, not a file
     chunks.push(buffer);
+    total += buffer.length;
+    if (total >= limit) break;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).subarray(0, limit);
 }
 
 main().then(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from './define';
 import { signingAlgorithmSchema } from './enums';
-import { wrappingAlgorithmSchema } from './key-import';
+import { RSAES_ALGORITHMS } from './key-import';
 import {
   MAX_CIPHERTEXT_BYTES,
   MAX_PLAINTEXT_BYTES,
@@ -26,8 +26,23 @@ export const MAX_DATA_KEY_BYTES = 1024;
  */
 export const MAX_ASYMMETRIC_PLAINTEXT_BYTES = 470;
 
-/** Asymmetric encryption algorithms share their names with the import wrapping algorithms. */
-export const asymmetricEncryptionAlgorithmSchema = wrappingAlgorithmSchema;
+/** Asymmetric encryption algorithms share their names with the RSAES_* import wrapping algorithms. */
+export const asymmetricEncryptionAlgorithmSchema = z.enum(RSAES_ALGORITHMS);
+export type AsymmetricEncryptionAlgorithm = z.infer<typeof asymmetricEncryptionAlgorithmSchema>;
+
+/** Largest message ED25519_SHA_512 signs (pure EdDSA takes the message, not a digest), as in AWS KMS. */
+export const MAX_ED25519_MESSAGE_BYTES = 4096;
+const SHA256_DIGEST_BYTES = 32;
+
+/** `Digest` is a SHA-256 digest, except for ED25519_SHA_512, where it carries the message itself. */
+function digestFitsAlgorithm(input: { Algorithm: string; Digest: string }, context: z.RefinementCtx): void {
+  if (input.Algorithm === 'ED25519_SHA_512') return;
+  // Canonical base64 (checked by the field's own schema first): 4 characters per 3 bytes, minus padding.
+  const padding = input.Digest.endsWith('==') ? 2 : input.Digest.endsWith('=') ? 1 : 0;
+  if ((input.Digest.length / 4) * 3 - padding !== SHA256_DIGEST_BYTES) {
+    context.addIssue({ code: 'custom', path: ['Digest'], message: `must decode to ${SHA256_DIGEST_BYTES} bytes (a SHA-256 digest) for ${input.Algorithm}` });
+  }
+}
 
 const dataKeyInput = z.strictObject({
   KeyId: keyIdentifierSchema,
@@ -35,6 +50,14 @@ const dataKeyInput = z.strictObject({
   /** 1-1024 bytes; overrides KeySpec. Default: 32 bytes (AES_256). */
   NumberOfBytes: z.number().int().min(1).max(MAX_DATA_KEY_BYTES).optional(),
   EncryptionContext: encryptionContextSchema.optional(),
+});
+
+/** What AsymmetricSign and AsymmetricVerify share: the key, its version, the algorithm and the digest (or Ed25519 message). */
+const signatureInput = z.strictObject({
+  KeyId: keyIdentifierSchema,
+  KeyVersionId: uuidSchema.optional(),
+  Algorithm: signingAlgorithmSchema,
+  Digest: base64Bytes(1, MAX_ED25519_MESSAGE_BYTES),
 });
 
 export const cryptoOperations = {
@@ -117,26 +140,15 @@ export const cryptoOperations = {
     mutates: false,
   }),
   AsymmetricSign: defineOperation({
-    summary: 'Sign a SHA-256 digest with an asymmetric key inside the HSM.',
-    input: z.strictObject({
-      KeyId: keyIdentifierSchema,
-      KeyVersionId: uuidSchema.optional(),
-      Algorithm: signingAlgorithmSchema,
-      Digest: base64Bytes(32, 32),
-    }),
+    summary: `Sign a SHA-256 digest with an asymmetric key inside the HSM (ED25519_SHA_512: Digest is the message itself, at most ${MAX_ED25519_MESSAGE_BYTES} bytes).`,
+    input: signatureInput.superRefine(digestFitsAlgorithm),
     result: keyAndVersion.extend({ Value: z.string() }),
     errors: [...keyStateErrors, ...hsmErrors],
     mutates: false,
   }),
   AsymmetricVerify: defineOperation({
-    summary: 'Verify a signature over a SHA-256 digest inside the HSM.',
-    input: z.strictObject({
-      KeyId: keyIdentifierSchema,
-      KeyVersionId: uuidSchema.optional(),
-      Algorithm: signingAlgorithmSchema,
-      Digest: base64Bytes(32, 32),
-      Value: base64Bytes(1, 1024),
-    }),
+    summary: 'Verify a signature over a SHA-256 digest inside the HSM (ED25519_SHA_512: over the message given as Digest).',
+    input: signatureInput.extend({ Value: base64Bytes(1, 1024) }).superRefine(digestFitsAlgorithm),
     result: keyAndVersion.extend({ Value: z.boolean() }),
     errors: [...keyStateErrors, ...hsmErrors],
     mutates: false,

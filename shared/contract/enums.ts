@@ -11,6 +11,7 @@ export const KEY_SPECS = [
   'EC_P256K',
   'HMAC_SHA256',
   'HMAC_SHA512',
+  'EC_ED25519',
 ] as const;
 export const keySpecSchema = z.enum(KEY_SPECS);
 export type KeySpec = z.infer<typeof keySpecSchema>;
@@ -28,7 +29,11 @@ export type ProtectionLevel = z.infer<typeof protectionLevelSchema>;
 export const keyStateSchema = z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport']);
 export type KeyState = z.infer<typeof keyStateSchema>;
 
-export const signingAlgorithmSchema = z.enum(['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256', 'ECDSA_SHA_256']);
+/**
+ * `ED25519_SHA_512` is pure EdDSA (RFC 8032) over the message itself, as AWS KMS's ED25519_SHA_512
+ * with MessageType RAW: AsymmetricSign/Verify then carry the message in `Digest`.
+ */
+export const signingAlgorithmSchema = z.enum(['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256', 'ECDSA_SHA_256', 'ED25519_SHA_512']);
 export type SigningAlgorithm = z.infer<typeof signingAlgorithmSchema>;
 
 export const connectionStateSchema = z.enum(['CONNECTED', 'CONNECTING', 'DISCONNECTED', 'DISCONNECTING', 'FAILED']);
@@ -61,13 +66,18 @@ export const USAGES_BY_SPEC: Record<KeySpec, readonly KeyUsage[]> = {
   EC_P256K: ['SIGN/VERIFY'],
   HMAC_SHA256: ['GENERATE/VERIFY_MAC'],
   HMAC_SHA512: ['GENERATE/VERIFY_MAC'],
+  EC_ED25519: ['SIGN/VERIFY'],
 };
 
 /**
- * Specs CreateKey accepts with `Origin: EXTERNAL`: the import wraps secret keys under RSA-OAEP, so
- * only secret (AES, HMAC) material can come in. The service and the console both read this list.
+ * Specs CreateKey accepts with `Origin: EXTERNAL`. Secret (AES, HMAC) material arrives under
+ * RSA-OAEP, key pairs as PKCS#8 under RSA_AES_KEY_WRAP_* (see EXTERNAL_KEY_PAIR_SPECS). The service
+ * and the console both read this list.
  */
-export const EXTERNAL_KEY_SPECS: readonly KeySpec[] = ['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'HMAC_SHA256', 'HMAC_SHA512'];
+export const EXTERNAL_SECRET_KEY_SPECS: readonly KeySpec[] = ['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'HMAC_SHA256', 'HMAC_SHA512'];
+/** Key pairs whose private key can be imported as PKCS#8 (no Ed25519: AWS KMS and Alibaba import none either). */
+export const EXTERNAL_KEY_PAIR_SPECS: readonly KeySpec[] = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_P256', 'EC_P256K'];
+export const EXTERNAL_KEY_SPECS: readonly KeySpec[] = KEY_SPECS.filter((spec) => EXTERNAL_SECRET_KEY_SPECS.includes(spec) || EXTERNAL_KEY_PAIR_SPECS.includes(spec));
 
 /** Signing algorithms each asymmetric spec can use. */
 export const SIGNING_ALGORITHMS_BY_SPEC: Partial<Record<KeySpec, readonly SigningAlgorithm[]>> = {
@@ -76,4 +86,5 @@ export const SIGNING_ALGORITHMS_BY_SPEC: Partial<Record<KeySpec, readonly Signin
   RSA_4096: ['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256'],
   EC_P256: ['ECDSA_SHA_256'],
   EC_P256K: ['ECDSA_SHA_256'],
+  EC_ED25519: ['ED25519_SHA_512'],
 };

@@ -8,6 +8,7 @@ import { keyStoreOperations } from './keystores';
 import { lifecycleOperations } from './lifecycle';
 import { moduleOperations } from './modules';
 import { reconcileOperations } from './reconcile';
+import { secretOperations } from './secrets';
 
 /** The operation catalogue: one entry per operation, served identically by IPC, the browser host and the CLI. */
 export const contract = {
@@ -20,6 +21,7 @@ export const contract = {
   ...reconcileOperations,
   ...cryptoOperations,
   ...auditOperations,
+  ...secretOperations,
 } as const;
 
 export type Contract = typeof contract;
@@ -52,4 +54,5 @@ export * from './key-import';
 export * from './reconcile';
 export * from './crypto';
 export * from './audit';
+export * from './secrets';
 export { COMMON_ERRORS, type OperationDefinition } from './define';

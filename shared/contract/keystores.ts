@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from './define';
-import { connectionErrorCodeSchema, connectionStateSchema, keyStoreTypeSchema, protectionLevelSchema } from './enums';
+import { connectionErrorCodeSchema, connectionStateSchema, keySpecSchema, keyStoreTypeSchema, protectionLevelSchema } from './enums';
+import { wrappingAlgorithmSchema } from './key-import';
 import { passwordSchema } from './primitives';
 
 export const keyStoreSchema = z.object({
@@ -33,6 +34,14 @@ export const keyStoreOperations = {
     input: z.strictObject({ KeyStoreId: keyStoreIdSchema.optional() }),
     result: z.object({ KeyStores: z.array(keyStoreSchema) }),
     errors: ['NotFound.KeyStore'],
+    mutates: false,
+  }),
+  DescribeKeyStoreCapabilities: defineOperation({
+    summary:
+      "What a connected key store's HSMs can do, read from the mechanisms each lists: the key specs CreateKey can make there (EC_ED25519 only where every HSM has CKM_EC_EDWARDS_KEY_PAIR_GEN and CKM_EDDSA) and the import WrappingAlgorithms every HSM runs.",
+    input: z.strictObject({ KeyStoreId: keyStoreIdSchema }),
+    result: z.object({ KeyStoreId: z.string(), KeySpecs: z.array(keySpecSchema), WrappingAlgorithms: z.array(wrappingAlgorithmSchema) }),
+    errors: ['NotFound.KeyStore', 'Forbidden.KeyStoreState', 'HsmError.DeviceError'],
     mutates: false,
   }),
   InitializeDefaultKeyStore: defineOperation({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from './define';
 import { keyStateSchema } from './enums';
 import { rotationIntervalSchema } from './keys';
-import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema, userKeyNameSchema } from './primitives';
+import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema, secretNameSchema, userKeyNameSchema } from './primitives';
 
 const keyNotFound = ['NotFound.Key', 'NotFound.Alias'] as const;
 const keyStateResult = z.object({ KeyId: z.string(), KeyState: keyStateSchema, DeleteDate: z.string() });
@@ -13,6 +13,18 @@ export const tagSchema = z.strictObject({
   TagKey: userKeyNameSchema(128).regex(/^(?!acs:|aliyun)/, 'must not start with acs: or aliyun'),
   TagValue: z.string().max(256),
 });
+
+/** Tags belong to a key (`KeyId`: id, alias or ARN) or a secret (`SecretName`): exactly one of them. */
+const taggedResourceSchema = z.strictObject({
+  KeyId: keyIdentifierSchema.optional(),
+  SecretName: secretNameSchema.optional(),
+});
+const ONE_RESOURCE = 'give KeyId or SecretName, exactly one';
+function namesOneResource(input: { KeyId?: string | undefined; SecretName?: string | undefined }): boolean {
+  return (input.KeyId === undefined) !== (input.SecretName === undefined);
+}
+/** Names the resource the way it was addressed: the key id of a key, the name of a secret. */
+const taggedResourceResult = z.object({ KeyId: z.string().optional(), SecretName: z.string().optional() });
 
 export const lifecycleOperations = {
   EnableKey: defineOperation({
@@ -33,7 +45,7 @@ export const lifecycleOperations = {
     summary: 'Schedule the destruction of a key after 7-366 days; it cannot be used meanwhile.',
     input: z.strictObject({ KeyId: keyIdentifierSchema, PendingWindowInDays: z.number().int().min(7).max(366) }),
     result: keyStateResult,
-    errors: [...keyNotFound, 'Forbidden.KeyState'],
+    errors: [...keyNotFound, 'Forbidden.KeyState', 'Forbidden.KeyInUse'],
     mutates: true,
   }),
   CancelKeyDeletion: defineOperation({
@@ -105,24 +117,24 @@ export const lifecycleOperations = {
     mutates: false,
   }),
   TagResource: defineOperation({
-    summary: 'Add or overwrite tags of a key.',
-    input: z.strictObject({ KeyId: keyIdentifierSchema, Tags: z.array(tagSchema).min(1).max(20) }),
-    result: z.object({ KeyId: z.string() }),
-    errors: [...keyNotFound],
+    summary: 'Add or overwrite tags of a key or a secret.',
+    input: taggedResourceSchema.extend({ Tags: z.array(tagSchema).min(1).max(20) }).refine(namesOneResource, ONE_RESOURCE),
+    result: taggedResourceResult,
+    errors: [...keyNotFound, 'NotFound.Secret'],
     mutates: true,
   }),
   UntagResource: defineOperation({
-    summary: 'Remove tags of a key by tag key.',
-    input: z.strictObject({ KeyId: keyIdentifierSchema, TagKeys: z.array(userKeyNameSchema(128)).min(1).max(20) }),
-    result: z.object({ KeyId: z.string() }),
-    errors: [...keyNotFound],
+    summary: 'Remove tags of a key or a secret by tag key.',
+    input: taggedResourceSchema.extend({ TagKeys: z.array(userKeyNameSchema(128)).min(1).max(20) }).refine(namesOneResource, ONE_RESOURCE),
+    result: taggedResourceResult,
+    errors: [...keyNotFound, 'NotFound.Secret'],
     mutates: true,
   }),
   ListResourceTags: defineOperation({
-    summary: 'Tags of a key.',
-    input: z.strictObject({ KeyId: keyIdentifierSchema }),
-    result: z.object({ KeyId: z.string(), Tags: z.array(z.object({ TagKey: z.string(), TagValue: z.string() })) }),
-    errors: [...keyNotFound],
+    summary: 'Tags of a key or a secret.',
+    input: taggedResourceSchema.refine(namesOneResource, ONE_RESOURCE),
+    result: taggedResourceResult.extend({ Tags: z.array(z.object({ TagKey: z.string(), TagValue: z.string() })) }),
+    errors: [...keyNotFound, 'NotFound.Secret'],
     mutates: false,
   }),
 };

@@ -36,6 +36,12 @@ export const aliasNameSchema = z
   .max(255)
   .regex(/^alias\/[A-Za-z0-9_/-]+$/, 'must look like alias/[A-Za-z0-9_/-]+');
 
+export const secretNameSchema = z
+  .string()
+  .min(1)
+  .max(192)
+  .regex(/^[A-Za-z0-9_/+=.@-]+$/, 'must be 1-192 characters of A-Z a-z 0-9 _ / + = . @ -');
+
 /** Key store password / PIN. Never stored, never logged. */
 export const passwordSchema = z
   .string()

@@ -27,9 +27,12 @@ export function keyRow(overrides: Partial<KeyRow> = {}): KeyRow {
   };
 }
 
+/** The ten specs of the seeds: suites count on their tenths of 100,000 keys (a spec added later must not shift them). */
+const SEEDED_SPECS = KEY_SPECS.slice(0, 10);
+
 /** The `index`-th of many seeded keys: specs in turn (each with its first usage), one second apart from `startMs`. */
 export function seededKeyRow(index: number, startMs: number, overrides: Partial<KeyRow> = {}): KeyRow {
-  const keySpec = KEY_SPECS[index % KEY_SPECS.length] ?? 'Aliyun_AES_256';
+  const keySpec = SEEDED_SPECS[index % SEEDED_SPECS.length] ?? 'Aliyun_AES_256';
   return keyRow({
     description: `key ${index} of application app-${index % 97}`,
     keySpec,

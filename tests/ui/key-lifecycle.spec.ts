@@ -37,6 +37,28 @@ async function wrapWithOpenssl(publicKeyDerBase64: string, material: Buffer): Pr
   }
 }
 
+/**
+ * The README's key pair recipe: a P-256 key from openssl genpkey as PKCS#8, under an AES-256 key
+ * wrap; that AES key under RSA-OAEP (SHA-1) with the base64 DER wrapping key; both concatenated.
+ */
+async function wrapPrivateKeyWithOpenssl(publicKeyDerBase64: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'keyward-wrap-pair-'));
+  try {
+    await writeFile(path.join(dir, 'wrap.der'), Buffer.from(publicKeyDerBase64, 'base64'));
+    const script = [
+      'openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out private.pem',
+      'openssl pkcs8 -topk8 -nocrypt -in private.pem -outform DER -out private.der',
+      'openssl rand -out aes.key 32',
+      `openssl enc -id-aes256-wrap-pad -iv A65959A6 -K "$(od -An -v -tx1 aes.key | tr -d ' \\n')" -in private.der -out private.wrapped`,
+      'openssl pkeyutl -encrypt -pubin -keyform DER -inkey wrap.der -in aes.key -out aes.wrapped -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1',
+      'cat aes.wrapped private.wrapped | base64 -w0',
+    ].join('\n');
+    return execFileSync('sh', ['-ec', script], { cwd: dir, encoding: 'utf8' }).trim();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 test('creates one key of each spec through the dialog and filters them', async ({ page, host }) => {
   test.setTimeout(240_000);
   await firstRun(page, host);
@@ -124,16 +146,28 @@ test('imports external key material through the wizard', async ({ page, host }) 
   await expect(page.getByTestId('decrypt-output')).toHaveText('sealed with imported material');
   await screen(page, '28-imported-key-in-use');
 
-  // EXTERNAL is offered exactly for the specs CreateKey accepts it for (one shared list): HMAC too, not EC.
+  // EXTERNAL is offered exactly for the specs CreateKey accepts it for (one shared list): HMAC and key pairs too, not Ed25519.
   await page.getByTestId('nav-keys').click();
   await page.getByTestId('create-key-button').click();
-  await choose(page, 'create-key-spec', 'EC_P256');
+  await choose(page, 'create-key-spec', 'EC_ED25519');
   await page.getByTestId('create-key-origin').click();
   await expect(visibleOptions(page)).toHaveCount(1);
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
   await createKey(page, 'HMAC_SHA256', 'GENERATE/VERIFY_MAC', { external: true, description: 'Imported MAC key' });
   await expect(page.getByTestId('key-detail-state')).toHaveText('PendingImport');
+
+  // A key pair: the panel offers RSA_AES_KEY_WRAP_SHA_1 and shows the openssl recipe; the PKCS#8 comes in.
+  await createKey(page, 'EC_P256', 'SIGN/VERIFY', { external: true, description: 'Imported signing key' });
+  await page.getByTestId('key-action-import-material').click();
+  await expect(page.getByTestId('import-algorithm')).toContainText('RSA_AES_KEY_WRAP_SHA_1');
+  await page.getByTestId('import-get-parameters').click();
+  await expect(page.getByTestId('import-wrap-command')).toContainText('openssl enc -id-aes256-wrap-pad -iv A65959A6');
+  const pairWrappingKey = (await page.getByTestId('import-public-key').textContent())?.trim() ?? '';
+  await page.getByTestId('import-encrypted-material').fill(await wrapPrivateKeyWithOpenssl(pairWrappingKey));
+  await screen(page, '29-import-key-pair');
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('key-detail-state')).toHaveText('Enabled');
 });
 
 test('disables, schedules and cancels a deletion with confirmations that name the key', async ({ page, host }) => {

@@ -8,6 +8,12 @@ export const PASSWORD = 'Ceremony2024x';
 export async function choose(page: Page, testId: string, label: string): Promise<void> {
   await page.getByTestId(testId).click();
   const option = visibleOptions(page).filter({ hasText: new RegExp(`^${escape(label)}$`) });
+  // Naive UI renders long menus virtually: an option below the fold exists only once scrolled to.
+  await expect(visibleOptions(page).first()).toBeVisible();
+  for (let scrolls = 0; scrolls < 10 && (await option.count()) === 0; scrolls += 1) {
+    await page.locator('.n-base-select-menu:visible').hover();
+    await page.mouse.wheel(0, 200);
+  }
   await option.click();
   await expect(page.getByTestId(testId)).toContainText(label);
 }

@@ -4,7 +4,7 @@ import { HsmModules, type WorkerLauncher } from '../hsm';
 import { createBufferedAuditWriter, openRegistry } from '../registry';
 import { AuditAnchorer } from '../services/audit/audit-anchor';
 import { AuditTrail } from '../services/audit/audit-trail';
-import { createHandlers, createKeyMaintenance } from '../services/handlers';
+import { createServices } from '../services/compose';
 import { ensureInstallation } from '../services/installation';
 import { KeyStoreConnections } from '../services/keystores/connections';
 import { ensureDefaultKeyStoreRows } from '../services/keystores/default-key-store';
@@ -25,7 +25,7 @@ export interface CoreOptions {
   now?: () => Date;
   /** How often due deletions, rotations and expiries are looked for; default one minute. */
   maintenanceIntervalMs?: number;
-  /** Told when start-up tightened a permission (default: a line on stderr). */
+  /** Told when start-up tightened a permission or maintenance failed (default: a line on stderr). */
   onNotice?: (message: string) => void;
   /** Directories whose root-owned PKCS#11 libraries RegisterModule loads without asking; default DEFAULT_TRUSTED_MODULE_DIRS. */
   trustedModuleDirs?: readonly string[];
@@ -48,7 +48,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // SoftHSM2 token files) is private from birth; workers inherit the mask.
   process.umask(0o077);
   const notices = securePrivateFiles(options.dataDir);
-  for (const notice of notices) (options.onNotice ?? defaultNotice)(notice);
+  for (const message of notices) (options.onNotice ?? defaultNotice)(message);
   const registry = openRegistry({ file: path.join(options.dataDir, 'registry.sqlite') });
   const hsm = new HsmModules(options.launcher);
   const context: ServiceContext = {
@@ -68,11 +68,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   ensureDefaultKeyStoreRows(context);
   const scope = ensureInstallation(context);
   const moduleApproval = { trustedDirs: options.trustedModuleDirs ?? DEFAULT_TRUSTED_MODULE_DIRS, confirmUntrustedModule: options.confirmUntrustedModule };
-  const handlers = createHandlers({ context, connections, audit, usageWriter, scope, moduleApproval, anchorer });
-  const maintenance = createKeyMaintenance({ context, connections, audit });
-  maintenance.start(options.maintenanceIntervalMs ?? 60_000);
+  const notice = options.onNotice ?? defaultNotice;
+  const services = createServices({ context, connections, audit, usageWriter, scope, moduleApproval, anchorer, onProblem: notice });
+  services.maintenance.start(options.maintenanceIntervalMs ?? 60_000);
   const dispatch = createDispatcher({
-    handlers,
+    handlers: services.handlers,
     actor: options.actor ?? userInfo().username,
     auditFailure: audit.recordFailure,
   });
@@ -80,11 +80,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let closed = false;
   return {
     dispatch,
-    runMaintenance: () => maintenance.runDue(),
+    runMaintenance: () => services.maintenance.runDue(),
     async close() {
       if (closed) return;
       closed = true;
-      await maintenance.close();
+      await services.dispose();
       await usageWriter.close();
       // The last records (this session's final usage batch included) are anchored while the HSM is still open.
       await anchorer.close();

@@ -14,6 +14,7 @@ import {
   isSlowMethod,
   parseResponse,
   type HsmArgs,
+  type HsmCallResult,
   type HsmMethod,
   type HsmResult,
   type TokenMethod,
@@ -246,7 +247,7 @@ class ModuleClient {
 export type HsmCalls = {
   [M in TokenMethod]: (
     ...args: HsmArgs<M> extends Record<string, never> ? [] : [HsmArgs<M>]
-  ) => Promise<HsmResult<M> extends null ? void : HsmResult<M>>;
+  ) => Promise<HsmCallResult<M>>;
 };
 
 for (const name of HSM_METHODS) {

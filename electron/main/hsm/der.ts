@@ -1,6 +1,6 @@
 /**
- * The few DER structures the hsm layer handles itself: named-curve OIDs for CKA_EC_PARAMS, the
- * OCTET STRING around CKA_EC_POINT, the SHA-256 DigestInfo prefix for CKM_RSA_PKCS, and the
+ * The few DER structures the hsm layer handles itself: named-curve OIDs for CKA_EC_PARAMS (and
+ * the Ed25519 ones), the OCTET STRING around CKA_EC_POINT, the SHA-256 DigestInfo prefix for CKM_RSA_PKCS, and the
  * conversion of raw ECDSA r||s (what PKCS#11 returns) to the DER SEQUENCE that X.509/KMS use.
  */
 
@@ -24,6 +24,30 @@ export function curveFromEcParams(params: Buffer): EcCurve | null {
     if (oid.equals(params)) return curve;
   }
   return null;
+}
+
+/**
+ * CKA_EC_PARAMS of Ed25519 keys: we write the RFC 8410 OID id-Ed25519 (1.3.101.112); PKCS#11 v3.0
+ * also allows the PrintableString "edwards25519", which is what SoftHSM2 2.6 stores and reports.
+ */
+const ED25519_OID = Buffer.from('06032b6570', 'hex');
+const ED25519_CURVE_NAME = Buffer.from('130c656477617264733235353139', 'hex');
+export const ED25519_PUBLIC_KEY_BYTES = 32;
+
+export function ed25519EcParams(): Buffer {
+  return Buffer.from(ED25519_OID);
+}
+
+export function isEd25519EcParams(params: Buffer): boolean {
+  return params.equals(ED25519_OID) || params.equals(ED25519_CURVE_NAME);
+}
+
+/** The RFC 8032 public key inside CKA_EC_POINT of an Ed25519 key (an OCTET STRING, or bare on a few tokens). */
+export function ed25519PointFromAttribute(value: Buffer): Buffer | null {
+  if (value.length === 2 + ED25519_PUBLIC_KEY_BYTES && value[0] === 0x04 && value[1] === ED25519_PUBLIC_KEY_BYTES) {
+    return Buffer.from(value.subarray(2));
+  }
+  return value.length === ED25519_PUBLIC_KEY_BYTES ? Buffer.from(value) : null;
 }
 
 /** DigestInfo ::= SEQUENCE { AlgorithmIdentifier sha256 NULL, OCTET STRING(32) }, minus the digest. */

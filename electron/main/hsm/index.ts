@@ -10,6 +10,7 @@ export {
   type WorkerCrashReason,
 } from './client';
 export type { WorkerChannel, WorkerExitInfo, WorkerLauncher } from './worker-launcher';
+export { bindToken, type HsmCaller, type HsmToken } from './token';
 export { buildWorkerEnvironment, WORKER_BASE_ENVIRONMENT } from './worker-environment';
 export { HsmModules, moduleSpecKey, type ClientLostListener } from './modules';
 export { createNodeWorkerLauncher, defaultWorkerEntry, type NodeWorkerLauncherOptions, type WorkerEntry } from './node-launcher';

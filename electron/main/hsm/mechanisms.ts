@@ -20,6 +20,13 @@ export const CKM = {
   AES_KEY_GEN: 0x1080,
   AES_ECB: 0x1081,
   AES_GCM: 0x1087,
+  AES_KEY_WRAP_PAD: 0x210a,
+} as const;
+
+/** PKCS#11 v3.0 mechanisms pkcs11js 2.x does not export (Ed25519 keys; SoftHSM 2.6 has them). */
+export const CKM_V3 = {
+  EC_EDWARDS_KEY_PAIR_GEN: 0x1055,
+  EDDSA: 0x1057,
 } as const;
 
 const CKM_VENDOR_DEFINED = 0x80000000;

@@ -137,6 +137,8 @@ export type HsmMethods = {
 export type HsmMethod = keyof HsmMethods;
 export type HsmArgs<M extends HsmMethod> = HsmMethods[M]['args'];
 export type HsmResult<M extends HsmMethod> = HsmMethods[M]['result'];
+/** What a typed per-method call resolves to: methods answering null (done, nothing to return) give void. */
+export type HsmCallResult<M extends HsmMethod> = HsmResult<M> extends null ? void : HsmResult<M>;
 /** Methods about the module's tokens, as opposed to the worker's own lifecycle (open, shutdown). */
 export type TokenMethod = Exclude<HsmMethod, 'open' | 'shutdown'>;
 

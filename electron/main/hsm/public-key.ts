@@ -10,6 +10,7 @@ export function publicKeyToJwk(material: PublicKeyMaterial): JsonWebKey {
   if (material.kind === 'RSA') {
     return { kty: 'RSA', n: material.modulus.toString('base64url'), e: material.publicExponent.toString('base64url') };
   }
+  if (material.kind === 'ED25519') return { kty: 'OKP', crv: 'Ed25519', x: material.publicKey.toString('base64url') };
   const size = CURVE_BYTES[material.curve];
   if (material.point.length !== 1 + 2 * size || material.point[0] !== 0x04) {
     throw new RangeError('expected an uncompressed EC point');

@@ -50,7 +50,9 @@ export type KeyMaterialSpec =
   | { kind: 'AES'; bits: 128 | 192 | 256 }
   | { kind: 'HMAC'; bits: 256 | 512 }
   | { kind: 'RSA'; bits: 2048 | 3072 | 4096 }
-  | { kind: 'EC'; curve: 'P-256' | 'secp256k1' };
+  | { kind: 'EC'; curve: 'P-256' | 'secp256k1' }
+  /** Edwards curve 25519 (CKK_EC_EDWARDS), signing with pure EdDSA. */
+  | { kind: 'ED25519' };
 
 /** Attribute policy of generated keys: always sensitive and non-extractable in plaintext. */
 export interface KeyPolicy {
@@ -67,11 +69,13 @@ export type CipherMechanism =
   | { kind: 'AES_GCM'; iv: Buffer; aad: Buffer; tagBits: 128 }
   | { kind: 'RSA_OAEP_SHA1' };
 
-export type SignMechanism = 'ECDSA' | 'RSA_PKCS_SHA256_DIGEST' | 'RSA_PSS_SHA256' | 'SHA256_HMAC' | 'SHA512_HMAC';
+export type SignMechanism = 'ECDSA' | 'RSA_PKCS_SHA256_DIGEST' | 'RSA_PSS_SHA256' | 'SHA256_HMAC' | 'SHA512_HMAC' | 'EDDSA';
 
 export type PublicKeyMaterial =
   | { kind: 'EC'; curve: 'P-256' | 'secp256k1'; point: Buffer }
-  | { kind: 'RSA'; modulus: Buffer; publicExponent: Buffer };
+  | { kind: 'RSA'; modulus: Buffer; publicExponent: Buffer }
+  /** The 32-byte encoded point of RFC 8032. */
+  | { kind: 'ED25519'; publicKey: Buffer };
 
 /** Typed failure from the hsm layer; `code` is a shared ErrorCode, `ckr` the PKCS#11 return value name. */
 export interface HsmFailure {
@@ -133,7 +137,7 @@ export interface CipherArgs extends KeyRef {
 
 export interface SignArgs extends KeyRef {
   mechanism: SignMechanism;
-  /** The 32-byte SHA-256 digest for ECDSA/RSA mechanisms; the message itself for HMAC. */
+  /** The 32-byte SHA-256 digest for ECDSA/RSA mechanisms; the message itself for HMAC and EdDSA. */
   data: Buffer;
 }
 
@@ -151,7 +155,7 @@ export type KeyObjectClass = 'SECRET_KEY' | 'PRIVATE_KEY' | 'PUBLIC_KEY';
 /** The security-relevant attributes of one object with a given CKA_ID, as the token reports them. */
 export interface KeyObjectInfo {
   objectClass: KeyObjectClass;
-  keyType: 'AES' | 'GENERIC_SECRET' | 'RSA' | 'EC' | 'OTHER';
+  keyType: 'AES' | 'GENERIC_SECRET' | 'RSA' | 'EC' | 'EC_EDWARDS' | 'OTHER';
   label: string;
   token: boolean;
   private: boolean;
@@ -276,7 +280,13 @@ export interface ImportKeyPairArgs {
   label: string;
 }
 
-/** Unwraps RSA-OAEP (SHA-1) wrapped secret key material with an import key pair into a new CMK object. */
+/**
+ * Unwraps imported material with an import key pair into a new CMK object. The spec decides the
+ * format: AES and HMAC material is RSA-OAEP (SHA-1) under the import key (256 bytes); an RSA or EC
+ * key pair is RSA_AES_KEY_WRAP_SHA_1: 256 bytes of RSA-OAEP around an ephemeral AES-256 key, then
+ * the PKCS#8 private key under that key with AES key wrap with padding. A key pair's public half is
+ * derived inside the worker and the pair proven by a sign/verify round trip before the call returns.
+ */
 export interface UnwrapImportedKeyArgs {
   serial: string;
   /** CKA_ID of the import key pair. */
@@ -284,7 +294,7 @@ export interface UnwrapImportedKeyArgs {
   wrapped: Buffer;
   objectId: ObjectId;
   label: string;
-  /** AES or HMAC only: RSA-OAEP carries secret keys, and the length must match the spec. */
+  /** AES, HMAC, RSA or EC (no Ed25519); the material must fit it (length, modulus size, curve). */
   spec: KeyMaterialSpec;
   policy: KeyPolicy;
 }

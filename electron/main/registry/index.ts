@@ -30,6 +30,16 @@ export type { HsmRow, HsmPatch, HsmState, HsmsRepository } from './repositories/
 export type { CryptoUserRow, CryptoUsersRepository } from './repositories/crypto-users';
 export type { ImportTokenRow, ImportTokensRepository } from './repositories/import-tokens';
 export type { LoginGuardRow, LoginGuardsRepository } from './repositories/login-guards';
+export type {
+  SecretRow,
+  SecretPatch,
+  SecretTagRow,
+  SecretListRow,
+  SecretListFilter,
+  SecretListQuery,
+  SecretsRepository,
+} from './repositories/secrets';
+export type { SecretVersionRow, SecretVersionInfo, SecretStageRow, SecretVersionsRepository } from './repositories/secret-versions';
 export type { AuditRepository, AuditListFilter, AuditListFilterKey, AuditListQuery, CheckedAuditLog } from './repositories/audit';
 
 export {

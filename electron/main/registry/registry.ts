@@ -16,6 +16,8 @@ import { type HsmsRepository, createHsmsRepository } from './repositories/hsms';
 import { type CryptoUsersRepository, createCryptoUsersRepository } from './repositories/crypto-users';
 import { type ImportTokensRepository, createImportTokensRepository } from './repositories/import-tokens';
 import { type LoginGuardsRepository, createLoginGuardsRepository } from './repositories/login-guards';
+import { type SecretsRepository, createSecretsRepository } from './repositories/secrets';
+import { type SecretVersionsRepository, createSecretVersionsRepository } from './repositories/secret-versions';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -44,6 +46,8 @@ export interface Registry {
   readonly cryptoUsers: CryptoUsersRepository;
   readonly importTokens: ImportTokensRepository;
   readonly loginGuards: LoginGuardsRepository;
+  readonly secrets: SecretsRepository;
+  readonly secretVersions: SecretVersionsRepository;
   /**
    * Runs `fn` in one IMMEDIATE transaction: everything commits together or nothing does, e.g. a
    * key row and its audit record. `fn` must be synchronous (a returned promise is refused, as its
@@ -75,6 +79,9 @@ export function openRegistry(options: OpenRegistryOptions): Registry {
     db.pragma('foreign_keys = ON');
     // The schema is ours alone; never let it run functions with side effects from views or triggers.
     db.pragma('trusted_schema = OFF');
+    // Deleted rows are overwritten, not left in free pages: a destroyed secret's sealed value and
+    // wrapped data key must not be recoverable from the file while its CMK lives on.
+    db.pragma('secure_delete = ON');
     // 16 MiB instead of 2: counting a filtered page of 100k keys walks an index of ~1,000 pages.
     db.pragma('cache_size = -16384');
     const schemaVersion = migrate(db, options.migrations ?? MIGRATIONS, () => new Date().toISOString());
@@ -106,6 +113,8 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     cryptoUsers: createCryptoUsersRepository(db),
     importTokens: createImportTokensRepository(db),
     loginGuards: createLoginGuardsRepository(db),
+    secrets: createSecretsRepository(db),
+    secretVersions: createSecretVersionsRepository(db),
     transaction<T>(fn: () => T): T {
       return translateConstraint(() => run.immediate(fn) as T);
     },

@@ -1,78 +1,14 @@
-import type { BufferedAuditWriter } from '../registry';
-import { AuditService } from './audit/audit-service';
-import type { AuditAnchorer } from './audit/audit-anchor';
-import type { AuditTrail } from './audit/audit-trail';
-import { AsymmetricCryptoService } from './crypto/asymmetric-crypto-service';
-import { ClusterInitializer } from './clusters/cluster-initializer';
-import { ClusterJoiner } from './clusters/cluster-joiner';
-import { ClusterKeyStoreService } from './clusters/cluster-key-stores';
-import { ClusterService } from './clusters/cluster-service';
-import { ClusterSync } from './clusters/cluster-sync';
-import { CryptoUserService } from './clusters/crypto-user-service';
-import { watchClusterHealth } from './clusters/cluster-health';
-import { CryptoService } from './crypto/crypto-service';
-import { KeyUse } from './crypto/key-use';
-import { MacService } from './crypto/mac-service';
 import type { OperationHandlers } from './handlers-type';
-import { AliasService } from './keys/alias-service';
-import { KeyImportService } from './keys/key-import-service';
-import { KeyLifecycleService } from './keys/key-lifecycle-service';
-import { KeyMaintenance } from './keys/key-maintenance';
-import type { ArnScope } from './keys/key-metadata';
-import { KeyResolver } from './keys/key-resolver';
-import { KeyService } from './keys/key-service';
-import { KeyVersionService } from './keys/key-version-service';
-import { TagService } from './keys/tag-service';
-import type { KeyStoreConnections } from './keystores/connections';
-import { KeyStoreService } from './keystores/key-store-service';
-import { LoginGuard } from './keystores/login-guard';
-import { LoginPolicyService } from './keystores/login-policy-service';
-import type { ModuleApprovalOptions } from './modules/module-approval';
-import { ModuleService } from './modules/module-service';
-import { ReconcileService } from './reconcile/reconcile-service';
-import type { ServiceContext } from './service-context';
+import type { ServiceSet } from './service-set';
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
-export function createHandlers(deps: {
-  context: ServiceContext;
-  connections: KeyStoreConnections;
-  audit: AuditTrail;
-  usageWriter: BufferedAuditWriter;
-  scope: ArnScope;
-  moduleApproval: ModuleApprovalOptions;
-  /** Keeps the audit head anchored in the default key store's HSM (owned by the core: it anchors at close). */
-  anchorer: AuditAnchorer;
-}): OperationHandlers {
-  const { context, connections, audit, usageWriter, scope } = deps;
-  const resolver = new KeyResolver(context);
-  const modules = new ModuleService(context, audit, deps.moduleApproval);
-  const clusters = new ClusterService(context, connections, audit);
-  const initializer = new ClusterInitializer(context, audit);
-  const loginGuard = new LoginGuard(context, audit);
-  const cryptoUsers = new CryptoUserService(context, audit, loginGuard);
-  const clusterStores = new ClusterKeyStoreService(context, connections, audit, loginGuard);
-  const clusterSync = new ClusterSync(context, connections, audit, loginGuard);
-  const joiner = new ClusterJoiner(context, connections, audit, clusterSync, loginGuard);
-  const keyStores = new KeyStoreService(context, connections, audit, loginGuard, clusterStores);
-  const loginPolicy = new LoginPolicyService(context, audit, loginGuard, clusterStores);
-  watchClusterHealth(context, connections, audit);
-  const keys = new KeyService(context, connections, resolver, audit, scope);
-  const lifecycle = new KeyLifecycleService(context, resolver, audit);
-  const versions = new KeyVersionService(context, connections, resolver, audit);
-  const aliases = new AliasService(context, resolver, audit, scope);
-  const tags = new TagService(context, resolver, audit);
-  const keyImport = new KeyImportService(context, connections, resolver, audit);
-  const use = new KeyUse(connections, resolver, audit);
-  const crypto = new CryptoService(use);
-  const asymmetric = new AsymmetricCryptoService(use);
-  const mac = new MacService(use);
-  const auditLog = new AuditService(context, usageWriter, connections, deps.anchorer);
-  const reconcile = new ReconcileService(context, connections, audit);
-
+export function bindHandlers(services: ServiceSet): OperationHandlers {
+  const { modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy, keys, lifecycle, versions, aliases, keyImport, storeCapabilities, crypto, asymmetric, mac, auditLog, reconcile, secrets } = services;
   return {
     ListModules: async () => modules.list(),
     DescribeModule: (input) => modules.describe(input),
     DescribeKeyStores: async (input) => keyStores.describe(input),
+    DescribeKeyStoreCapabilities: (input) => storeCapabilities.describe(input),
     InitializeDefaultKeyStore: (input, request) => keyStores.initializeDefault(input, request),
     ConnectKeyStore: (input, request) => keyStores.connect(input, request),
     DisconnectKeyStore: (input, request) => keyStores.disconnect(input, request),
@@ -93,9 +29,9 @@ export function createHandlers(deps: {
     DeleteAlias: async (input, request) => aliases.delete(input, request),
     ListAliases: async (input) => aliases.list(input),
     ListAliasesByKeyId: async (input) => aliases.listByKey(input),
-    TagResource: async (input, request) => tags.tag(input, request),
-    UntagResource: async (input, request) => tags.untag(input, request),
-    ListResourceTags: async (input) => tags.list(input),
+    TagResource: async (input, request) => secrets.tags.tag(input, request),
+    UntagResource: async (input, request) => secrets.tags.untag(input, request),
+    ListResourceTags: async (input) => secrets.tags.list(input),
     GetParametersForImport: (input, request) => keyImport.getParameters(input, request),
     ImportKeyMaterial: (input, request) => keyImport.importMaterial(input, request),
     DeleteKeyMaterial: (input, request) => keyImport.deleteMaterial(input, request),
@@ -132,14 +68,16 @@ export function createHandlers(deps: {
     ListAuditEvents: (input) => auditLog.list(input),
     VerifyAuditLog: (input) => auditLog.verify(input),
     GetAuditAnchor: () => auditLog.anchor(),
+    CreateSecret: (input, request) => secrets.values.create(input, request),
+    GetSecretValue: (input, request) => secrets.values.getValue(input, request),
+    PutSecretValue: (input, request) => secrets.values.putValue(input, request),
+    UpdateSecretVersionStage: async (input, request) => secrets.stages.update(input, request),
+    ListSecrets: async (input) => secrets.admin.list(input),
+    DescribeSecret: async (input) => secrets.admin.describe(input),
+    ListSecretVersionIds: async (input) => secrets.admin.listVersionIds(input),
+    UpdateSecret: (input, request) => secrets.admin.update(input, request),
+    DeleteSecret: async (input, request) => secrets.admin.delete(input, request),
+    RestoreSecret: async (input, request) => secrets.admin.restore(input, request),
+    GetRandomPassword: (input) => secrets.passwords.generate(input),
   };
-}
-
-/** The background work on keys (deletions, rotation, expiry), built from the same services the handlers use. */
-export function createKeyMaintenance(deps: { context: ServiceContext; connections: KeyStoreConnections; audit: AuditTrail }): KeyMaintenance {
-  const { context, connections, audit } = deps;
-  const resolver = new KeyResolver(context);
-  const versions = new KeyVersionService(context, connections, resolver, audit);
-  const keyImport = new KeyImportService(context, connections, resolver, audit);
-  return new KeyMaintenance(context, connections, versions, keyImport, audit);
 }

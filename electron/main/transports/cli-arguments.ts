@@ -9,6 +9,8 @@ export interface ParsedCommandLine {
   pinEnv: string | null;
   /** `--secret-env Field=NAME`: one secret field from one environment variable. */
   secretEnv: { field: string; variable: string }[];
+  /** `--secret-file Field=PATH`: one secret field from a file (`-`: all of standard input). */
+  secretFiles: { field: string; path: string }[];
   help: boolean;
 }
 
@@ -21,7 +23,7 @@ export class CommandLineError extends Error {}
  * `--Description 123` stays a string while `--PageSize 50` becomes a number.
  */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
-  const result: ParsedCommandLine = { operation: '', input: {}, dataDir: null, pinEnv: null, secretEnv: [], help: false };
+  const result: ParsedCommandLine = { operation: '', input: {}, dataDir: null, pinEnv: null, secretEnv: [], secretFiles: [], help: false };
   const rest = [...argv];
   const first = rest.shift();
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -45,10 +47,34 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     if (name === 'data-dir') result.dataDir = value;
     else if (name === 'pin-env') result.pinEnv = value;
     else if (name === 'secret-env') result.secretEnv.push(secretFromEnvironment(first, value));
-    else if (name === 'cli-input-json') copyOwnFields(result.input, parseJsonObject(value));
-    else setOwnField(result.input, name, convertValue(name, value, parameterSchema(first, shape, name)));
+    else if (name === 'secret-file') result.secretFiles.push(secretFromFile(first, value));
+    else if (name === 'cli-input-json') copyOwnFields(result.input, refuseWordOnlySecrets(parseJsonObject(value)));
+    else setOwnField(result.input, refuseWordOnlySecret(name), convertValue(name, value, parameterSchema(first, shape, name)));
   }
+  const fields = [...result.secretEnv, ...result.secretFiles].map(({ field }) => field);
+  if (new Set(fields).size !== fields.length) throw new CommandLineError('A secret field is given twice (--secret-env, --secret-file).');
+  if (result.secretFiles.filter(({ path }) => path === '-').length > 1) throw new CommandLineError('Only one --secret-file can read standard input (-).');
   return result;
+}
+
+/**
+ * Fields whose values must never be a command-line word (the process list and the shell history
+ * would show them): a secret value is read from a file, standard input or the environment.
+ */
+const NEVER_ON_THE_COMMAND_LINE = new Set(['SecretData']);
+
+function refuseWordOnlySecret(name: string): string {
+  if (NEVER_ON_THE_COMMAND_LINE.has(name)) {
+    throw new CommandLineError(
+      `${name} is never taken from the command line: give it with --secret-file ${name}=PATH (- for standard input), on standard input, or with --secret-env ${name}=VARIABLE.`,
+    );
+  }
+  return name;
+}
+
+function refuseWordOnlySecrets(input: Record<string, unknown>): Record<string, unknown> {
+  for (const name of Object.keys(input)) refuseWordOnlySecret(name);
+  return input;
 }
 
 /**
@@ -70,6 +96,7 @@ function setOwnField(target: Record<string, unknown>, key: string, value: unknow
 }
 
 const SECRET_ENV = /^([A-Za-z]{1,64})=([A-Za-z_][A-Za-z0-9_]{0,127})$/;
+const SECRET_FILE = /^([A-Za-z]{1,64})=([^\0]{1,4096})$/;
 
 /**
  * Operations with two secrets (JoinHsm: SoPin and KeyStorePassword) take each from its own
@@ -78,11 +105,22 @@ const SECRET_ENV = /^([A-Za-z]{1,64})=([A-Za-z_][A-Za-z0-9_]{0,127})$/;
 function secretFromEnvironment(operation: string, value: string): { field: string; variable: string } {
   const match = SECRET_ENV.exec(value);
   if (!match?.[1] || !match[2]) throw new CommandLineError('--secret-env takes Field=ENVIRONMENT_VARIABLE.');
+  return { field: secretField(operation, match[1], '--secret-env'), variable: match[2] };
+}
+
+/** `--secret-file Field=PATH`; the path is not echoed either (a value typed in its place would be). */
+function secretFromFile(operation: string, value: string): { field: string; path: string } {
+  const match = SECRET_FILE.exec(value);
+  if (!match?.[1] || !match[2]) throw new CommandLineError('--secret-file takes Field=PATH (PATH - reads standard input).');
+  return { field: secretField(operation, match[1], '--secret-file'), path: match[2] };
+}
+
+function secretField(operation: string, field: string, option: string): string {
   const secrets: readonly string[] = isOperationName(operation) ? contract[operation].secretFields : [];
-  if (!secrets.includes(match[1])) {
-    throw new CommandLineError(`--secret-env names a field that is not a secret of ${isOperationName(operation) ? operation : 'this operation'} (its secret fields: ${secrets.join(', ') || 'none'}).`);
+  if (!secrets.includes(field)) {
+    throw new CommandLineError(`${option} names a field that is not a secret of ${isOperationName(operation) ? operation : 'this operation'} (its secret fields: ${secrets.join(', ') || 'none'}).`);
   }
-  return { field: match[1], variable: match[2] };
+  return field;
 }
 
 /**

@@ -2,14 +2,15 @@ import type { CallOutcome } from '../../../shared/bridge';
 import { contract, isOperationName, OPERATION_NAMES } from '../../../shared/contract';
 import type { KmsErrorBody } from '../../../shared/errors';
 import { CommandLineError, parseCommandLine, type ParsedCommandLine } from './cli-arguments';
+import { isValueField, readFileBytes, readLimit, secretFromBytes, SecretInputError, type StdinReader } from './cli-secret-input';
 import type { Dispatch } from './dispatcher';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Reads standard input when it is not a terminal; null when there is none. */
-  readStdin: () => Promise<string | null>;
+  /** Reads standard input when it is not a terminal, up to `limit` bytes; null when there is none. */
+  readStdin: StdinReader;
 }
 
 export interface CliCore {
@@ -70,7 +71,14 @@ export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, 
     return 2;
   }
   for (const { field, variable } of parsed.secretEnv) parsed.input[field] = io.env[variable];
-  await fillSecretFields(parsed, io);
+  try {
+    await readSecretFiles(parsed, io);
+    await fillSecretFields(parsed, io);
+  } catch (error) {
+    if (!(error instanceof SecretInputError)) throw error;
+    io.stderr(JSON.stringify({ Code: 'InvalidParameter', Message: error.message, RequestId: '' }) + '\n');
+    return 2;
+  }
 
   const defaultPassword = io.env[DEFAULT_PASSWORD_VARIABLE];
   if (defaultPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
@@ -95,23 +103,39 @@ function printOutcome(outcome: CallOutcome, io: CliIo): number {
   return 1;
 }
 
+/** `--secret-file Field=PATH`: the field from a file, or (PATH `-`) from all of standard input. */
+async function readSecretFiles(parsed: ParsedCommandLine, io: CliIo): Promise<void> {
+  for (const { field, path } of parsed.secretFiles) {
+    const limit = readLimit(field);
+    const bytes = path === '-' ? await io.readStdin(limit) : await readFileBytes(path, limit, field);
+    if (bytes === null) throw new SecretInputError(`--secret-file ${field}=-: there is no standard input to read.`);
+    parsed.input[field] = secretFromBytes(field, bytes, parsed.input.SecretDataType);
+  }
+}
+
 /**
- * Secrets may come from `--secret-env Field=NAME`, `--pin-env NAME` (every secret field not given
- * otherwise) or standard input, so they stay out of the process list and the shell history.
+ * Secrets may come from `--secret-env Field=NAME`, `--secret-file Field=PATH`, `--pin-env NAME`
+ * (every secret field not given otherwise) or standard input, so they stay out of the process
+ * list and the shell history. From standard input a password is its first line, a secret value
+ * (SecretData) everything.
  */
 async function fillSecretFields(parsed: ParsedCommandLine, io: CliIo): Promise<void> {
   if (!isOperationName(parsed.operation)) return;
   const missing = contract[parsed.operation].secretFields.filter((field) => parsed.input[field] === undefined);
-  if (missing.length === 0) return;
-  let secret: string | null | undefined = parsed.pinEnv ? io.env[parsed.pinEnv] : undefined;
-  if (secret === undefined && !parsed.pinEnv) secret = firstLine(await io.readStdin());
-  if (secret === undefined || secret === null || secret === '') return;
-  for (const field of missing) parsed.input[field] = secret;
-}
-
-function firstLine(text: string | null): string | null {
-  if (text === null) return null;
-  return text.split(/\r?\n/, 1)[0] ?? null;
+  const [first] = missing;
+  if (first === undefined) return;
+  if (parsed.pinEnv) {
+    const secret = io.env[parsed.pinEnv];
+    if (secret) for (const field of missing) parsed.input[field] = secret;
+    return;
+  }
+  if (parsed.secretFiles.some(({ path }) => path === '-')) return; // standard input is taken
+  const bytes = await io.readStdin(readLimit(first));
+  if (bytes === null || bytes.length === 0) return;
+  const secret = secretFromBytes(first, bytes, parsed.input.SecretDataType);
+  if (secret === '') return;
+  // A value (SecretData) is never shared with another field; passwords of one operation are one line.
+  for (const field of isValueField(first) ? [first] : missing.filter((name) => !isValueField(name))) parsed.input[field] = secret;
 }
 
 /** Unlocks the default key store for this process (first run creates it with that password). */
@@ -148,7 +172,7 @@ function usage(operation: string): string {
     return `kms ${operation} ${params}\n\n${definition.summary}\n`;
   }
   return [
-    'Usage: kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME] [--secret-env Field=NAME ...]',
+    'Usage: kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME] [--secret-env Field=NAME ...] [--secret-file Field=PATH ...]',
     '',
     `Environment: KMS_DATA_DIR (data directory), ${DEFAULT_PASSWORD_VARIABLE} (unlocks the default key store).`,
     '',

@@ -1,5 +1,5 @@
 import { defineComponent, h, type PropType } from 'vue';
-import type { ClusterState, ConnectionState, KeyState } from '../../../shared/contract';
+import type { ClusterState, ConnectionState, KeyState, SecretState } from '../../../shared/contract';
 import StateTag, { type StateTagType } from './StateTag.vue';
 
 /** A tag component for one kind of state: its colours, and the attributes every such tag carries. */
@@ -30,3 +30,5 @@ export const ConnectionStateTag = stateTagFor<ConnectionState>(
   { CONNECTED: 'success', CONNECTING: 'info', DISCONNECTING: 'warning', DISCONNECTED: 'default', FAILED: 'error' },
   { class: 'mono' },
 );
+
+export const SecretStateTag = stateTagFor<SecretState>('SecretStateTag', { Enabled: 'success', PendingDeletion: 'error' });

@@ -17,12 +17,15 @@ export type SpecChoice = {
 /**
  * Key specs for a key store on these members (none: the default key store). Asymmetric keys cannot
  * be replicated to a network (p11-kit) member, so the host refuses them in such a cluster.
+ * `supported` is what DescribeKeyStoreCapabilities reports for the store (null: not known yet);
+ * a spec outside it (EC_ED25519 where a token lacks the Edwards mechanisms) is not offered.
  */
-export function keySpecChoices(members: readonly MemberCapabilities[] = []): SpecChoice[] {
+export function keySpecChoices(members: readonly MemberCapabilities[] = [], supported: readonly KeySpec[] | null = null): SpecChoice[] {
   const network = members.some((member) => member.NetworkHsm);
   return KEY_SPECS.map((value) => {
-    const refused = network && isAsymmetricSpec(value);
-    return { label: refused ? `${value} (not in a cluster with network HSMs)` : value, value, disabled: refused };
+    if (network && isAsymmetricSpec(value)) return { label: `${value} (not in a cluster with network HSMs)`, value, disabled: true };
+    if (supported && !supported.includes(value)) return { label: `${value} (not supported by this key store's HSMs)`, value, disabled: true };
+    return { label: value, value, disabled: false };
   });
 }
 

@@ -42,6 +42,14 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/secrets', name: 'secrets', component: () => import('../pages/SecretsPage.vue'), meta: { title: 'Secrets' } },
   {
+    // One segment: a name's `/` arrives encoded (%2F), so prod/db/password opens one secret.
+    path: '/secrets/:name',
+    name: 'secret',
+    component: () => import('../pages/SecretDetailPage.vue'),
+    props: true,
+    meta: { title: 'Secret', menu: 'secrets' },
+  },
+  {
     path: '/access-points',
     name: 'access-points',
     component: () => import('../pages/AccessPointsPage.vue'),

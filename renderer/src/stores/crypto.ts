@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
-import type { SigningAlgorithm, WrappingAlgorithm } from '../../../shared/contract';
+import type { SigningAlgorithm, AsymmetricEncryptionAlgorithm } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import { KmsClientError } from '../api/errors';
-import { sha256Base64 } from '../lib/digest';
+import { signingDigest } from '../lib/digest';
 import { base64ToUtf8, compactBase64, utf8ToBase64, type DecodedText } from '../lib/encoding';
 import { parseEncryptionContext } from '../lib/encryption-context';
 
@@ -35,7 +35,7 @@ export const useCryptoStore = defineStore('crypto', () => {
   }
 
   async function sign(keyId: string, algorithm: SigningAlgorithm, message: string): Promise<string> {
-    const output = await invoke('AsymmetricSign', { KeyId: keyId, Algorithm: algorithm, Digest: await sha256Base64(message) });
+    const output = await invoke('AsymmetricSign', { KeyId: keyId, Algorithm: algorithm, Digest: await signingDigest(algorithm, message) });
     return output.Value;
   }
 
@@ -43,7 +43,7 @@ export const useCryptoStore = defineStore('crypto', () => {
     const output = await invoke('AsymmetricVerify', {
       KeyId: keyId,
       Algorithm: algorithm,
-      Digest: await sha256Base64(message),
+      Digest: await signingDigest(algorithm, message),
       Value: compactBase64(signature),
     });
     return output.Value;
@@ -60,12 +60,12 @@ export const useCryptoStore = defineStore('crypto', () => {
     return { Plaintext: output.Plaintext, CiphertextBlob: output.CiphertextBlob, KeyVersionId: output.KeyVersionId };
   }
 
-  async function asymmetricEncrypt(keyId: string, algorithm: WrappingAlgorithm, plaintext: string): Promise<string> {
+  async function asymmetricEncrypt(keyId: string, algorithm: AsymmetricEncryptionAlgorithm, plaintext: string): Promise<string> {
     const output = await invoke('AsymmetricEncrypt', { KeyId: keyId, Algorithm: algorithm, Plaintext: utf8ToBase64(plaintext) });
     return output.CiphertextBlob;
   }
 
-  async function asymmetricDecrypt(keyId: string, algorithm: WrappingAlgorithm, ciphertext: string): Promise<DecodedText> {
+  async function asymmetricDecrypt(keyId: string, algorithm: AsymmetricEncryptionAlgorithm, ciphertext: string): Promise<DecodedText> {
     const output = await invoke('AsymmetricDecrypt', { KeyId: keyId, Algorithm: algorithm, CiphertextBlob: compactBase64(ciphertext) });
     return base64ToUtf8(output.Plaintext);
   }

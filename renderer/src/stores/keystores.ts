@@ -7,6 +7,7 @@ import { isKmsClientError } from '../api/errors';
 
 export type KeyStore = z.infer<typeof keyStoreSchema>;
 export type ReconcileReport = OperationResult<'ReconcileKeyStore'>;
+export type KeyStoreCapabilities = OperationResult<'DescribeKeyStoreCapabilities'>;
 
 /**
  * Key stores and, through the default one, the console's lock state. Passwords pass through the
@@ -107,6 +108,11 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     await refresh();
   }
 
+  /** What the store's HSMs can make and import (a connected store only). */
+  async function capabilities(keyStoreId: string): Promise<KeyStoreCapabilities> {
+    return invoke('DescribeKeyStoreCapabilities', { KeyStoreId: keyStoreId });
+  }
+
   function byId(keyStoreId: string): KeyStore | null {
     return keyStores.value.find((store) => store.KeyStoreId === keyStoreId) ?? null;
   }
@@ -129,5 +135,6 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     rename,
     remove,
     byId,
+    capabilities,
   };
 });

@@ -84,6 +84,22 @@ describe('network HSM cluster (two p11-kit servers)', () => {
     expect(encrypt.Message).toContain('p11-kit net-hsm-a');
   });
 
+  it('refuses Ed25519 keys and key pair imports, which p11-kit 0.24 cannot carry, and says so in DescribeKeyStoreCapabilities', async () => {
+    const capabilities = await test.call('DescribeKeyStoreCapabilities', { KeyStoreId: keyStoreId });
+    expect(capabilities.WrappingAlgorithms).toEqual(['RSAES_OAEP_SHA_1']);
+    expect(capabilities.KeySpecs).toEqual(['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'HMAC_SHA256', 'HMAC_SHA512']);
+
+    const ed25519 = await test.fail('CreateKey', { KeySpec: 'EC_ED25519', KeyStoreId: keyStoreId });
+    expect(ed25519.Code).toBe('UnsupportedOperation');
+    expect(ed25519.Message).toMatch(/does not support EC_ED25519 \(it lists no CKM_EC_EDWARDS_KEY_PAIR_GEN and CKM_EDDSA\)/);
+
+    const external = { KeySpec: 'RSA_2048', KeyUsage: 'SIGN/VERIFY', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true, KeyStoreId: keyStoreId } as const;
+    const rsa = (await test.call('CreateKey', external)).KeyMetadata.KeyId;
+    const refused = await test.fail('GetParametersForImport', { KeyId: rsa, WrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_1' });
+    expect(refused.Code).toBe('UnsupportedOperation');
+    expect(refused.Message).toContain('p11-kit-client 0.24 does not forward it');
+  });
+
   async function createExternalMacKey(): Promise<string> {
     return (await test.call('CreateKey', { KeySpec: 'HMAC_SHA256', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true, KeyStoreId: keyStoreId })).KeyMetadata.KeyId;
   }
@@ -116,6 +132,9 @@ describe('network HSM cluster (two p11-kit servers)', () => {
     expect(await presentOn(b, imported)).toBe(true);
     expect(await mac(existing ?? '')).toBe(macs.get(existing ?? ''));
     expect((await test.call('DescribeClusters', {})).Clusters[0]?.State).toBe('DEGRADED');
+    // Noticed during a call, not by a SyncCluster: audited as the health change it is.
+    const healthEvents = await test.call('ListAuditEvents', { Filters: [{ Key: 'Operation', Values: ['ClusterHealthChange'] }] });
+    expect(healthEvents.Events.map((event) => [event.ResourceId, event.Details.State])).toContainEqual([setUp.clusterId, 'DEGRADED']);
     const described = await test.call('DescribeCluster', { ClusterId: setUp.clusterId });
     expect(described.Cluster.Hsms.map((hsm) => hsm.Health)).toEqual(['UNREACHABLE', 'HEALTHY']);
 

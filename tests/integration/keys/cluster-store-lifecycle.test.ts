@@ -6,7 +6,7 @@
  * token of its own SoftHSM2 installation, so each has its own worker process that can crash alone.
  */
 import { execFileSync } from 'node:child_process';
-import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHash, createVerify, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -264,6 +264,45 @@ describe('key lifecycle on a 2-HSM cluster key store (moving clock)', () => {
       expect((await t.call('DescribeKey', { KeyId: keyId })).KeyMetadata).toMatchObject({ KeyState: 'PendingImport', MaterialExpireTime: '', PrimaryKeyVersion: '' });
       expect(countOnMembers(versionId)).toEqual([0, 0]);
     });
+  });
+
+  it('an EC key pair made by openssl imports into the cluster: both halves on BOTH members, each signing as that key; Ed25519 is not replicated', async () => {
+    const { KeyMetadata } = await t.call('CreateKey', { KeySpec: 'EC_P256', KeyUsage: 'SIGN/VERIFY', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true, KeyStoreId: keyStoreId });
+    const keyId = KeyMetadata.KeyId;
+    const parameters = await t.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_1' });
+    // The README recipe, in short: PKCS#8 under an ephemeral AES-256 key, that key under the wrapping key.
+    const sh = (script: string): string => execFileSync('sh', ['-ec', script], { cwd: work, encoding: 'utf8', env: { ...process.env, PUBLIC_KEY: parameters.PublicKey } });
+    sh(`echo "$PUBLIC_KEY" | base64 -d > wrap.der
+openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out private.pem
+openssl pkcs8 -topk8 -nocrypt -in private.pem -outform DER -out private.der
+openssl rand -out aes.key 32
+openssl enc -id-aes256-wrap-pad -iv A65959A6 -K "$(od -An -v -tx1 aes.key | tr -d ' \\n')" -in private.der -out private.wrapped
+openssl pkeyutl -encrypt -pubin -keyform DER -inkey wrap.der -in aes.key -out aes.wrapped -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1
+cat aes.wrapped private.wrapped > material.bin`);
+    const material = readFileSync(path.join(work, 'material.bin')).toString('base64');
+    await t.call('ImportKeyMaterial', { KeyId: keyId, ImportToken: parameters.ImportToken, EncryptedKeyMaterial: material });
+    const versionId = (await t.call('DescribeKey', { KeyId: keyId })).KeyMetadata.PrimaryKeyVersion;
+    expect(countOnMembers(versionId)).toEqual([2, 2]);
+    const publicPem = sh('openssl pkey -in private.pem -pubout');
+    expect((await t.call('GetPublicKey', { KeyId: keyId })).PublicKey).toBe(publicPem);
+    // Each member signs on its own with its copy; openssl's public key verifies both signatures.
+    const digest = createHash('sha256').update('cluster import').digest();
+    for (const [index, fixture] of fixtures.entries()) {
+      const client = new HsmModuleClient(fixture.moduleSpec, { launcher: createNodeWorkerLauncher() });
+      try {
+        const serial = serials[index] ?? '';
+        await client.login({ serial, userPin: KMSUSER_PASSWORD });
+        const raw = await client.sign({ serial, objectId: objectIdOf(versionId), mechanism: 'ECDSA', data: digest });
+        expect(createVerify('sha256').update('cluster import').verify({ key: publicPem, dsaEncoding: 'ieee-p1363' }, raw), labels[index]).toBe(true);
+      } finally {
+        await client.close();
+      }
+    }
+
+    const ed25519 = await t.fail('CreateKey', { KeySpec: 'EC_ED25519', KeyStoreId: keyStoreId });
+    expect(ed25519.Code).toBe('UnsupportedOperation');
+    expect(ed25519.Message).toContain('Ed25519 private keys are not replicated');
+    expect((await t.call('DescribeKeyStoreCapabilities', { KeyStoreId: keyStoreId })).KeySpecs).not.toContain('EC_ED25519');
   });
 
   it('a deletion that falls due while a member is down does not tombstone; it completes once the member is back', async () => {

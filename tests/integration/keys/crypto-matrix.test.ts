@@ -10,6 +10,7 @@ const AES: KeySpec[] = ['Aliyun_AES_128', 'Aliyun_AES_192', 'Aliyun_AES_256'];
 const RSA: KeySpec[] = ['RSA_2048', 'RSA_3072', 'RSA_4096'];
 const EC: KeySpec[] = ['EC_P256', 'EC_P256K'];
 const HMAC: KeySpec[] = ['HMAC_SHA256', 'HMAC_SHA512'];
+const EDWARDS: KeySpec[] = ['EC_ED25519'];
 
 /** Every KeySpec with every usage it allows; each key is generated once (RSA-4096 once per usage). */
 const MATRIX: [KeySpec, KeyUsage][] = [
@@ -18,7 +19,7 @@ const MATRIX: [KeySpec, KeyUsage][] = [
     [spec, 'ENCRYPT/DECRYPT'],
     [spec, 'SIGN/VERIFY'],
   ]),
-  ...EC.map((spec): [KeySpec, KeyUsage] => [spec, 'SIGN/VERIFY']),
+  ...[...EC, ...EDWARDS].map((spec): [KeySpec, KeyUsage] => [spec, 'SIGN/VERIFY']),
   ...HMAC.map((spec): [KeySpec, KeyUsage] => [spec, 'GENERATE/VERIFY_MAC']),
 ];
 
@@ -133,6 +134,18 @@ describe('every KeySpec × every allowed operation on the default key store', ()
     expect((await t.fail('GenerateMac', { KeyId: keyId, Message: b64('x') })).Code).toBe('Forbidden.KeyUsage');
   });
 
+  it.each(EDWARDS)('%s: ED25519_SHA_512 signs the message itself; signatures verify outside and inside', async (spec) => {
+    const keyId = keyOf(spec, 'SIGN/VERIFY');
+    const message = Buffer.from(`signed by ${spec}`);
+    const publicKey = createPublicKey((await t.call('GetPublicKey', { KeyId: keyId })).PublicKey);
+    expect(publicKey.asymmetricKeyType).toBe('ed25519');
+    const signed = await t.call('AsymmetricSign', { KeyId: keyId, Algorithm: 'ED25519_SHA_512', Digest: b64(message) });
+    expect(verifySignature(null, message, publicKey, Buffer.from(signed.Value, 'base64'))).toBe(true);
+    expect((await t.call('AsymmetricVerify', { KeyId: keyId, Algorithm: 'ED25519_SHA_512', Digest: b64(message), Value: signed.Value })).Value).toBe(true);
+    expect((await t.fail('AsymmetricSign', { KeyId: keyId, Algorithm: 'ECDSA_SHA_256', Digest: b64(sha256(message)) })).Code).toBe('InvalidParameter');
+    expect((await t.fail('AsymmetricEncrypt', { KeyId: keyId, Algorithm: 'RSAES_OAEP_SHA_1', Plaintext: b64('x') })).Code).toBe('Forbidden.KeyUsage');
+  });
+
   it.each(HMAC)('%s: GenerateMac / VerifyMac', async (spec) => {
     const keyId = keyOf(spec, 'GENERATE/VERIFY_MAC');
     const message = b64(Buffer.alloc(4096, 3));
@@ -160,7 +173,8 @@ describe('every KeySpec × every allowed operation on the default key store', ()
     ] as const) {
       expect((await t.fail('CreateKey', { KeySpec: spec, KeyUsage: usage })).Code, `${spec} ${usage}`).toBe('Forbidden.KeyUsage');
     }
-    expect((await t.fail('CreateKey', { KeySpec: 'EC_P256', Origin: 'EXTERNAL' })).Code).toBe('UnsupportedOperation');
+    expect((await t.fail('CreateKey', { KeySpec: 'EC_ED25519', Origin: 'EXTERNAL', AcknowledgeExternalKeyMaterial: true })).Code).toBe('UnsupportedOperation');
+    expect((await t.fail('CreateKey', { KeySpec: 'EC_P256', Origin: 'EXTERNAL' })).Code).toBe('InvalidParameter');
   });
 
   it('lists the matrix with filters', async () => {

@@ -16,6 +16,7 @@ import { createTestCore, removeDir, type TestCore } from '../../support/test-cor
 import { AUDIT_ANCHOR_LABEL, AuditAnchorStore } from '../../../electron/main/services/audit/anchor-store';
 import { encodeAnchor } from '../../../electron/main/services/audit/anchor-codec';
 import { HsmModuleClient } from '../../../electron/main/hsm/client';
+import { bindToken } from '../../../electron/main/hsm/token';
 import { createNodeWorkerLauncher } from '../../../electron/main/hsm/node-launcher';
 import { listTokenObjects } from '../../support/pkcs11-tool';
 import { SOFTHSM_MODULE_PATH } from '../../support/softhsm';
@@ -179,7 +180,7 @@ describe('R6 rewritten audit log, caught by the anchor the HSM holds', () => {
       const serial = slots.find((slot) => slot.token?.label === 'keyward-default')?.token?.serial ?? '';
       await client.login({ serial, userPin: PASSWORD });
       await use?.({ client, serial });
-      return await new AuditAnchorStore().read({ client, serial });
+      return await new AuditAnchorStore().read(bindToken(client, serial));
     } finally {
       await client.close();
     }

@@ -6,22 +6,20 @@
  * the kills left (cross-checked against the token's object files), REMOVE_ORPHAN_OBJECTS leaves
  * none, and no registered version lacks its material.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCore, removeDir } from '../../support/test-core';
 import { thousands, writeFigures } from './support/figures';
+import { runDriverAndKill } from './support/kill-driver';
 import { Random, suiteSeed } from './support/random';
 
 const SEED = suiteSeed(0x5eed_0003);
 const KILLS = Number(process.env.KEYWARD_CRASH_POINTS ?? 50);
 const PASSWORD = 'Crash7Passw0rdQ';
 const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'bulk-driver.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Two data directories killed in parallel: one per core of the machine. */
 const LANES = 2;
@@ -49,30 +47,12 @@ interface RunOutcome {
 }
 
 /** Runs the driver, kills it `delayMs` after it is connected, and returns what it acknowledged. */
-function runAndKill(dataDir: string, delayMs: number): Promise<RunOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, DRIVER, dataDir, PASSWORD], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | null = null;
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (!timer && stdout.includes('PID-WORKERS-READY')) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (_code, signal) => {
-      clearTimeout(guard);
-      if (timer) clearTimeout(timer);
-      // Only complete lines count: a line cut by the kill was not fully acknowledged.
-      const lines = stdout.split('\n').slice(0, -1);
-      const fields = (prefix: string): Array<[string, string]> =>
-        lines.filter((line) => line.startsWith(prefix)).map((line) => line.split(' ').slice(1, 3) as [string, string]);
-      const last = lines.filter((line) => /^(BEGIN|ACK|ROT) /.test(line)).at(-1) ?? '';
-      resolve({ acks: fields('ACK '), rotations: fields('ROT '), interrupted: last.startsWith('BEGIN ') ? last.slice(6) : null, signal, stderr });
-    });
-  });
+async function runAndKill(dataDir: string, delayMs: number): Promise<RunOutcome> {
+  const { lines, signal, stderr } = await runDriverAndKill(DRIVER, [dataDir, PASSWORD], delayMs);
+  const fields = (prefix: string): Array<[string, string]> =>
+    lines.filter((line) => line.startsWith(prefix)).map((line) => line.split(' ').slice(1, 3) as [string, string]);
+  const last = lines.filter((line) => /^(BEGIN|ACK|ROT) /.test(line)).at(-1) ?? '';
+  return { acks: fields('ACK '), rotations: fields('ROT '), interrupted: last.startsWith('BEGIN ') ? last.slice(6) : null, signal, stderr };
 }
 
 function tokenObjectFiles(dataDir: string): number {

@@ -3,7 +3,9 @@
  * the dispatcher, the Electron IPC handler (bound in Node with a stand-in ipcMain), the browser
  * host's WebSocket and the CLI (parsed and run in-process, plus a few dozen real `kms` processes).
  * Every case must get a typed error (or, for a read-only operation the schema accepts, a result
- * within the contract); nothing may crash; the registry and the token must be unchanged.
+ * within the contract); nothing may crash; the registry and the token must be unchanged. Secret
+ * operations (issue 11) are generated like every other; a live secret and one pending deletion
+ * give them real targets.
  */
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,11 +51,16 @@ beforeAll(async () => {
   t = await createTestCore();
   await t.call('InitializeDefaultKeyStore', { KeyStorePassword: PASSWORD });
   const keys = await Promise.all(
-    (['Aliyun_AES_256', 'EC_P256', 'HMAC_SHA256'] as const).map((KeySpec) => t.call('CreateKey', { KeySpec })),
+    (['Aliyun_AES_256', 'EC_P256', 'HMAC_SHA256', 'EC_ED25519'] as const).map((KeySpec) => t.call('CreateKey', { KeySpec })),
   );
   const aes = keys[0]!.KeyMetadata;
   const { CiphertextBlob } = await t.call('Encrypt', { KeyId: aes.KeyId, Plaintext: Buffer.from('hostile').toString('base64') });
-  world = { keyIds: [...keys.map((k) => k.KeyMetadata.KeyId), aes.Arn], ciphertextBlob: CiphertextBlob };
+  // Secrets (and the default secrets key they make on first need) exist before the picture is taken.
+  await t.call('CreateSecret', { SecretName: 'fuzz/db', SecretData: 'fuzz secret value', VersionId: 'v1', Tags: [{ TagKey: 'team', TagValue: 'r1' }] });
+  await t.call('PutSecretValue', { SecretName: 'fuzz/db', VersionId: 'v2', SecretData: 'fuzz secret value 2', VersionStages: ['ACSCurrent', 'Canary'] });
+  await t.call('CreateSecret', { SecretName: 'fuzz/pending', SecretData: 'pending', VersionId: 'v1', EncryptionKeyId: aes.KeyId });
+  await t.call('DeleteSecret', { SecretName: 'fuzz/pending' });
+  world = { keyIds: [...keys.map((k) => k.KeyMetadata.KeyId), aes.Arn], ciphertextBlob: CiphertextBlob, secretNames: ['fuzz/db', 'fuzz/pending'] };
   host = await startBrowserHost({ dispatch: t.core.dispatch, rendererDir: t.dataDir, port: 0 });
   // The audit anchor's key is created with the first anchor: settle it before taking the picture.
   await t.call('GetAuditAnchor', {});

@@ -6,6 +6,8 @@ import {
   ecdsaRawToDer,
   ecParamsForCurve,
   ecPointFromAttribute,
+  ed25519PointFromAttribute,
+  isEd25519EcParams,
   sha256DigestInfo,
 } from '../../../electron/main/hsm/der';
 import { publicKeyToKeyObject, publicKeyToPem, publicKeyToSpki } from '../../../electron/main/hsm/public-key';
@@ -64,5 +66,18 @@ describe('DER helpers', () => {
       publicExponent: Buffer.from(rsaJwk.e ?? '', 'base64url'),
     };
     expect(publicKeyToKeyObject(rsaMaterial).equals(rsa)).toBe(true);
+  });
+
+  it('reads Ed25519 parameters and points in both PKCS#11 v3.0 spellings, and publishes the key as openssl does', () => {
+    expect(isEd25519EcParams(Buffer.from('06032b6570', 'hex'))).toBe(true);
+    // SoftHSM2 2.6 stores and reports the PrintableString "edwards25519".
+    expect(isEd25519EcParams(Buffer.from('130c656477617264733235353139', 'hex'))).toBe(true);
+    expect(isEd25519EcParams(ecParamsForCurve('P-256'))).toBe(false);
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+    expect(ed25519PointFromAttribute(Buffer.concat([Buffer.from([0x04, 0x20]), raw]))).toEqual(raw);
+    expect(ed25519PointFromAttribute(raw)).toEqual(raw);
+    expect(ed25519PointFromAttribute(Buffer.alloc(33))).toBeNull();
+    expect(publicKeyToPem({ kind: 'ED25519', publicKey: raw })).toBe(publicKey.export({ type: 'spki', format: 'pem' }));
   });
 });

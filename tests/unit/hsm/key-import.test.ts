@@ -72,4 +72,41 @@ describe('import argument validation', () => {
     );
     expect(failureCode(() => validators.generateImportKeyPair({ serial, objectId: 'short', label: 'x' }))).toBe('InvalidParameter');
   });
+
+  it('takes key pairs as the RSA-OAEP block plus whole AES key wrap blocks, and no Ed25519 at all', () => {
+    const pair = { ...unwrap, spec: { kind: 'EC', curve: 'P-256' } };
+    expect(validators.unwrapImportedKey({ ...pair, wrapped: Buffer.alloc(256 + 152, 1) }).wrapped).toHaveLength(408);
+    expect(validators.unwrapImportedKey({ ...pair, spec: { kind: 'RSA', bits: 4096 }, wrapped: Buffer.alloc(256 + 2400, 1) }).spec).toEqual({ kind: 'RSA', bits: 4096 });
+    // The RSA-OAEP block alone, a cut AES key wrap, one that is not whole 8-byte blocks.
+    for (const length of [256, 256 + 8, 256 + 153]) {
+      expect(failureCode(() => validators.unwrapImportedKey({ ...pair, wrapped: Buffer.alloc(length, 1) })), String(length)).toBe('InvalidParameter');
+    }
+    // A secret key's material is one RSA-OAEP block, nothing after it.
+    expect(failureCode(() => validators.unwrapImportedKey({ ...unwrap, wrapped: Buffer.alloc(256 + 152, 1) }))).toBe('InvalidParameter');
+    expect(failureCode(() => validators.unwrapImportedKey({ ...unwrap, spec: { kind: 'ED25519' }, wrapped: Buffer.alloc(256 + 48, 1) }))).toBe(
+      'InvalidParameter',
+    );
+  });
+});
+
+describe('Ed25519 arguments', () => {
+  const ref = { serial, objectId };
+
+  it('signs messages of 1 to 4096 bytes with EdDSA, and only 32-byte digests with ECDSA', () => {
+    expect(validators.sign({ ...ref, mechanism: 'EDDSA', data: Buffer.alloc(4096, 1) }).data).toHaveLength(4096);
+    expect(validators.sign({ ...ref, mechanism: 'EDDSA', data: Buffer.alloc(1, 1) }).data).toHaveLength(1);
+    for (const data of [Buffer.alloc(0), Buffer.alloc(4097, 1)]) {
+      expect(failureCode(() => validators.sign({ ...ref, mechanism: 'EDDSA', data }))).toBe('InvalidParameter');
+    }
+    expect(failureCode(() => validators.sign({ ...ref, mechanism: 'ECDSA', data: Buffer.alloc(33, 1) }))).toBe('InvalidParameter');
+  });
+
+  it('takes Ed25519 key specs and 32-byte public keys', () => {
+    expect(validators.generateKey({ ...ref, label: 'kw', spec: { kind: 'ED25519' }, policy: { wrapWithTrusted: false, extractable: false } }).spec).toEqual({
+      kind: 'ED25519',
+    });
+    const material = (publicKey: Buffer) => ({ ...ref, label: 'kw', spec: { kind: 'ED25519' }, material: { kind: 'ED25519', publicKey } });
+    expect(validators.createPublicKey(material(Buffer.alloc(32, 2))).material).toEqual({ kind: 'ED25519', publicKey: Buffer.alloc(32, 2) });
+    expect(failureCode(() => validators.createPublicKey(material(Buffer.alloc(33, 2))))).toBe('InvalidParameter');
+  });
 });

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { CKA, CKF, CKG, CKK, CKO, CKU } from '../../../electron/main/hsm/worker/constants';
-import { CKM, knownMechanisms, mechanismName } from '../../../electron/main/hsm/mechanisms';
+import { CKA, CKF, CKG, CKK, CKK_V3, CKO, CKU } from '../../../electron/main/hsm/worker/constants';
+import { CKM, CKM_V3, knownMechanisms, mechanismName } from '../../../electron/main/hsm/mechanisms';
 
 // The hsm layer writes PKCS#11 numbers out itself (so the main process never loads the native
 // binding); this cross-checks every one against pkcs11js.
@@ -36,6 +36,9 @@ describe('PKCS#11 constant tables', () => {
     expect(mechanismName(0x1040)).toBe('CKM_EC_KEY_PAIR_GEN');
     expect(mechanismName(0x1087)).toBe('CKM_AES_GCM');
     expect(mechanismName(0x1057)).toBe('CKM_EDDSA');
+    // The v3.0 values pkcs11js lacks, against the names SoftHSM 2.6 reports (PKCS#11 v3.0 pkcs11t.h).
+    for (const [name, value] of Object.entries(CKM_V3)) expect(mechanismName(value)).toBe(`CKM_${name}`);
+    expect(CKK_V3.EC_EDWARDS).toBe(0x40);
     expect(mechanismName(0x9999)).toBe('CKM_0x00009999');
     expect(mechanismName(0x80001234)).toBe('CKM_VENDOR_0x80001234');
   });

@@ -71,6 +71,20 @@ describe('key generation templates', () => {
     expect(keyTypeOf({ kind: 'EC', curve: 'P-256' })).toBe(CKK.EC);
   });
 
+  it('makes Ed25519 pairs with the Edwards mechanism, the RFC 8410 OID and signing usage only', () => {
+    const plan = keyGenPlan({ kind: 'ED25519' }, locked, identity);
+    if (plan.kind !== 'pair') throw new Error('expected a key pair plan');
+    expect(plan.mechanism).toBe(0x1055);
+    expect((attr(plan.publicTemplate, CKA.EC_PARAMS) as Buffer).toString('hex')).toBe('06032b6570');
+    expect(attr(plan.publicTemplate, CKA.KEY_TYPE)).toBe(0x40);
+    expect(attr(plan.privateTemplate, CKA.SIGN)).toBe(true);
+    expect(attr(plan.privateTemplate, CKA.DECRYPT)).toBe(false);
+    expect(attr(plan.privateTemplate, CKA.DERIVE)).toBe(false);
+    expect(attr(plan.privateTemplate, CKA.SENSITIVE)).toBe(true);
+    expect(attr(plan.privateTemplate, CKA.EXTRACTABLE)).toBe(false);
+    expect(keyTypeOf({ kind: 'ED25519' })).toBe(0x40);
+  });
+
   it('allows extraction only together with wrap-with-trusted', () => {
     const cluster = keyGenPlan({ kind: 'AES', bits: 256 }, { wrapWithTrusted: true, extractable: true }, identity);
     if (cluster.kind !== 'secret') throw new Error('expected a secret key plan');

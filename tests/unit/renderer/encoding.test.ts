@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { base64ToBytes, base64ToUtf8, bytesToBase64, compactBase64, utf8ToBase64 } from '../../../renderer/src/lib/encoding';
-import { sha256Base64 } from '../../../renderer/src/lib/digest';
+import { sha256Base64, signingDigest, signsDigestOnly } from '../../../renderer/src/lib/digest';
 
 describe('base64 and UTF-8', () => {
   it('round-trips text with non-ASCII characters', () => {
@@ -35,5 +35,12 @@ describe('base64 and UTF-8', () => {
 
   it('digests a message as SHA-256 base64', async () => {
     expect(await sha256Base64('abc')).toBe('ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=');
+  });
+
+  it('gives AsymmetricSign the SHA-256 digest, or for ED25519_SHA_512 (pure EdDSA) the message itself', async () => {
+    expect(await signingDigest('ECDSA_SHA_256', 'abc')).toBe('ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=');
+    expect(await signingDigest('ED25519_SHA_512', 'ключ')).toBe(Buffer.from('ключ', 'utf8').toString('base64'));
+    expect(signsDigestOnly('RSA_PSS_SHA_256')).toBe(true);
+    expect(signsDigestOnly('ED25519_SHA_512')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { derBase64ToPem, timeLeft, wrapCommand } from '../../../renderer/src/lib/import-material';
+import { derBase64ToPem, timeLeft, wrapCommand, wrappingAlgorithmChoices } from '../../../renderer/src/lib/import-material';
 
 describe('derBase64ToPem', () => {
   it('wraps base64 in 64-character lines between PEM markers', () => {
@@ -23,5 +23,30 @@ describe('wrapCommand', () => {
   it('names the OAEP digest of the chosen wrapping algorithm', () => {
     expect(wrapCommand('RSAES_OAEP_SHA_1')).toContain('rsa_oaep_md:sha1');
     expect(wrapCommand('RSAES_OAEP_SHA_256')).toContain('rsa_oaep_md:sha256');
+  });
+
+  it('wraps a key pair as the README does: PKCS#8 under an AES-256 key wrap, that key under RSA-OAEP, in this order', () => {
+    const command = wrapCommand('RSA_AES_KEY_WRAP_SHA_1');
+    expect(command).toContain('openssl pkcs8 -topk8 -nocrypt');
+    expect(command).toContain('openssl enc -id-aes256-wrap-pad -iv A65959A6');
+    expect(command).toContain('-in aes.key -out aes.wrapped');
+    expect(command).toContain('rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1');
+    expect(command).toContain('cat aes.wrapped private.wrapped | base64 -w0');
+    expect(wrapCommand('RSA_AES_KEY_WRAP_SHA_256')).toContain('rsa_mgf1_md:sha256');
+  });
+});
+
+describe('wrappingAlgorithmChoices', () => {
+  it('offers RSAES_* for secret keys and RSA_AES_KEY_WRAP_* for key pairs, only what the key store runs', () => {
+    expect(wrappingAlgorithmChoices('HMAC_SHA256', null).map((choice) => [choice.value, choice.disabled])).toEqual([
+      ['RSAES_OAEP_SHA_1', false],
+      ['RSAES_OAEP_SHA_256', false],
+    ]);
+    const pairs = wrappingAlgorithmChoices('EC_P256K', ['RSAES_OAEP_SHA_1', 'RSA_AES_KEY_WRAP_SHA_1']);
+    expect(pairs.map((choice) => [choice.value, choice.disabled])).toEqual([
+      ['RSA_AES_KEY_WRAP_SHA_1', false],
+      ['RSA_AES_KEY_WRAP_SHA_256', true],
+    ]);
+    expect(pairs[1]?.label).toContain("not supported by this key store's HSMs");
   });
 });

@@ -17,7 +17,9 @@ describe('create-key combinations', () => {
     expect(usagesFor('RSA_2048')).toEqual(['ENCRYPT/DECRYPT', 'SIGN/VERIFY']);
     expect(originsFor('Aliyun_AES_128')).toEqual(['Aliyun_KMS', 'EXTERNAL']);
     expect(originsFor('HMAC_SHA256')).toEqual(['Aliyun_KMS', 'EXTERNAL']);
-    expect(originsFor('EC_P256')).toEqual(['Aliyun_KMS']);
+    expect(originsFor('EC_P256')).toEqual(['Aliyun_KMS', 'EXTERNAL']);
+    expect(originsFor('RSA_4096')).toEqual(['Aliyun_KMS', 'EXTERNAL']);
+    expect(originsFor('EC_ED25519')).toEqual(['Aliyun_KMS']);
     // The console offers EXTERNAL exactly where CreateKey accepts it.
     expect(KEY_SPECS.filter((spec) => originsFor(spec).includes('EXTERNAL'))).toEqual([...EXTERNAL_KEY_SPECS]);
     expect(canRotate('Aliyun_AES_256', 'Aliyun_KMS')).toBe(true);

@@ -6,7 +6,7 @@ import { HsmOpError } from '../../../electron/main/hsm/worker/failure';
 import { validators } from '../../../electron/main/hsm/worker/validate';
 import { DOMAIN_KEY_OBJECT_ID, transportKeyObjectId } from '../../../electron/main/services/clusters/cluster-objects';
 import { inspectCopy, requireReplicable, transferMechanism } from '../../../electron/main/services/clusters/replication';
-import { HsmError, type HsmModuleClient } from '../../../electron/main/hsm';
+import { bindToken, HsmError, type HsmCaller, type HsmToken } from '../../../electron/main/hsm';
 import type { TokenMember } from '../../../electron/main/services/keystores/connections';
 import { suggestModules } from '../../../electron/main/services/modules/module-suggestions';
 import { KmsError } from '../../../shared/errors';
@@ -83,8 +83,9 @@ describe('module suggestions', () => {
 });
 
 describe('a member copy judged by its check value', () => {
-  const answering = (answer: () => Promise<Buffer>) =>
-    ({ client: { keyCheckValue: answer } as unknown as HsmModuleClient, serial: 'serial-a', member: localA });
+  // A token whose only answer is the check value: any other call is a surprise.
+  const unexpected: HsmCaller = { call: (method) => Promise.reject(new Error(`${method} was not expected`)) };
+  const answering = (answer: () => Promise<Buffer>): HsmToken => Object.assign(bindToken(unexpected, 'serial-a'), { keyCheckValue: answer });
   const failing = (code: ConstructorParameters<typeof KmsError>[0], ckr?: string) => () => Promise.reject(new HsmError(code, 'refused', ckr ?? null));
 
   it('is sound with its value, missing, unverifiable, or damaged with the reason', async () => {

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { HsmError, type HsmModuleClient } from '../../../electron/main/hsm';
-import { KeyStoreConnections, type TokenHandle } from '../../../electron/main/services/keystores/connections';
+import { HsmError, HsmModuleClient } from '../../../electron/main/hsm';
+import { KeyStoreConnections, tokenHandle, type TokenHandle } from '../../../electron/main/services/keystores/connections';
 import { KmsError } from '../../../shared/errors';
 
-const clientA = { name: 'a' } as unknown as HsmModuleClient;
-const clientB = { name: 'b' } as unknown as HsmModuleClient;
+/** Real clients that never start a worker: these tests only tell their tokens apart. */
+function idleClient(name: string): HsmModuleClient {
+  const launcher = { launch: () => { throw new Error('no worker is started in these tests'); } };
+  return new HsmModuleClient({ path: `/nonexistent/${name}.so`, env: {} }, { launcher });
+}
+const clientA = idleClient('a');
+const clientB = idleClient('b');
 
 function token(client: HsmModuleClient, hsmId: string, network: boolean, workerPid: number): TokenHandle {
-  return { client, serial: `serial-${hsmId}`, workerPid, member: { hsmId, moduleName: `module ${hsmId}`, network, aesGcm: !network, aesKeyWrap: !network } };
+  return tokenHandle(client, `serial-${hsmId}`, { workerPid, member: { hsmId, moduleName: `module ${hsmId}`, network, aesGcm: !network, aesKeyWrap: !network } });
 }
 
 function connected(tokens: TokenHandle[]): { connections: KeyStoreConnections; lost: string[] } {

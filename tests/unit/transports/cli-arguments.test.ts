@@ -63,6 +63,36 @@ describe('kms command line', () => {
     expect(parseCliArguments(['DescribeKey', '--toString', 'x'], io)).toBe(2);
   });
 
+  it('never takes SecretData from a command-line word (not as --SecretData, not in --cli-input-json) and says where to give it', () => {
+    for (const argv of [
+      ['CreateSecret', '--SecretName', 'db', '--SecretData', 'Sup3rValue'],
+      ['PutSecretValue', '--cli-input-json', '{"SecretName":"db","VersionId":"v2","SecretData":"Sup3rValue"}'],
+    ]) {
+      const refused = (() => {
+        try {
+          parseCommandLine(argv);
+        } catch (error) {
+          return error as Error;
+        }
+        return null;
+      })();
+      expect(refused).toBeInstanceOf(CommandLineError);
+      expect(refused?.message).toContain('--secret-file SecretData=PATH');
+      expect(refused?.message).not.toContain('Sup3r');
+    }
+  });
+
+  it('maps secret fields to files (--secret-file Field=PATH, - for standard input), only secret fields, at most one from standard input', () => {
+    const parsed = parseCommandLine(['CreateSecret', '--SecretName', 'db', '--VersionId', 'v1', '--secret-file', 'SecretData=/tmp/value.bin']);
+    expect(parsed.secretFiles).toEqual([{ field: 'SecretData', path: '/tmp/value.bin' }]);
+    expect(parsed.input).toEqual({ SecretName: 'db', VersionId: 'v1' });
+    expect(parseCommandLine(['JoinHsm', '--secret-file', 'SoPin=-', '--secret-file', 'KeyStorePassword=/run/pw']).secretFiles).toHaveLength(2);
+    expect(() => parseCommandLine(['CreateSecret', '--secret-file', 'SecretName=/tmp/x'])).toThrow('not a secret of CreateSecret (its secret fields: SecretData)');
+    expect(() => parseCommandLine(['JoinHsm', '--secret-file', 'SoPin=-', '--secret-file', 'KeyStorePassword=-'])).toThrow('Only one --secret-file can read standard input');
+    expect(() => parseCommandLine(['CreateSecret', '--secret-file', 'SecretData=-', '--secret-env', 'SecretData=V'])).toThrow('given twice');
+    expect(() => parseCommandLine(['CreateSecret', '--secret-file', 'nofield'])).toThrow('--secret-file takes Field=PATH');
+  });
+
   it('asks for help with no operation', () => {
     expect(parseCommandLine([]).help).toBe(true);
   });

@@ -11,10 +11,10 @@
  * killed in the middle of C_UnwrapKey leaves it) fails here with the token's error.
  */
 import { createHash } from 'node:crypto';
-import { CKA, CKK } from './constants';
+import { CKA, CKK, CKK_V3 } from './constants';
 import { sha256DigestInfo } from '../der';
 import { hsmFail } from './failure';
-import { CKM } from '../mechanisms';
+import { CKM, CKM_V3, mechanismName } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import { notFound } from './keys';
 import { CKR } from '../ckr';
@@ -79,13 +79,10 @@ async function pairCheckValue(p11: PKCS11, token: TokenState, session: Session, 
   if (!handles.private || !handles.public) {
     throw hsmFail('HsmError.Generic', `keyCheckValue: only the ${handles.private ? 'private' : 'public'} half of the key pair is on the token`);
   }
-  const { mechanism, input, publicAttributes } = pairPlan(handles.keyType);
-  requireOffered(p11, token, mechanism, handles.keyType === CKK.EC ? 'CKM_ECDSA' : 'CKM_RSA_PKCS');
-  p11.C_SignInit(session, { mechanism }, handles.private);
-  const signature = await p11.C_SignAsync(session, input, Buffer.alloc(RSA_MAX_BYTES));
-  p11.C_VerifyInit(session, { mechanism }, handles.public);
+  const { mechanism, publicAttributes } = pairPlan(handles.keyType);
+  requireOffered(p11, token, mechanism, mechanismName(mechanism));
   // A signature the public half rejects (false, or CKR_SIGNATURE_INVALID) means a broken pair.
-  if (!(await p11.C_VerifyAsync(session, input, signature))) {
+  if (!(await pairSignsAndVerifies(p11, session, handles.private, handles.public, handles.keyType))) {
     throw hsmFail('HsmError.Generic', 'keyCheckValue: the private key does not match its public key');
   }
   const hash = createHash('sha256');
@@ -95,8 +92,34 @@ async function pairCheckValue(p11: PKCS11, token: TokenState, session: Session, 
   return hash.digest();
 }
 
+/**
+ * The private half signs a fixed input and the public half verifies it, inside the token: true when
+ * they belong together (also the proof an imported key pair gives before it is used).
+ */
+export async function pairSignsAndVerifies(
+  p11: PKCS11,
+  session: Session,
+  privateKey: ObjectHandle,
+  publicKey: ObjectHandle,
+  keyType: number | null,
+): Promise<boolean> {
+  const { mechanism, input } = pairPlan(keyType);
+  p11.C_SignInit(session, { mechanism }, privateKey);
+  const signature = await p11.C_SignAsync(session, input, Buffer.alloc(RSA_MAX_BYTES));
+  p11.C_VerifyInit(session, { mechanism }, publicKey);
+  try {
+    return await p11.C_VerifyAsync(session, input, signature);
+  } catch (error) {
+    const rv = ckrOf(error);
+    if (rv === CKR.SIGNATURE_INVALID || rv === CKR.SIGNATURE_LEN_RANGE) return false;
+    throw error;
+  }
+}
+
 function pairPlan(keyType: number | null): { mechanism: number; input: Buffer; publicAttributes: number[] } {
   if (keyType === CKK.EC) return { mechanism: CKM.ECDSA, input: PAIR_CHECK_DIGEST, publicAttributes: [CKA.EC_PARAMS, CKA.EC_POINT] };
+  // Pure EdDSA signs the input itself; the digest is as good a fixed message as any.
+  if (keyType === CKK_V3.EC_EDWARDS) return { mechanism: CKM_V3.EDDSA, input: PAIR_CHECK_DIGEST, publicAttributes: [CKA.EC_PARAMS, CKA.EC_POINT] };
   if (keyType === CKK.RSA) {
     return { mechanism: CKM.RSA_PKCS, input: sha256DigestInfo(PAIR_CHECK_DIGEST), publicAttributes: [CKA.MODULUS, CKA.PUBLIC_EXPONENT] };
   }

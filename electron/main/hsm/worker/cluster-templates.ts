@@ -7,7 +7,7 @@
  * wrapped under a trusted transport key, the transport private keys never leave it.
  */
 import { CKA, CKK, CKO } from './constants';
-import { ecParamsForCurve } from '../der';
+import { ecParamsForCurve, ed25519EcParams } from '../der';
 import { keyGenPlan, objectIdBytes, type KeyIdentity, type TemplateAttribute } from './templates';
 import type { KeyMaterialSpec, KeyPolicy, PublicKeyMaterial, RsaPublicKeyMaterial } from '../types';
 
@@ -99,7 +99,8 @@ export function publicKeyTemplate(spec: KeyMaterialSpec, material: PublicKeyMate
     return [...base, { type: CKA.MODULUS, value: material.modulus }, { type: CKA.PUBLIC_EXPONENT, value: material.publicExponent }];
   }
   const withoutParams = base.filter((attr) => attr.type !== CKA.EC_PARAMS);
-  // CKA_EC_POINT is a DER OCTET STRING around the uncompressed point (65 bytes, short form length).
-  const point = Buffer.concat([Buffer.from([0x04, material.point.length]), material.point]);
-  return [...withoutParams, { type: CKA.EC_PARAMS, value: ecParamsForCurve(material.curve) }, { type: CKA.EC_POINT, value: point }];
+  const [params, bare] = material.kind === 'EC' ? [ecParamsForCurve(material.curve), material.point] : [ed25519EcParams(), material.publicKey];
+  // CKA_EC_POINT is a DER OCTET STRING around the point (65 or 32 bytes, short form length).
+  const point = Buffer.concat([Buffer.from([0x04, bare.length]), bare]);
+  return [...withoutParams, { type: CKA.EC_PARAMS, value: params }, { type: CKA.EC_POINT, value: point }];
 }

@@ -42,6 +42,8 @@ export const CKA = {
 export const CKO = { DATA: 0x0, PUBLIC_KEY: 0x2, PRIVATE_KEY: 0x3, SECRET_KEY: 0x4 } as const;
 
 export const CKK = { RSA: 0x0, EC: 0x3, GENERIC_SECRET: 0x10, AES: 0x1f } as const;
+/** PKCS#11 v3.0 key types pkcs11js 2.x does not export (Ed25519 keys). */
+export const CKK_V3 = { EC_EDWARDS: 0x40 } as const;
 
 export const CKU = { SO: 0x0, USER: 0x1 } as const;
 

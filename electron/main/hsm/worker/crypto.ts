@@ -5,10 +5,10 @@
  * the process inside the binding).
  */
 import { CKR } from '../ckr';
-import { CKG, CKK, CKZ_DATA_SPECIFIED } from './constants';
+import { CKG, CKK, CKK_V3, CKZ_DATA_SPECIFIED } from './constants';
 import { sha256DigestInfo } from '../der';
 import { hsmFail } from './failure';
-import { CKM } from '../mechanisms';
+import { CKM, CKM_V3 } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import type { CipherMechanism, SignMechanism } from '../types';
 import { isHmac } from './validate';
@@ -120,6 +120,9 @@ function signPlan(mechanism: SignMechanism, data: Buffer): SignPlan {
       return { mechanism: { mechanism: CKM.SHA256_HMAC }, input: data, outputSize: 32, key: 'secret', keyType: CKK.GENERIC_SECRET };
     case 'SHA512_HMAC':
       return { mechanism: { mechanism: CKM.SHA512_HMAC }, input: data, outputSize: 64, key: 'secret', keyType: CKK.GENERIC_SECRET };
+    case 'EDDSA':
+      // Pure Ed25519 (no parameter): the token hashes the message itself with SHA-512; 64-byte R||S.
+      return { mechanism: { mechanism: CKM_V3.EDDSA }, input: data, outputSize: 64, key: 'private', keyType: CKK_V3.EC_EDWARDS };
   }
 }
 

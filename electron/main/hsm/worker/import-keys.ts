@@ -1,10 +1,10 @@
 /**
  * Import of external key material inside the worker: the unwrap-only RSA key pair handed out by
  * GetParametersForImport, and C_UnwrapKey of the caller's RSA-OAEP (SHA-1) wrapped secret into a
- * new CMK object. The unwrapped length is checked against the key spec afterwards (an unwrap
- * template cannot state CKA_VALUE_LEN: CKR_ATTRIBUTE_READ_ONLY) and a mismatching object is
- * destroyed at once. SoftHSM2 2.6 reports CKA_VALUE_LEN 0 for unwrapped keys, so there the length
- * cannot be checked inside the token and the material is taken as it is.
+ * new CMK object (key pairs: import-key-pair.ts). The unwrapped length is checked against the key
+ * spec afterwards (an unwrap template cannot state CKA_VALUE_LEN: CKR_ATTRIBUTE_READ_ONLY) and a
+ * mismatching object is destroyed at once. SoftHSM2 2.6 reports CKA_VALUE_LEN 0 for unwrapped keys,
+ * so there the length cannot be checked inside the token and the material is taken as it is.
  */
 import { unwrapTemplate } from './cluster-templates';
 import { CKA, CKG, CKK, CKZ_DATA_SPECIFIED } from './constants';
@@ -13,8 +13,9 @@ import { importKeyPairTemplates } from './unwrap-key-pair-templates';
 import { CKM } from '../mechanisms';
 import type { HsmArgs } from '../protocol';
 import type { KeyMaterialSpec, RsaPublicKeyMaterial } from '../types';
+import { unwrapImportedKeyPair } from './import-key-pair';
 import { notFound } from './keys';
-import type { PKCS11, RsaOAEP } from './pkcs11';
+import type { ObjectHandle, PKCS11, RsaOAEP, Session } from './pkcs11';
 import { ckrOf, pkcs11js, readUlong } from './pkcs11';
 import type { TokenRegistry } from './tokens';
 
@@ -42,45 +43,52 @@ export async function generateImportKeyPair(
   });
 }
 
-function expectedValueBytes(spec: KeyMaterialSpec): number {
-  if (spec.kind === 'AES' || spec.kind === 'HMAC') return spec.bits / 8;
-  throw hsmFail('UnsupportedOperation', 'unwrapImportedKey: RSA-OAEP carries secret (AES, HMAC) key material only');
-}
-
 export async function unwrapImportedKey(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'unwrapImportedKey'>): Promise<{ objectId: string }> {
   const token = tokens.get(args.serial);
   token.requireLogin('unwrapImportedKey');
-  const expected = expectedValueBytes(args.spec);
+  const { spec } = args;
+  if (spec.kind === 'ED25519') throw hsmFail('UnsupportedOperation', 'unwrapImportedKey: Ed25519 keys cannot be imported');
   await token.withSession(async (session) => {
     if (token.find(session, args.objectId).all.length > 0) {
       throw hsmFail('InvalidParameter', 'unwrapImportedKey: an object with this id already exists on the token');
     }
     const unwrapping = token.find(session, args.unwrappingObjectId);
     if (!unwrapping.private || unwrapping.keyType !== CKK.RSA) throw notFound('unwrapImportedKey', 'import key pair');
-    const parameter: RsaOAEP = { type: pkcs11js().CK_PARAMS_RSA_OAEP, hashAlg: CKM.SHA_1, mgf: CKG.MGF1_SHA1, source: CKZ_DATA_SPECIFIED };
-    let key;
-    try {
-      key = await p11.C_UnwrapKeyAsync(
-        session,
-        { mechanism: CKM.RSA_PKCS_OAEP, parameter },
-        unwrapping.private,
-        args.wrapped,
-        unwrapTemplate(args.spec, args.policy, args),
-      );
-    } catch (error) {
-      const rv = ckrOf(error);
-      if (rv !== null && BAD_MATERIAL_CKRS.has(rv)) {
-        throw hsmFail('InvalidKeyMaterial', 'unwrapImportedKey: the wrapped key material is not valid under this import key');
-      }
-      throw error;
-    }
-    const [length] = p11.C_GetAttributeValue(session, key, [{ type: CKA.VALUE_LEN }]);
-    const actual = length ? readUlong(length.value) : 0;
-    if (actual !== 0 && actual !== expected) {
-      p11.C_DestroyObject(session, key);
-      throw hsmFail('InvalidKeyMaterial', `unwrapImportedKey: the key material is ${actual} bytes; this key spec needs ${expected}`);
-    }
+    if (spec.kind === 'RSA' || spec.kind === 'EC') return unwrapImportedKeyPair(p11, session, unwrapping.private, { ...args, spec });
+    await unwrapSecretKey(p11, session, unwrapping.private, { ...args, spec });
   });
   token.forget(args.objectId);
   return { objectId: args.objectId };
+}
+
+async function unwrapSecretKey(
+  p11: PKCS11,
+  session: Session,
+  unwrapping: ObjectHandle,
+  args: HsmArgs<'unwrapImportedKey'> & { spec: Extract<KeyMaterialSpec, { kind: 'AES' } | { kind: 'HMAC' }> },
+): Promise<void> {
+  const expected = args.spec.bits / 8;
+  const parameter: RsaOAEP = { type: pkcs11js().CK_PARAMS_RSA_OAEP, hashAlg: CKM.SHA_1, mgf: CKG.MGF1_SHA1, source: CKZ_DATA_SPECIFIED };
+  let key;
+  try {
+    key = await p11.C_UnwrapKeyAsync(
+      session,
+      { mechanism: CKM.RSA_PKCS_OAEP, parameter },
+      unwrapping,
+      args.wrapped,
+      unwrapTemplate(args.spec, args.policy, args),
+    );
+  } catch (error) {
+    const rv = ckrOf(error);
+    if (rv !== null && BAD_MATERIAL_CKRS.has(rv)) {
+      throw hsmFail('InvalidKeyMaterial', 'unwrapImportedKey: the wrapped key material is not valid under this import key');
+    }
+    throw error;
+  }
+  const [length] = p11.C_GetAttributeValue(session, key, [{ type: CKA.VALUE_LEN }]);
+  const actual = length ? readUlong(length.value) : 0;
+  if (actual !== 0 && actual !== expected) {
+    p11.C_DestroyObject(session, key);
+    throw hsmFail('InvalidKeyMaterial', `unwrapImportedKey: the key material is ${actual} bytes; this key spec needs ${expected}`);
+  }
 }

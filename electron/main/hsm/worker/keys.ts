@@ -3,8 +3,8 @@
  * existence, attribute inspection and public key export. Keys are found by CKA_ID through the
  * token's handle cache; a handle that went stale is forgotten and looked up once more.
  */
-import { curveFromEcParams, ecPointFromAttribute } from '../der';
-import { CKA, CKK, CKO } from './constants';
+import { curveFromEcParams, ecPointFromAttribute, ed25519PointFromAttribute } from '../der';
+import { CKA, CKK, CKK_V3, CKO } from './constants';
 import { hsmFail } from './failure';
 import type { HsmArgs } from '../protocol';
 import { keyGenPlan, keyTypeOf } from './templates';
@@ -101,6 +101,7 @@ const KEY_TYPE_NAMES: Readonly<Record<number, KeyObjectInfo['keyType']>> = {
   [CKK.GENERIC_SECRET]: 'GENERIC_SECRET',
   [CKK.RSA]: 'RSA',
   [CKK.EC]: 'EC',
+  [CKK_V3.EC_EDWARDS]: 'EC_EDWARDS',
 };
 
 function readAttributes(p11: PKCS11, session: Session, handle: ObjectHandle, types: number[]): Map<number, Buffer> {
@@ -173,6 +174,11 @@ export async function getPublicKey(p11: PKCS11, tokens: TokenRegistry, args: Hsm
       const point = ecPointFromAttribute(attrs.get(CKA.EC_POINT) ?? Buffer.alloc(0), curve);
       if (!point) throw hsmFail('HsmError.Generic', 'getPublicKey: the token returned a malformed EC point');
       return { kind: 'EC', curve, point };
+    }
+    if (keyType === CKK_V3.EC_EDWARDS) {
+      const publicKey = ed25519PointFromAttribute(readAttributes(p11, session, handles.public, [CKA.EC_POINT]).get(CKA.EC_POINT) ?? Buffer.alloc(0));
+      if (!publicKey) throw hsmFail('HsmError.Generic', 'getPublicKey: the token returned a malformed Ed25519 public key');
+      return { kind: 'ED25519', publicKey };
     }
     throw hsmFail('UnsupportedOperation', 'getPublicKey: unsupported key type');
   });

@@ -5,9 +5,9 @@
  * i.e. only wrapped under the cluster domain key. Usage flags are set explicitly both ways so a
  * token's defaults can never widen what a key may do.
  */
-import { ecParamsForCurve } from '../der';
-import { CKA, CKK, CKO } from './constants';
-import { CKM } from '../mechanisms';
+import { ecParamsForCurve, ed25519EcParams } from '../der';
+import { CKA, CKK, CKK_V3, CKO } from './constants';
+import { CKM, CKM_V3 } from '../mechanisms';
 import type { KeyMaterialSpec, KeyPolicy, ObjectId } from '../types';
 
 /** Structurally what pkcs11js accepts as an attribute. */
@@ -124,6 +124,19 @@ export function keyGenPlan(spec: KeyMaterialSpec, policy: KeyPolicy, identity: K
         privateTemplate: [...common(CKO.PRIVATE_KEY, CKK.EC, identity), ...protection(policy), ...usage(ecUsage, CKO.PRIVATE_KEY)],
       };
     }
+    case 'ED25519': {
+      const edUsage = { encrypt: false, decrypt: false, sign: true, verify: true };
+      return {
+        kind: 'pair',
+        mechanism: CKM_V3.EC_EDWARDS_KEY_PAIR_GEN,
+        publicTemplate: [
+          ...common(CKO.PUBLIC_KEY, CKK_V3.EC_EDWARDS, identity),
+          { type: CKA.EC_PARAMS, value: ed25519EcParams() },
+          ...usage(edUsage, CKO.PUBLIC_KEY),
+        ],
+        privateTemplate: [...common(CKO.PRIVATE_KEY, CKK_V3.EC_EDWARDS, identity), ...protection(policy), ...usage(edUsage, CKO.PRIVATE_KEY)],
+      };
+    }
   }
 }
 
@@ -138,6 +151,8 @@ export function keyTypeOf(spec: KeyMaterialSpec): number {
       return CKK.RSA;
     case 'EC':
       return CKK.EC;
+    case 'ED25519':
+      return CKK_V3.EC_EDWARDS;
   }
 }
 

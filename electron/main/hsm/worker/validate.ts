@@ -22,6 +22,8 @@ type Obj = Record<string, unknown>;
 /** Upper bound for any data buffer; the contract's own limits are far lower (KMS plaintext is 6 KiB). */
 export const MAX_DATA_BYTES = 1024 * 1024;
 export const MAX_RANDOM_BYTES = 64 * 1024;
+/** Pure EdDSA signs the message itself: as long as AsymmetricSign's ED25519_SHA_512 allows. */
+export const MAX_EDDSA_MESSAGE_BYTES = 4096;
 /** Data objects hold small records (the audit anchor is about 250 bytes), not files. */
 export const MAX_DATA_OBJECT_BYTES = 4096;
 /** PKCS#11 PINs are byte strings; CK_TOKEN_INFO.ulMaxPinLen of common tokens is at most 255. */
@@ -110,6 +112,8 @@ export function keyMaterialSpec(op: string, raw: unknown): KeyMaterialSpec {
     case 'EC':
       if (o.curve === 'P-256' || o.curve === 'secp256k1') return { kind: 'EC', curve: o.curve };
       break;
+    case 'ED25519':
+      return { kind: 'ED25519' };
   }
   throw invalidArg(op, 'key material spec');
 }
@@ -138,6 +142,7 @@ const SIGN_MECHANISMS: readonly SignMechanism[] = [
   'RSA_PSS_SHA256',
   'SHA256_HMAC',
   'SHA512_HMAC',
+  'EDDSA',
 ];
 
 function signMechanism(op: string, raw: unknown): SignMechanism {
@@ -151,12 +156,18 @@ export function isHmac(mechanism: SignMechanism): boolean {
   return mechanism === 'SHA256_HMAC' || mechanism === 'SHA512_HMAC';
 }
 
+function signData(op: string, o: Obj, mechanism: SignMechanism): Buffer {
+  // HMAC and EdDSA take the message (never empty: pkcs11js would pass NULL); the other asymmetric
+  // mechanisms sign a SHA-256 digest computed by the caller.
+  if (isHmac(mechanism)) return bytes(op, o, 'data', 1, MAX_DATA_BYTES);
+  if (mechanism === 'EDDSA') return bytes(op, o, 'data', 1, MAX_EDDSA_MESSAGE_BYTES);
+  return bytes(op, o, 'data', 32, 32);
+}
+
 function signArgs(op: string, raw: unknown): HsmArgs<'sign'> {
   const o = obj(op, raw);
   const mechanism = signMechanism(op, o.mechanism);
-  // The asymmetric mechanisms sign a SHA-256 digest computed by the caller; HMAC takes the message.
-  const data = isHmac(mechanism) ? bytes(op, o, 'data', 1, MAX_DATA_BYTES) : bytes(op, o, 'data', 32, 32);
-  return { ...keyRef(op, o), mechanism, data };
+  return { ...keyRef(op, o), mechanism, data: signData(op, o, mechanism) };
 }
 
 function cipherArgs(op: string, raw: unknown): HsmArgs<'encrypt'> {
@@ -182,6 +193,7 @@ function publicKeyMaterial(op: string, raw: unknown): PublicKeyMaterial {
     if (point[0] !== 0x04) throw invalidArg(op, 'EC point (uncompressed expected)');
     return { kind: 'EC', curve: o.curve, point };
   }
+  if (o.kind === 'ED25519') return { kind: 'ED25519', publicKey: bytes(op, o, 'publicKey', 32, 32) };
   throw invalidArg(op, 'public key');
 }
 
@@ -203,6 +215,25 @@ function soObjectArgs(op: string, raw: unknown): SoObjectArgs {
 
 /** Largest wrapped key: an RSA-4096 private key under AES key wrap with padding. */
 const MAX_WRAPPED_BYTES = 8192;
+/** RSA-OAEP output of the 2048-bit import key. */
+const IMPORT_OAEP_BYTES = 256;
+/** AES key wrap with padding: at least two 8-byte blocks, always whole blocks. */
+const KWP_MIN_BYTES = 16;
+const KWP_BLOCK_BYTES = 8;
+
+/**
+ * Imported material in the format its spec takes: one RSA-OAEP block for secret keys; that block
+ * followed by an AES key wrap (with padding) of the PKCS#8 for RSA and EC key pairs. Ed25519 is not
+ * importable.
+ */
+function importedMaterial(o: Obj, spec: KeyMaterialSpec): Buffer {
+  const op = 'unwrapImportedKey';
+  if (spec.kind === 'AES' || spec.kind === 'HMAC') return bytes(op, o, 'wrapped', IMPORT_OAEP_BYTES, IMPORT_OAEP_BYTES);
+  if (spec.kind === 'ED25519') throw invalidArg(op, 'key material spec (Ed25519 keys cannot be imported)');
+  const wrapped = bytes(op, o, 'wrapped', IMPORT_OAEP_BYTES + KWP_MIN_BYTES, IMPORT_OAEP_BYTES + MAX_WRAPPED_BYTES);
+  if ((wrapped.length - IMPORT_OAEP_BYTES) % KWP_BLOCK_BYTES !== 0) throw invalidArg(op, 'wrapped (AES key wrap output is whole 8-byte blocks)');
+  return wrapped;
+}
 
 type Validators = { [M in HsmMethod]: (raw: unknown) => HsmArgs<M> };
 
@@ -290,13 +321,13 @@ export const validators: Validators = {
   },
   unwrapImportedKey: (raw) => {
     const o = obj('unwrapImportedKey', raw);
+    const spec = keyMaterialSpec('unwrapImportedKey', o.spec);
     return {
       ...keyRef('unwrapImportedKey', o),
       unwrappingObjectId: keyRef('unwrapImportedKey', { serial: o.serial, objectId: o.unwrappingObjectId }).objectId,
-      // RSA-OAEP output of the 2048-bit import key.
-      wrapped: bytes('unwrapImportedKey', o, 'wrapped', 256, 256),
+      wrapped: importedMaterial(o, spec),
       label: label('unwrapImportedKey', o),
-      spec: keyMaterialSpec('unwrapImportedKey', o.spec),
+      spec,
       policy: keyPolicy('unwrapImportedKey', o.policy),
     };
   },

@@ -3,9 +3,21 @@ import { migration002Clusters } from './002_clusters';
 import { migration003KeyImport } from './003_key_import';
 import { migration004LoginGuard } from './004_login_guard';
 import { migration005DefaultForHsmKeys } from './005_default_for_hsm_keys';
+import { migration006Secrets } from './006_secrets';
+import { migration007KeyPairImport } from './007_key_pair_import';
+import { migration008PendingLogins } from './008_pending_logins';
 import type { Migration } from './types';
 
 /** Every migration this build knows, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Clusters, migration003KeyImport, migration004LoginGuard, migration005DefaultForHsmKeys];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Initial,
+  migration002Clusters,
+  migration003KeyImport,
+  migration004LoginGuard,
+  migration005DefaultForHsmKeys,
+  migration006Secrets,
+  migration007KeyPairImport,
+  migration008PendingLogins,
+];
 
 export type { Migration } from './types';

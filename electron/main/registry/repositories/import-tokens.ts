@@ -9,7 +9,8 @@ export interface ImportTokenRow {
   keyStoreId: string;
   /** CKA_ID (32 hex chars) of the wrapping key pair in the HSM. */
   wrappingObjectId: string;
-  wrappingAlgorithm: 'RSAES_OAEP_SHA_1' | 'RSAES_OAEP_SHA_256';
+  /** RSAES_* for secret keys, RSA_AES_KEY_WRAP_* for key pairs (migration 007 allows them). */
+  wrappingAlgorithm: 'RSAES_OAEP_SHA_1' | 'RSAES_OAEP_SHA_256' | 'RSA_AES_KEY_WRAP_SHA_1' | 'RSA_AES_KEY_WRAP_SHA_256';
   createdAt: string;
   expiresAt: string;
 }

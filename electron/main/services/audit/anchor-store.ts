@@ -8,7 +8,7 @@
  * Moving the anchor needs the login; forging one also needs the key, which never leaves the HSM.
  */
 import { errorCodeOf } from '../../../../shared/errors';
-import type { TokenHandle } from '../keystores/connections';
+import type { HsmToken } from '../../hsm';
 import { type AuditAnchor, anchorMacInput, decodeAnchor, encodeAnchor } from './anchor-codec';
 
 export const AUDIT_ANCHOR_LABEL = 'keyward-audit-anchor';
@@ -22,16 +22,14 @@ export type AnchorReading =
   /** Anchor objects exist, but none carries a valid HMAC: garbled, forged, or its key is gone. */
   | { status: 'INVALID'; reason: string };
 
-type AnchorToken = Pick<TokenHandle, 'client' | 'serial'>;
-
 function isObjectNotFound(error: unknown): boolean {
   return errorCodeOf(error) === 'HsmError.ObjectNotFound';
 }
 
 export class AuditAnchorStore {
   /** The newest anchor with a valid HMAC (a crash inside a write can leave two). */
-  async read(token: AnchorToken): Promise<AnchorReading> {
-    const values = await token.client.getDataObjects({ serial: token.serial, label: AUDIT_ANCHOR_LABEL });
+  async read(token: HsmToken): Promise<AnchorReading> {
+    const values = await token.getDataObjects({ label: AUDIT_ANCHOR_LABEL });
     if (values.length === 0) return { status: 'ABSENT' };
     let newest: AuditAnchor | null = null;
     for (const value of values) {
@@ -46,26 +44,25 @@ export class AuditAnchorStore {
     };
   }
 
-  async write(token: AnchorToken, anchor: AuditAnchor): Promise<void> {
+  async write(token: HsmToken, anchor: AuditAnchor): Promise<void> {
     const mac = await this.mac(token, anchor);
-    await token.client.putDataObject({ serial: token.serial, label: AUDIT_ANCHOR_LABEL, value: encodeAnchor(anchor, mac) });
+    await token.putDataObject({ label: AUDIT_ANCHOR_LABEL, value: encodeAnchor(anchor, mac) });
   }
 
-  private async mac(token: AnchorToken, anchor: AuditAnchor): Promise<Buffer> {
-    const args = { serial: token.serial, objectId: AUDIT_ANCHOR_KEY_ID, mechanism: 'SHA256_HMAC' as const, data: anchorMacInput(anchor) };
+  private async mac(token: HsmToken, anchor: AuditAnchor): Promise<Buffer> {
+    const args = { objectId: AUDIT_ANCHOR_KEY_ID, mechanism: 'SHA256_HMAC' as const, data: anchorMacInput(anchor) };
     try {
-      return await token.client.sign(args);
+      return await token.sign(args);
     } catch (error) {
       if (!isObjectNotFound(error)) throw error;
     }
     await this.createKey(token);
-    return token.client.sign(args);
+    return token.sign(args);
   }
 
-  private async createKey(token: AnchorToken): Promise<void> {
+  private async createKey(token: HsmToken): Promise<void> {
     try {
-      await token.client.generateKey({
-        serial: token.serial,
+      await token.generateKey({
         objectId: AUDIT_ANCHOR_KEY_ID,
         label: AUDIT_ANCHOR_LABEL,
         spec: { kind: 'HMAC', bits: 256 },
@@ -77,10 +74,9 @@ export class AuditAnchorStore {
     }
   }
 
-  private async macMatches(token: AnchorToken, anchor: AuditAnchor, mac: Buffer): Promise<boolean> {
+  private async macMatches(token: HsmToken, anchor: AuditAnchor, mac: Buffer): Promise<boolean> {
     try {
-      return await token.client.verify({
-        serial: token.serial,
+      return await token.verify({
         objectId: AUDIT_ANCHOR_KEY_ID,
         mechanism: 'SHA256_HMAC',
         data: anchorMacInput(anchor),

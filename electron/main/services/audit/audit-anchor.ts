@@ -100,7 +100,7 @@ export class AuditAnchorer {
     if (!token) return 'NOT_CONNECTED';
     const last = this.context.registry.audit.last();
     if (!last) return 'EMPTY_LOG';
-    const reading = await this.store.read(token);
+    const reading = await this.store.read(token.hsm);
     if (reading.status === 'INVALID') return this.refuse(`${reading.reason}; it is left as it is for VerifyAuditLog to report`);
     let head: AuditHead = { sequence: last.sequence, hash: last.hash };
     if (reading.status === 'VALID') {
@@ -112,7 +112,7 @@ export class AuditAnchorer {
       }
       head = extension.head;
     }
-    await this.store.write(token, { sequence: head.sequence, hash: head.hash, time: isoNow(this.context) });
+    await this.store.write(token.hsm, { sequence: head.sequence, hash: head.hash, time: isoNow(this.context) });
     this.lastProblem = null;
     return 'ANCHORED';
   }

@@ -74,7 +74,7 @@ export class AuditService {
     if (!token) throw new KmsError('Forbidden.KeyStoreState', 'The default key store is not connected.');
     await this.usageWriter.flush();
     await this.anchorer.anchorNow();
-    const reading = await this.anchors.read(token);
+    const reading = await this.anchors.read(token.hsm);
     if (reading.status === 'INVALID') throw new KmsError('HsmError.Generic', `The audit anchor cannot be used: ${reading.reason}. Run VerifyAuditLog.`);
     const lastSequence = this.context.registry.audit.last()?.sequence ?? 0;
     const anchor = reading.status === 'VALID' ? reading.anchor : null;
@@ -89,7 +89,7 @@ export class AuditService {
     const token = defaultStoreToken(this.connections);
     if (!token) return { checked: false, why: NOT_CONNECTED };
     try {
-      return { checked: true, reading: await this.anchors.read(token) };
+      return { checked: true, reading: await this.anchors.read(token.hsm) };
     } catch (error) {
       if (!(error instanceof KmsError)) throw error;
       return { checked: false, why: `the anchor held in the HSM was not checked: reading it failed (${error.code})` };

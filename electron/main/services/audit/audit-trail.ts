@@ -7,7 +7,17 @@ import { isoNow, type ServiceContext } from '../service-context';
 export type AuditDetails = Record<string, string | number | boolean>;
 
 /** What Keyward does by itself (start-up and timer sweeps), audited next to the operations. */
-export const MAINTENANCE_EVENTS = ['DeleteKey', 'RotateKey', 'ExpireKeyMaterial', 'ExpireImportToken'] as const;
+export const MAINTENANCE_EVENTS = [
+  'DeleteKey',
+  'RotateKey',
+  'ExpireKeyMaterial',
+  'ExpireImportToken',
+  'DestroySecret',
+  // A maintenance round that failed as a whole (each failure audited once until it clears).
+  'MaintenanceRound',
+  // A cluster member dropped during a call (or came back): the cluster's recorded state changed.
+  'ClusterHealthChange',
+] as const;
 export type MaintenanceEvent = (typeof MAINTENANCE_EVENTS)[number];
 
 export interface AuditEntry {
@@ -48,6 +58,11 @@ export class AuditTrail {
       this.append(request, entry, 'FAILURE', errorCode);
       return result;
     });
+  }
+
+  /** Something Keyward tried by itself and could not do (no registry change). */
+  recordFailedEvent(request: RequestContext, entry: AuditEntry, errorCode: string): void {
+    this.context.registry.transaction(() => this.append(request, entry, 'FAILURE', errorCode));
   }
 
   recordUsage(request: RequestContext, entry: AuditEntry, errorCode: string | null): void {

@@ -12,6 +12,6 @@ export function watchClusterHealth(context: ServiceContext, connections: KeyStor
     if (!token.member) return;
     const store = context.registry.keyStores.get(keyStoreId);
     if (!store?.clusterId) return;
-    recordHealth(context, audit, null, 'SyncCluster', store.clusterId, true);
+    recordHealth(context, audit, null, 'ClusterHealthChange', store.clusterId, true);
   });
 }

@@ -48,25 +48,24 @@ export class ClusterInitializer {
         this.audit.recordChange(
           request,
           { operation: 'InitializeCluster', resourceId: probed.member.row.id, details: { Step: 'TokenInitialized', ClusterId: cluster.id } },
-          () => this.context.registry.hsms.update(probed.member.row.id, { tokenSerial: initialized.serial, label: initialized.label }, isoNow(this.context)),
+          () => this.context.registry.hsms.update(probed.member.row.id, { tokenSerial: initialized.token.serial, label: initialized.label }, isoNow(this.context)),
         );
       }
       const [owner, ...others] = members;
       if (!owner) throw new KmsError('InsufficientHsms', `Cluster ${cluster.id} has no HSM.`);
 
       request.progress(members.length / (members.length + 3), 'Creating the cluster owner key and certificate');
-      const ownerClient = owner.member.client;
-      const publicKey = await ownerClient.generateOwnerKey({ serial: owner.serial, soPin, objectId: OWNER_KEY_OBJECT_ID, label: OWNER_KEY_LABEL });
+      const publicKey = await owner.token.generateOwnerKey({ soPin, objectId: OWNER_KEY_OBJECT_ID, label: OWNER_KEY_LABEL });
       const certificate = await createOwnerCertificate({
         clusterId: cluster.id,
         clusterName: cluster.name,
         publicKey,
         now: this.context.now(),
-        signDigest: async (digest) => (await ownerClient.ownerSign({ serial: owner.serial, objectId: OWNER_KEY_OBJECT_ID, digest })).signature,
+        signDigest: async (digest) => (await owner.token.ownerSign({ objectId: OWNER_KEY_OBJECT_ID, digest })).signature,
       });
 
       request.progress((members.length + 1) / (members.length + 3), 'Creating the domain key and the transport keys');
-      await ownerClient.generateDomainKey({ serial: owner.serial, soPin, objectId: DOMAIN_KEY_OBJECT_ID, label: DOMAIN_KEY_LABEL });
+      await owner.token.generateDomainKey({ soPin, objectId: DOMAIN_KEY_OBJECT_ID, label: DOMAIN_KEY_LABEL });
       const transports = new Map<string, RsaPublicKeyMaterial>();
       for (const member of members) transports.set(member.member.row.id, await createTransportKey(member, soPin));
       for (const member of members) {
@@ -85,7 +84,7 @@ export class ClusterInitializer {
         { operation: 'InitializeCluster', resourceId: cluster.id, details: { HsmCount: members.length, OwnerHsmId: owner.member.row.id } },
         () => {
           for (const member of members) {
-            this.context.registry.hsms.update(member.member.row.id, { tokenSerial: member.serial, label: member.label, state: 'INITIALIZED' }, now);
+            this.context.registry.hsms.update(member.member.row.id, { tokenSerial: member.token.serial, label: member.label, state: 'INITIALIZED' }, now);
           }
           this.context.registry.clusters.update(cluster.id, { state: 'INITIALIZED', ownerCertificatePem: certificate }, now);
         },

@@ -16,7 +16,7 @@ import type { KeyStoreConnections } from '../keystores/connections';
 import { clusterSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { probeCluster, type Member, type ProbedMember } from './cluster-members';
+import { memberToken, probeCluster, type Member, type ProbedMember } from './cluster-members';
 import { transportKeyObjectId } from './cluster-objects';
 import { cloneDomainKey, createTransportKey, initializeMemberToken, trustTransportKey, type ProvisionedMember } from './cluster-provisioning';
 import { requireCluster } from './cluster-state';
@@ -67,7 +67,7 @@ export class ClusterJoiner {
       this.audit.recordChange(
         request,
         { operation: 'JoinHsm', resourceId: row.id, details: { Step: 'TokenInitialized', ClusterId: cluster.id } },
-        () => this.context.registry.hsms.update(row.id, { tokenSerial: joined.serial, label: joined.label }, isoNow(this.context)),
+        () => this.context.registry.hsms.update(row.id, { tokenSerial: joined.token.serial, label: joined.label }, isoNow(this.context)),
       );
 
       request.progress(2 / STEPS, 'Exchanging transport keys with the members');
@@ -81,14 +81,14 @@ export class ClusterJoiner {
       await cloneDomainKey(source, joined, soPin);
 
       request.progress(4 / STEPS, `Creating ${CRYPTO_USER}`);
-      await joined.member.client.initUserPin({ serial: joined.serial, soPin, userPin: input.KeyStorePassword });
+      await joined.token.initUserPin({ soPin, userPin: input.KeyStorePassword });
       soPin = '';
 
       const now = isoNow(this.context);
       this.audit.recordChange(
         request,
         { operation: 'JoinHsm', resourceId: row.id, details: { ClusterId: cluster.id, Zone: row.zone } },
-        () => this.context.registry.hsms.update(row.id, { tokenSerial: joined.serial, label: joined.label, state: 'INITIALIZED' }, now),
+        () => this.context.registry.hsms.update(row.id, { tokenSerial: joined.token.serial, label: joined.label, state: 'INITIALIZED' }, now),
       );
       request.progress(5 / STEPS, 'Copying the key versions to the new member');
       const replication = await this.synchronize(cluster.id, row.id, input.KeyStorePassword, request);
@@ -124,17 +124,17 @@ export class ClusterJoiner {
   private async readPeers(members: Member[], joiningId: string, soPin: string, password: string): Promise<Peer[]> {
     const peers: Peer[] = [];
     for (const member of members) {
-      const serial = member.row.tokenSerial ?? '';
-      await member.client.checkSoPin({ serial, soPin });
-      await member.client.login({ serial, userPin: password });
+      const token = memberToken(member);
+      await token.checkSoPin({ soPin });
+      await token.login({ userPin: password });
       try {
-        const transport = await member.client.getPublicKey({ serial, objectId: transportKeyObjectId(member.row.id) });
+        const transport = await token.getPublicKey({ objectId: transportKeyObjectId(member.row.id) });
         if (transport.kind !== 'RSA') throw new KmsError('HsmError.Generic', `The transport key of HSM ${member.row.id} is not an RSA key.`);
         // A trusted key left by an earlier attempt that failed later would block the import.
-        await member.client.destroyKey({ serial, objectId: transportKeyObjectId(joiningId) });
-        peers.push({ member, serial, label: member.row.label, transport });
+        await token.destroyKey({ objectId: transportKeyObjectId(joiningId) });
+        peers.push({ member, token, label: member.row.label, transport });
       } finally {
-        await member.client.logout({ serial });
+        await token.logout();
       }
     }
     return peers;

@@ -10,7 +10,8 @@ import type { ConnectionErrorCode, OperationResult, ParsedInput } from '../../..
 import { errorCodeOf, KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError, type KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
+import { bindToken } from '../../hsm';
+import { tokenHandle, type KeyStoreConnections, type TokenHandle } from '../keystores/connections';
 import { clusterSubject, keyStoreSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
@@ -194,15 +195,15 @@ export class ClusterKeyStoreService {
   private async logInEach(clusterId: string, reachable: ProbedMember[], password: string): Promise<TokenHandle[]> {
     const tokens: TokenHandle[] = [];
     for (const probe of reachable) {
-      const token: TokenHandle = { client: probe.member.client, serial: probe.member.row.tokenSerial ?? '', member: tokenMemberOf(probe) };
+      const token = tokenHandle(probe.member.client, probe.member.row.tokenSerial ?? '', { member: tokenMemberOf(probe) });
       try {
         // Logging in is idempotent in the hsm layer: log out first so the password is really checked.
-        await token.client.logout({ serial: token.serial }).catch(() => undefined);
-        await token.client.login({ serial: token.serial, userPin: password });
+        await token.hsm.logout().catch(() => undefined);
+        await token.hsm.login({ userPin: password });
         tokens.push(withWorker(token));
       } catch (error) {
         if (connectionErrorOf(error) === 'NETWORK_ERRORS') continue; // it went away between probe and login
-        await Promise.allSettled(tokens.map((done) => done.client.logout({ serial: done.serial })));
+        await Promise.allSettled(tokens.map((done) => done.hsm.logout()));
         throw error;
       }
     }
@@ -219,7 +220,7 @@ export class ClusterKeyStoreService {
     if (!member?.row.tokenSerial) throw new KmsError('HsmError.DeviceError', `No HSM of cluster ${clusterId} answers; the SO PIN was not checked.`);
     const admin = this.context.hsm.dedicatedClient(member.client.spec);
     try {
-      await admin.checkSoPin({ serial: member.row.tokenSerial, soPin });
+      await bindToken(admin, member.row.tokenSerial).checkSoPin({ soPin });
     } finally {
       await admin.close();
     }
@@ -238,7 +239,7 @@ export class ClusterKeyStoreService {
       matches = false;
     }
     if (!matches) {
-      await Promise.allSettled(tokens.map((token) => token.client.logout({ serial: token.serial })));
+      await Promise.allSettled(tokens.map((token) => token.hsm.logout()));
       throw new ConnectFailure(
         'TRUST_ANCHOR_MISMATCH',
         new KmsError('TrustAnchorMismatch', `The owner key in HSM ${owner.member.row.id} does not match the ClusterOwnerCertificate of cluster ${clusterId}.`),
@@ -257,8 +258,9 @@ export class ClusterKeyStoreService {
     const row = this.context.registry.hsms.get(hsmId);
     if (!row?.tokenSerial) throw new KmsError('Forbidden.ClusterState', `Cluster ${clusterId} is not initialized.`);
     const member = memberOf(this.context, row);
-    await member.client.login({ serial: row.tokenSerial, userPin: password });
-    await member.client.logout({ serial: row.tokenSerial });
+    const owner = bindToken(member.client, row.tokenSerial);
+    await owner.login({ userPin: password });
+    await owner.logout();
   }
 }
 

@@ -4,7 +4,7 @@
  * AES key wrap and AES-GCM on the way, so every choice of mechanism is made per member.
  */
 import { KmsError } from '../../../../shared/errors';
-import type { HsmModuleClient, SlotDescription } from '../../hsm';
+import { bindToken, type HsmModuleClient, type HsmToken, type SlotDescription } from '../../hsm';
 import type { HsmRow } from '../../registry';
 import { moduleSpecOf } from '../modules/module-service';
 import type { TokenMember } from '../keystores/connections';
@@ -46,6 +46,11 @@ export function memberOf(context: ServiceContext, row: HsmRow): Member {
   if (!module) throw new KmsError('NotFound.Module', `Module ${row.moduleId} of HSM ${row.id} is not registered.`);
   const spec = moduleSpecOf(module);
   return { row, client: context.hsm.client(spec), moduleName: module.name, network: isNetworkModule(spec.path, spec.env) };
+}
+
+/** The member's token through its client, by the recorded serial (none before initialization: its calls then fail). */
+export function memberToken(member: Member): HsmToken {
+  return bindToken(member.client, member.row.tokenSerial ?? '');
 }
 
 export function membersOf(context: ServiceContext, clusterId: string): Member[] {

@@ -6,14 +6,14 @@
  * the calls only and never kept.
  */
 import { KmsError } from '../../../../shared/errors';
-import type { RsaPublicKeyMaterial } from '../../hsm';
+import { bindToken, type HsmToken, type RsaPublicKeyMaterial } from '../../hsm';
 import type { Member, ProbedMember } from './cluster-members';
 import { DOMAIN_KEY_LABEL, DOMAIN_KEY_OBJECT_ID, memberTokenLabel, transportKeyLabel, transportKeyObjectId } from './cluster-objects';
 
-/** A member whose token is initialized, known by its serial. */
+/** A member whose token is initialized, with the token's calls bound to it. */
 export interface ProvisionedMember {
   member: Member;
-  serial: string;
+  token: HsmToken;
   label: string;
 }
 
@@ -28,14 +28,13 @@ export async function initializeMemberToken(probed: ProbedMember, soPin: string)
   const reinitialize = slot.token.initialized;
   const label = reinitialize && slot.token.label ? slot.token.label : memberTokenLabel(member.row.id);
   const { serial } = await member.client.initToken({ slotId: slot.slotId, soPin, label, reinitialize });
-  return { member, serial, label };
+  return { member, token: bindToken(member.client, serial), label };
 }
 
 /** Generates the member's transport key pair; returns the public half the other members will trust. */
 export function createTransportKey(target: ProvisionedMember, soPin: string): Promise<RsaPublicKeyMaterial> {
   const hsmId = target.member.row.id;
-  return target.member.client.generateTransportKey({
-    serial: target.serial,
+  return target.token.generateTransportKey({
     soPin,
     objectId: transportKeyObjectId(hsmId),
     label: transportKeyLabel(hsmId),
@@ -44,8 +43,7 @@ export function createTransportKey(target: ProvisionedMember, soPin: string): Pr
 
 /** Imports member `ofHsmId`'s transport public key into `holder` as a trusted wrapping key. */
 export async function trustTransportKey(holder: ProvisionedMember, soPin: string, ofHsmId: string, publicKey: RsaPublicKeyMaterial): Promise<void> {
-  await holder.member.client.importTrustedWrapKey({
-    serial: holder.serial,
+  await holder.token.importTrustedWrapKey({
     soPin,
     objectId: transportKeyObjectId(ofHsmId),
     label: transportKeyLabel(ofHsmId),
@@ -56,14 +54,12 @@ export async function trustTransportKey(holder: ProvisionedMember, soPin: string
 /** Wraps the domain key in `source` under `target`'s transport key and unwraps it inside `target`. */
 export async function cloneDomainKey(source: ProvisionedMember, target: ProvisionedMember, soPin: string): Promise<void> {
   const transportId = transportKeyObjectId(target.member.row.id);
-  const wrapped = await source.member.client.wrapKey({
-    serial: source.serial,
+  const wrapped = await source.token.wrapKey({
     wrappingObjectId: transportId,
     objectId: DOMAIN_KEY_OBJECT_ID,
     mechanism: 'RSA_OAEP_SHA1',
   });
-  await target.member.client.unwrapDomainKey({
-    serial: target.serial,
+  await target.token.unwrapDomainKey({
     soPin,
     objectId: DOMAIN_KEY_OBJECT_ID,
     label: DOMAIN_KEY_LABEL,

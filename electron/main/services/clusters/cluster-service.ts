@@ -115,11 +115,11 @@ export class ClusterService {
     );
     if (store) {
       const removed = this.connections.removeMember(store.id, row.id);
-      await Promise.allSettled(removed.map((token) => token.client.logout({ serial: token.serial })));
+      await Promise.allSettled(removed.map((token) => token.hsm.logout()));
       // The members no longer wrap anything for the HSM that left: its trusted transport key goes.
       // (A disconnected store keeps it until reconnected members are cleaned by hand; no login here.)
       const objectId = transportKeyObjectId(row.id);
-      await Promise.allSettled(this.connections.tokensOf(store.id).map((token) => token.client.destroyKey({ serial: token.serial, objectId })));
+      await Promise.allSettled(this.connections.tokensOf(store.id).map((token) => token.hsm.destroyKey({ objectId })));
     }
     return { HsmId: row.id };
   }

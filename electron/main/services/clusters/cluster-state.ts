@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { OperationName } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { ClusterRow, ClusterState, HsmRow } from '../../registry';
-import type { AuditTrail } from '../audit/audit-trail';
+import type { AuditTrail, MaintenanceEvent } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import { apiDate } from '../api-date';
@@ -61,7 +61,7 @@ export function recordHealth(
   context: ServiceContext,
   audit: AuditTrail,
   request: RequestContext | null,
-  operation: OperationName,
+  operation: OperationName | MaintenanceEvent,
   clusterId: string,
   degraded: boolean,
 ): ClusterState {

@@ -9,7 +9,7 @@ import { KmsError } from '../../../../shared/errors';
 import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import { materialSpecOf } from '../keys/key-specs';
-import { isUnreachable, type KeyStoreConnections, type TokenHandle } from '../keystores/connections';
+import { isUnreachable, tokenHandle, type KeyStoreConnections, type TokenHandle } from '../keystores/connections';
 import { keyStoreSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import type { ServiceContext } from '../service-context';
@@ -87,15 +87,15 @@ export class ClusterSync {
         if (token) this.connections.dropToken(store.id, token);
         continue;
       }
-      if (token && (await token.client.isLoggedIn({ serial: token.serial }).catch(() => false))) continue;
+      if (token && (await token.hsm.isLoggedIn().catch(() => false))) continue;
       if (token) this.connections.dropToken(store.id, token);
       if (password === undefined) continue;
-      const fresh: TokenHandle = { client: probe.member.client, serial: probe.member.row.tokenSerial ?? '', member: tokenMemberOf(probe) };
+      const fresh = tokenHandle(probe.member.client, probe.member.row.tokenSerial ?? '', { member: tokenMemberOf(probe) });
       // A wrong password is the caller's error; nothing was changed yet. It counts as a failed login.
       await this.loginGuard.attempt(keyStoreSubject(store), request, { operation: 'SyncCluster', resourceId: store.clusterId ?? '' }, async () => {
         // Logging in is idempotent in the hsm layer: log out first so the password is really checked.
-        await fresh.client.logout({ serial: fresh.serial }).catch(() => undefined);
-        await fresh.client.login({ serial: fresh.serial, userPin: password });
+        await fresh.hsm.logout().catch(() => undefined);
+        await fresh.hsm.login({ userPin: password });
       });
       returning.push(withWorker(fresh));
     }
@@ -115,7 +115,7 @@ export class ClusterSync {
     const targets: { token: TokenHandle; damaged: string | null }[] = [];
     for (const token of this.connections.tokensOf(store.id)) {
       try {
-        const check = await inspectCopy(token, objectId);
+        const check = await inspectCopy(token.hsm, objectId);
         if (check.state === 'sound') sound.push({ token, value: check.value });
         else if (check.state === 'unverifiable') unverified.push(token);
         else targets.push({ token, damaged: check.state === 'damaged' ? check.reason : null });
@@ -141,7 +141,7 @@ export class ClusterSync {
         continue;
       }
       try {
-        if (damaged) await target.client.destroyKey({ serial: target.serial, objectId });
+        if (damaged) await target.hsm.destroyKey({ objectId });
         await copyVersion(source, target, version.object, () => Promise.resolve(sourceCheck));
         const report = reports.get(target.member?.hsmId ?? '');
         if (report && damaged) report.Repaired += 1;

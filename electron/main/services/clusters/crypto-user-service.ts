@@ -10,7 +10,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { clusterSubject, type LoginGuard } from '../keystores/login-guard';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { probeJoinedMembers, type ProbedMember } from './cluster-members';
+import { memberToken, probeJoinedMembers, type ProbedMember } from './cluster-members';
 import { requireCluster } from './cluster-state';
 import { apiDate } from '../api-date';
 
@@ -40,9 +40,8 @@ export class CryptoUserService {
     await this.loginGuard.attempt(clusterSubject(this.context.registry, cluster.id), request, { operation: 'CreateCryptoUser', resourceId: cluster.id }, async () => {
       const done: string[] = [];
       for (const { member } of members) {
-        const serial = member.row.tokenSerial ?? '';
         try {
-          await member.client.initUserPin({ serial, soPin: input.SoPin, userPin: input.Password });
+          await memberToken(member).initUserPin({ soPin: input.SoPin, userPin: input.Password });
           done.push(member.row.id);
         } catch (error) {
           if (done.length === 0) throw error;
@@ -86,7 +85,7 @@ export class CryptoUserService {
         const status = statuses[index];
         if (!status) continue;
         try {
-          await member.client.setUserPin({ serial: member.row.tokenSerial ?? '', oldPin: input.OldPassword, newPin: input.NewPassword });
+          await memberToken(member).setUserPin({ oldPin: input.OldPassword, newPin: input.NewPassword });
           status.Status = 'CHANGED';
         } catch (error) {
           status.Status = 'FAILED';
@@ -122,7 +121,7 @@ export class CryptoUserService {
       const status = statuses.find((candidate) => candidate.HsmId === member.row.id);
       if (!status) continue;
       try {
-        await member.client.setUserPin({ serial: member.row.tokenSerial ?? '', oldPin: input.NewPassword, newPin: input.OldPassword });
+        await memberToken(member).setUserPin({ oldPin: input.NewPassword, newPin: input.OldPassword });
         status.Status = 'ROLLED_BACK';
       } catch (error) {
         status.ErrorCode = `ROLLBACK_FAILED:${codeOf(error)}`;

@@ -9,7 +9,7 @@
  */
 import type { KeySpec } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import type { KeyMaterialSpec, KeyPolicy, WrapMechanism } from '../../hsm';
+import type { HsmToken, KeyMaterialSpec, KeyPolicy, WrapMechanism } from '../../hsm';
 import type { KeyStoreRow } from '../../registry';
 import { objectIdOfVersion } from '../keys/key-identifiers';
 import type { VersionMaterialArgs } from '../keys/key-material-types';
@@ -37,6 +37,11 @@ export function transferMechanism(
   source: TokenMember,
   target: TokenMember,
 ): { mechanism: WrapMechanism; wrappingObjectId: string } | { refusal: string } {
+  if (spec.kind === 'ED25519') {
+    return {
+      refusal: `Ed25519 private keys are not replicated between HSMs ${source.hsmId} and ${target.hsmId}: tokens refuse to wrap them (SoftHSM2 2.6 answers CKR_KEY_NOT_WRAPPABLE). Use the default key store or a single-HSM cluster.`,
+    };
+  }
   if (source.aesKeyWrap && target.aesKeyWrap) return { mechanism: 'AES_KEY_WRAP_PAD', wrappingObjectId: DOMAIN_KEY_OBJECT_ID };
   if (isSecret(spec)) return { mechanism: 'RSA_OAEP_SHA1', wrappingObjectId: transportKeyObjectId(target.hsmId) };
   const hop = [source, target].find((member) => !member.aesKeyWrap) ?? target;
@@ -58,7 +63,7 @@ export function requireReplicable(spec: KeyMaterialSpec, keySpec: KeySpec, membe
 }
 
 function answers(token: TokenHandle): Promise<boolean> {
-  return token.client.isLoggedIn({ serial: token.serial }).then(
+  return token.hsm.isLoggedIn().then(
     () => true,
     () => false,
   );
@@ -74,9 +79,9 @@ export type CopyCheck =
   | { state: 'unverifiable' };
 
 /** Inspects `token`'s copy of a version; an unreachable token is thrown, not judged. */
-export async function inspectCopy(token: TokenHandle, objectId: string): Promise<CopyCheck> {
+export async function inspectCopy(token: HsmToken, objectId: string): Promise<CopyCheck> {
   try {
-    const value = await token.client.keyCheckValue({ serial: token.serial, objectId });
+    const value = await token.keyCheckValue({ objectId });
     return { state: 'sound', value: value.toString('hex') };
   } catch (error) {
     if (isUnreachable(error)) throw error;
@@ -88,7 +93,7 @@ export async function inspectCopy(token: TokenHandle, objectId: string): Promise
 }
 
 function memberName(token: TokenHandle): string {
-  return `HSM ${token.member?.hsmId ?? token.serial}`;
+  return `HSM ${token.member?.hsmId ?? token.hsm.serial}`;
 }
 
 /**
@@ -105,14 +110,12 @@ export async function copyVersion(
   if (!source.member || !target.member) throw new KmsError('InternalFailure', 'Replication needs cluster member tokens.');
   const transfer = transferMechanism(object.spec, source.member, target.member);
   if ('refusal' in transfer) throw new KmsError('UnsupportedOperation', transfer.refusal);
-  const wrapped = await source.client.wrapKey({
-    serial: source.serial,
+  const wrapped = await source.hsm.wrapKey({
     wrappingObjectId: transfer.wrappingObjectId,
     objectId: object.objectId,
     mechanism: transfer.mechanism,
   });
-  await target.client.unwrapKey({
-    serial: target.serial,
+  await target.hsm.unwrapKey({
     unwrappingObjectId: transfer.wrappingObjectId,
     mechanism: transfer.mechanism,
     wrapped,
@@ -122,13 +125,13 @@ export async function copyVersion(
     policy: CLUSTER_KEY_POLICY,
   });
   if (!isSecret(object.spec)) {
-    const material = await source.client.getPublicKey({ serial: source.serial, objectId: object.objectId });
-    await target.client.createPublicKey({ serial: target.serial, objectId: object.objectId, label: object.label, spec: object.spec, material });
+    const material = await source.hsm.getPublicKey({ objectId: object.objectId });
+    await target.hsm.createPublicKey({ objectId: object.objectId, label: object.label, spec: object.spec, material });
   }
-  const [original, copy] = await Promise.all([expected(), inspectCopy(target, object.objectId)]);
+  const [original, copy] = await Promise.all([expected(), inspectCopy(target.hsm, object.objectId)]);
   if (original.state === 'unverifiable' || copy.state === 'unverifiable') return;
   if (original.state === 'sound' && copy.state === 'sound' && original.value === copy.value) return;
-  await target.client.destroyKey({ serial: target.serial, objectId: object.objectId }).catch(() => undefined);
+  await target.hsm.destroyKey({ objectId: object.objectId }).catch(() => undefined);
   const problem =
     original.state !== 'sound'
       ? `the source copy on ${memberName(source)} fails its check (${original.state === 'damaged' ? original.reason : 'missing'})`
@@ -155,7 +158,7 @@ export async function generateClusterVersionMaterial(args: VersionMaterialArgs):
   const [source] = connections.requireTokens(store.id);
   if (!source) throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} has no connected HSM.`);
   try {
-    await source.client.generateKey({ serial: source.serial, objectId: object.objectId, label: object.label, spec, policy: CLUSTER_KEY_POLICY });
+    await source.hsm.generateKey({ objectId: object.objectId, label: object.label, spec, policy: CLUSTER_KEY_POLICY });
   } catch (error) {
     if (isUnreachable(error)) connections.dropToken(store.id, source);
     throw error;
@@ -178,7 +181,7 @@ export async function replicateFromSource(args: {
   const { connections, store, source, object, request } = args;
   const created: TokenHandle[] = [source];
   let sourceCheck: Promise<CopyCheck> | null = null;
-  const expected = (): Promise<CopyCheck> => (sourceCheck ??= inspectCopy(source, object.objectId));
+  const expected = (): Promise<CopyCheck> => (sourceCheck ??= inspectCopy(source.hsm, object.objectId));
   for (const target of connections.tokensOf(store.id)) {
     if (target === source) continue;
     request?.progress(null, `Replicating the key to ${memberName(target)}`);
@@ -193,9 +196,9 @@ export async function replicateFromSource(args: {
         continue;
       }
       if (isUnreachable(error)) connections.dropToken(store.id, source);
-      await Promise.allSettled(created.map((token) => token.client.destroyKey({ serial: token.serial, objectId: object.objectId })));
+      await Promise.allSettled(created.map((token) => token.hsm.destroyKey({ objectId: object.objectId })));
       // A half-created object on the target (public half missing) must not stay either.
-      await target.client.destroyKey({ serial: target.serial, objectId: object.objectId }).catch(() => undefined);
+      await target.hsm.destroyKey({ objectId: object.objectId }).catch(() => undefined);
       throw error;
     }
   }

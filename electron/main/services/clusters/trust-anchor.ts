@@ -8,7 +8,7 @@ import type * as x509 from '@peculiar/x509';
 import { loadX509 } from './x509';
 import { KmsError } from '../../../../shared/errors';
 import { OWNER_KEY_OBJECT_ID } from './cluster-objects';
-import type { Member } from './cluster-members';
+import { memberToken, type Member } from './cluster-members';
 import { certificateMatchesKey } from './owner-certificate';
 
 /** Whether the PEM parses as a certificate at all (a clear InvalidParameter otherwise). */
@@ -25,7 +25,7 @@ export async function trustAnchorMatches(owner: Member, pem: string): Promise<bo
   const certificate = await parseCertificate(pem);
   const challenge = randomBytes(32);
   const digest = createHash('sha256').update(challenge).digest();
-  const { signature, publicKey } = await owner.client.ownerSign({ serial: owner.row.tokenSerial ?? '', objectId: OWNER_KEY_OBJECT_ID, digest });
+  const { signature, publicKey } = await memberToken(owner).ownerSign({ objectId: OWNER_KEY_OBJECT_ID, digest });
   if (!(await certificateMatchesKey(pem, publicKey))) return false;
   const key = await certificate.publicKey.export({ name: 'ECDSA', namedCurve: 'P-256' }, ['verify'], webcrypto);
   return webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, challenge);

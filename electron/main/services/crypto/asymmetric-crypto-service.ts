@@ -1,4 +1,4 @@
-import type { KeySpec, OperationResult, ParsedInput } from '../../../../shared/contract';
+import { RSAES_ALGORITHMS, type KeySpec, type OperationResult, type ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import { ecdsaDerToRaw, ecdsaRawToDer, publicKeyToPem } from '../../hsm';
 import { ecCoordinateBytes, isAsymmetricSpec, materialSpecOf, signMechanismFor } from '../keys/key-specs';
@@ -9,7 +9,10 @@ import type { KeyUse, UsableKey } from './key-use';
 /** OAEP with SHA-1 (the only OAEP the hsm layer drives) costs 2 × 20 + 2 bytes of the modulus. */
 const OAEP_SHA1_OVERHEAD = 42;
 
-/** RSA and EC key pairs: signatures in standard DER / PKCS#1 / PSS form, RSA-OAEP, public keys as PEM. */
+/**
+ * RSA, EC and Ed25519 key pairs: signatures in standard DER / PKCS#1 / PSS / RFC 8032 form, RSA-OAEP,
+ * public keys as PEM. ED25519_SHA_512 signs the message that arrives in `Digest` (pure EdDSA).
+ */
 export class AsymmetricCryptoService {
   private readonly capabilities = new TokenCapabilities();
 
@@ -20,7 +23,7 @@ export class AsymmetricCryptoService {
       const { key, version } = this.use.usable(input.KeyId, 'SIGN/VERIFY', input.KeyVersionId);
       const mechanism = signMechanismFor(key.keySpec, input.Algorithm);
       const signature = await this.use.onToken(key, {}, (token) =>
-        token.client.sign({ serial: token.serial, objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64') }),
+        token.hsm.sign({ objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64') }),
       );
       // PKCS#11 gives ECDSA as raw r||s; everyone else (openssl, JCA) expects the DER SEQUENCE.
       const value = mechanism === 'ECDSA' ? ecdsaRawToDer(signature) : signature;
@@ -37,7 +40,7 @@ export class AsymmetricCryptoService {
       const valid =
         signature !== null &&
         (await this.use.onToken(key, {}, (token) =>
-          token.client.verify({ serial: token.serial, objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64'), signature }),
+          token.hsm.verify({ objectId: version.objectId, mechanism, data: Buffer.from(input.Digest, 'base64'), signature }),
         ));
       return { result: { KeyId: key.id, KeyVersionId: version.id, Value: valid }, keyId: key.id };
     });
@@ -52,7 +55,7 @@ export class AsymmetricCryptoService {
         throw new KmsError('InvalidParameter', `A ${usable.key.keySpec} key encrypts at most ${limit} bytes with ${input.Algorithm}.`);
       }
       const ciphertext = await this.use.onToken(usable.key, {}, (token) =>
-        token.client.encrypt({ serial: token.serial, objectId: usable.version.objectId, mechanism: { kind: 'RSA_OAEP_SHA1' }, data: plaintext }),
+        token.hsm.encrypt({ objectId: usable.version.objectId, mechanism: { kind: 'RSA_OAEP_SHA1' }, data: plaintext }),
       );
       return {
         result: { KeyId: usable.key.id, KeyVersionId: usable.version.id, CiphertextBlob: ciphertext.toString('base64') },
@@ -69,7 +72,7 @@ export class AsymmetricCryptoService {
         throw new KmsError('InvalidCiphertext', `A ${usable.key.keySpec} ciphertext is exactly ${modulusBytes(usable.key.keySpec)} bytes.`);
       }
       const plaintext = await this.use.onToken(usable.key, {}, (token) =>
-        token.client.decrypt({ serial: token.serial, objectId: usable.version.objectId, mechanism: { kind: 'RSA_OAEP_SHA1' }, data: ciphertext }),
+        token.hsm.decrypt({ objectId: usable.version.objectId, mechanism: { kind: 'RSA_OAEP_SHA1' }, data: ciphertext }),
       );
       return {
         result: { KeyId: usable.key.id, KeyVersionId: usable.version.id, Plaintext: plaintext.toString('base64') },
@@ -88,7 +91,7 @@ export class AsymmetricCryptoService {
       throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState}.`);
     }
     const version = this.use.resolver.version(key, input.KeyVersionId);
-    const material = await this.use.onToken(key, {}, (token) => token.client.getPublicKey({ serial: token.serial, objectId: version.objectId }));
+    const material = await this.use.onToken(key, {}, (token) => token.hsm.getPublicKey({ objectId: version.objectId }));
     return { KeyId: key.id, KeyVersionId: version.id, PublicKey: publicKeyToPem(material) };
   }
 
@@ -102,7 +105,7 @@ export class AsymmetricCryptoService {
     if (materialSpecOf(usable.key.keySpec).kind !== 'RSA') {
       throw new KmsError('Forbidden.KeyUsage', `${operation} needs an RSA key with ENCRYPT/DECRYPT usage, not ${usable.key.keySpec}; use Encrypt.`);
     }
-    await this.use.onToken(usable.key, {}, (token) => this.capabilities.requireOaep(token, algorithm, operation));
+    await this.use.onToken(usable.key, {}, (token) => this.capabilities.requireAlgorithm(token, algorithm, RSAES_ALGORITHMS, operation));
     return usable;
   }
 }

@@ -13,8 +13,7 @@ export class MacService {
     return this.use.record('GenerateMac', input.KeyId, request, async () => {
       const { key, version } = this.use.usable(input.KeyId, 'GENERATE/VERIFY_MAC');
       const mac = await this.use.onToken(key, {}, (token) =>
-        token.client.sign({
-          serial: token.serial,
+        token.hsm.sign({
           objectId: version.objectId,
           mechanism: macMechanism(key),
           data: Buffer.from(input.Message, 'base64'),
@@ -28,8 +27,7 @@ export class MacService {
     return this.use.record('VerifyMac', input.KeyId, request, async () => {
       const { key, version } = this.use.usable(input.KeyId, 'GENERATE/VERIFY_MAC', input.KeyVersionId);
       const valid = await this.use.onToken(key, {}, (token) =>
-        token.client.verify({
-          serial: token.serial,
+        token.hsm.verify({
           objectId: version.objectId,
           mechanism: macMechanism(key),
           data: Buffer.from(input.Message, 'base64'),

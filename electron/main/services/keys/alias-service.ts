@@ -4,6 +4,7 @@ import { type AliasRow, type KeyRow, RegistryConstraintError } from '../../regis
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
+import { refuseReservedAlias } from './key-identifiers';
 import type { ArnScope } from './key-metadata';
 import type { KeyResolver } from './key-resolver';
 
@@ -19,6 +20,7 @@ export class AliasService {
   ) {}
 
   create(input: ParsedInput<'CreateAlias'>, request: RequestContext): AliasOutput {
+    refuseReservedAlias(input.AliasName);
     const key = this.target(input.KeyId);
     const now = isoNow(this.context);
     if (this.context.registry.aliases.get(input.AliasName)) throw aliasExists(input.AliasName);
@@ -35,6 +37,7 @@ export class AliasService {
   }
 
   update(input: ParsedInput<'UpdateAlias'>, request: RequestContext): AliasOutput {
+    refuseReservedAlias(input.AliasName);
     const existing = this.requireAlias(input.AliasName);
     const key = this.target(input.KeyId);
     this.audit.recordChange(
@@ -48,6 +51,7 @@ export class AliasService {
   }
 
   delete(input: ParsedInput<'DeleteAlias'>, request: RequestContext): OperationResult<'DeleteAlias'> {
+    refuseReservedAlias(input.AliasName);
     const existing = this.requireAlias(input.AliasName);
     this.audit.recordChange(request, { operation: 'DeleteAlias', resourceId: existing.keyId, details: { AliasName: input.AliasName } }, () => {
       if (!this.context.registry.aliases.delete(input.AliasName)) throw aliasMissing(input.AliasName);

@@ -1,3 +1,6 @@
+import { RESERVED_ALIAS_PREFIX } from '../../../../shared/contract';
+import { KmsError } from '../../../../shared/errors';
+
 /** ARN of a key as in Alibaba Cloud KMS: `acs:kms:<region>:<owner>:key/<KeyId>`. */
 export function keyArn(region: string, owner: string, keyId: string): string {
   return `acs:kms:${region}:${owner}:key/${keyId}`;
@@ -21,4 +24,11 @@ export function parseKeyReference(value: string): KeyReference {
 /** CKA_ID of a key version's HSM objects: the version UUID's 16 bytes in hex. */
 export function objectIdOfVersion(versionId: string): string {
   return versionId.replace(/-/g, '');
+}
+
+/** Aliases under RESERVED_ALIAS_PREFIX belong to Keyward (the default secrets key): no user creates, moves or deletes one. */
+export function refuseReservedAlias(aliasName: string): void {
+  if (aliasName.startsWith(RESERVED_ALIAS_PREFIX)) {
+    throw new KmsError('InvalidParameter', `Aliases under ${RESERVED_ALIAS_PREFIX} are reserved for Keyward's own keys; choose another name.`);
+  }
 }

@@ -1,5 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { IMPORT_TOKEN_LIFETIME_HOURS, type OperationResult, type ParsedInput } from '../../../../shared/contract';
+import {
+  IMPORT_TOKEN_LIFETIME_HOURS,
+  RSA_WRAPPED_KEY_BYTES,
+  wrappingAlgorithmsFor,
+  type OperationResult,
+  type ParsedInput,
+  type WrappingAlgorithm,
+} from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import { publicKeyToSpki } from '../../hsm';
 import type { KeyRow, KeyStoreRow } from '../../registry';
@@ -10,7 +17,8 @@ import { isoNow, type ServiceContext } from '../service-context';
 import { objectIdOfVersion } from './key-identifiers';
 import { destroyObjectsBestEffort, destroyObjectsEverywhere, generateImportKeyPair, unwrapImportedMaterial } from './key-material';
 import type { KeyResolver } from './key-resolver';
-import { isImportableSpec } from './key-specs';
+import { requireReplicable } from '../clusters/replication';
+import { isImportableSpec, materialSpecOf } from './key-specs';
 import { TokenCapabilities } from './token-capabilities';
 import { apiDate } from '../api-date';
 
@@ -23,7 +31,10 @@ function tokenHash(token: string): string {
 /**
  * Bring-your-own-key: GetParametersForImport hands out the public half of an unwrap-only key pair
  * generated in the HSM plus a single-use ImportToken; ImportKeyMaterial unwraps inside the HSM, so
- * the plaintext material never exists in this process. Only the token's hash is stored.
+ * the plaintext material never exists in this process. Only the token's hash is stored. Secret keys
+ * come as RSAES_* (one RSA-OAEP block), key pairs as RSA_AES_KEY_WRAP_* (an RSA-OAEP wrapped AES
+ * key, then the PKCS#8 private key under it); a key pair becomes Enabled only after its public half
+ * was derived and the pair signed and verified inside the HSM.
  */
 export class KeyImportService {
   private readonly capabilities = new TokenCapabilities();
@@ -39,10 +50,20 @@ export class KeyImportService {
     const key = this.externalKey(input.KeyId, 'GetParametersForImport');
     requireState(key, 'PendingImport', 'GetParametersForImport');
     const store = this.store(key);
+    const family = wrappingAlgorithmsFor(key.keySpec);
+    const algorithm = input.WrappingAlgorithm ?? family[0] ?? 'RSAES_OAEP_SHA_1';
+    if (!family.includes(algorithm)) {
+      throw new KmsError(
+        'InvalidParameter',
+        `WrappingAlgorithm ${algorithm} does not carry ${key.keySpec} material: use ${family.join(' or ')} (RSAES_* wrap AES and HMAC keys, RSA_AES_KEY_WRAP_* the PKCS#8 private keys of RSA and EC key pairs).`,
+      );
+    }
+    // A private key that could not reach every member of a cluster store is refused before anything is made.
+    if (store.clusterId !== null) requireReplicable(materialSpecOf(key.keySpec), key.keySpec, this.connections.membersOf(store.id));
     const objectId = objectIdOfVersion(randomUUID());
     request.progress(null, 'Generating the RSA-2048 wrapping key pair in the HSM');
     const { publicKey } = await generateImportKeyPair(this.connections, store, key.id, objectId, (token) =>
-      this.capabilities.requireOaep(token, input.WrappingAlgorithm, 'GetParametersForImport'),
+      this.capabilities.requireAlgorithm(token, algorithm, family, 'GetParametersForImport'),
     );
     const importToken = randomBytes(32).toString('base64url');
     const now = this.context.now();
@@ -50,14 +71,14 @@ export class KeyImportService {
     try {
       this.audit.recordChange(
         request,
-        { operation: 'GetParametersForImport', resourceId: key.id, details: { WrappingAlgorithm: input.WrappingAlgorithm, TokenExpireTime: expiresAt } },
+        { operation: 'GetParametersForImport', resourceId: key.id, details: { WrappingAlgorithm: algorithm, TokenExpireTime: expiresAt } },
         () => {
           this.context.registry.importTokens.insert({
             tokenHash: tokenHash(importToken),
             keyId: key.id,
             keyStoreId: store.id,
             wrappingObjectId: objectId,
-            wrappingAlgorithm: input.WrappingAlgorithm,
+            wrappingAlgorithm: algorithm,
             createdAt: now.toISOString(),
             expiresAt,
           });
@@ -84,10 +105,13 @@ export class KeyImportService {
     if (materialExpireTime !== null && materialExpireTime <= now) {
       throw new KmsError('InvalidParameter', 'KeyMaterialExpireUnix lies in the past.');
     }
+    const wrapped = Buffer.from(input.EncryptedKeyMaterial, 'base64');
+    requireMaterialSize(wrapped, parameters.wrappingAlgorithm);
     const store = this.store(key);
 
     // Re-importing after DeleteKeyMaterial or expiry reuses the last version, so ciphertext made
-    // before stays decryptable when the same material comes back (other material fails GCM auth).
+    // before stays decryptable when the same material comes back (other material fails GCM auth),
+    // and a key pair's version keeps its id for the public key that was handed out.
     const previous = this.context.registry.keyVersions.listByKey(key.id).at(-1);
     const versionId = previous?.id ?? randomUUID();
     await unwrapImportedMaterial({
@@ -97,7 +121,7 @@ export class KeyImportService {
       versionId,
       keySpec: key.keySpec,
       importObjectId: parameters.wrappingObjectId,
-      wrapped: Buffer.from(input.EncryptedKeyMaterial, 'base64'),
+      wrapped,
       request,
     });
     try {
@@ -178,6 +202,21 @@ export class KeyImportService {
     const store = key.keyStoreId ? this.context.registry.keyStores.get(key.keyStoreId) : null;
     if (!store) throw new KmsError('NotFound.KeyStore', `Key ${key.id} has no key store.`);
     return store;
+  }
+}
+
+/** RSAES_*: one RSA-OAEP block; RSA_AES_KEY_WRAP_*: that block, then an AES key wrap (whole 8-byte blocks). */
+function requireMaterialSize(wrapped: Buffer, algorithm: WrappingAlgorithm): void {
+  const keyPair = algorithm.startsWith('RSA_AES_KEY_WRAP_');
+  const aesKeyWrap = wrapped.length - RSA_WRAPPED_KEY_BYTES;
+  const fits = keyPair ? aesKeyWrap >= 16 && aesKeyWrap % 8 === 0 : aesKeyWrap === 0;
+  if (!fits) {
+    throw new KmsError(
+      'InvalidParameter',
+      keyPair
+        ? `EncryptedKeyMaterial for ${algorithm} is the ${RSA_WRAPPED_KEY_BYTES}-byte RSA-OAEP block followed by the AES key wrap of the PKCS#8 private key (whole 8-byte blocks); ${wrapped.length} bytes do not fit.`
+        : `EncryptedKeyMaterial for ${algorithm} is exactly ${RSA_WRAPPED_KEY_BYTES} bytes (RSA-OAEP under the 2048-bit wrapping key), not ${wrapped.length}.`,
+    );
   }
 }
 

@@ -35,7 +35,14 @@ export class KeyLifecycleService {
       input.KeyId,
       ['Enabled', 'Disabled', 'PendingImport'],
       'scheduled for deletion',
-      () => ({ keyState: 'PendingDeletion', deleteDate }),
+      (key) => {
+        // A CMK that still wraps the data keys of secrets would take their values with it.
+        const secrets = this.context.registry.secrets.countByKey(key.id);
+        if (secrets > 0) {
+          throw new KmsError('Forbidden.KeyInUse', `Key ${key.id} protects ${secrets} secret${secrets === 1 ? '' : 's'}; move ${secrets === 1 ? 'it' : 'them'} to another key (UpdateSecret EncryptionKeyId) or delete ${secrets === 1 ? 'it' : 'them'} first.`);
+        }
+        return { keyState: 'PendingDeletion', deleteDate };
+      },
       { PendingWindowInDays: input.PendingWindowInDays },
     );
   }

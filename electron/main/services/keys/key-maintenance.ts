@@ -1,18 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyRow } from '../../registry';
-import type { AuditTrail } from '../audit/audit-trail';
+import { errorCodeOf } from '../../../../shared/errors';
+import type { AuditTrail, MaintenanceEvent } from '../audit/audit-trail';
 import type { KeyStoreConnections } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 import type { KeyImportService } from './key-import-service';
 import { destroyObjectsEverywhere } from './key-material';
+import { MaintenanceProblems, type MaintenanceProblemSink } from './maintenance-problems';
+
+export type { MaintenanceProblemSink } from './maintenance-problems';
 import type { KeyVersionService } from './key-version-service';
 
 /** Who acts in audit records of work Keyward does by itself. */
 export const MAINTENANCE_ACTOR = 'keyward:maintenance';
 
+/** Work on secrets the same rounds carry out (destruction of secrets whose recovery window ended). */
+export interface SecretsDueWork {
+  /** Returns the names of the secrets destroyed. */
+  destroyDue(request: RequestContext): string[];
+}
+
 export interface MaintenanceReport {
   deleted: string[];
+  /** Secrets destroyed after their recovery window (names). */
+  secretsDestroyed: string[];
   rotated: string[];
   expired: string[];
   importTokensRemoved: number;
@@ -23,7 +35,7 @@ export interface MaintenanceReport {
 /**
  * Work that falls due with time: scheduled deletions (objects destroyed on every HSM of the
  * store, then the row tombstoned), automatic rotation, expiry of imported material and of
- * ImportTokens. It needs a logged-in key store, so it runs whenever a store connects (which is
+ * ImportTokens, and destruction of secrets whose recovery window ended. Key work needs a logged-in key store, so it runs whenever a store connects (which is
  * start-up for the CLI and after the officer unlocks the app) and on a timer; keys of a
  * disconnected store wait.
  */
@@ -31,21 +43,38 @@ export class KeyMaintenance {
   private running: Promise<MaintenanceReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
+  private readonly context: ServiceContext;
+  private readonly connections: KeyStoreConnections;
+  private readonly versions: KeyVersionService;
+  private readonly keyImport: KeyImportService;
+  private readonly audit: AuditTrail;
+  private readonly secrets: SecretsDueWork | null;
+  private readonly problems: MaintenanceProblems;
 
-  constructor(
-    private readonly context: ServiceContext,
-    private readonly connections: KeyStoreConnections,
-    private readonly versions: KeyVersionService,
-    private readonly keyImport: KeyImportService,
-    private readonly audit: AuditTrail,
-  ) {
-    this.unsubscribe = connections.onConnected(() => void this.runDue().catch(() => undefined));
+  constructor(deps: {
+    context: ServiceContext;
+    connections: KeyStoreConnections;
+    versions: KeyVersionService;
+    keyImport: KeyImportService;
+    audit: AuditTrail;
+    secrets?: SecretsDueWork | null;
+    /** Hears each new problem (logged by the app); it is also audited. */
+    onProblem: MaintenanceProblemSink;
+  }) {
+    this.context = deps.context;
+    this.connections = deps.connections;
+    this.versions = deps.versions;
+    this.keyImport = deps.keyImport;
+    this.audit = deps.audit;
+    this.secrets = deps.secrets ?? null;
+    this.problems = new MaintenanceProblems(deps.audit, deps.onProblem);
+    this.unsubscribe = deps.connections.onConnected(() => void this.runInBackground());
   }
 
   /** Runs a round every `intervalMs`; the timer never keeps the process alive. */
   start(intervalMs: number): void {
     this.stopTimer();
-    this.timer = setInterval(() => void this.runDue().catch(() => undefined), intervalMs);
+    this.timer = setInterval(() => void this.runInBackground(), intervalMs);
     this.timer.unref();
   }
 
@@ -66,32 +95,55 @@ export class KeyMaintenance {
     return this.running;
   }
 
+  /** A round nobody awaits: a failure of the round itself is reported, not thrown away. */
+  private async runInBackground(): Promise<void> {
+    try {
+      await this.runDue();
+      this.problems.solved('MaintenanceRound', '');
+    } catch (error) {
+      this.problems.failed(maintenanceRequest(), 'MaintenanceRound', '', error);
+    }
+  }
+
   private async round(): Promise<MaintenanceReport> {
     const request = maintenanceRequest();
-    const report: MaintenanceReport = { deleted: [], rotated: [], expired: [], importTokensRemoved: 0, failed: [] };
+    const report: MaintenanceReport = { deleted: [], secretsDestroyed: [], rotated: [], expired: [], importTokensRemoved: 0, failed: [] };
     const now = isoNow(this.context);
+    try {
+      // Needs no key store: a destroyed secret is gone with its rows.
+      if (this.secrets) report.secretsDestroyed = this.secrets.destroyDue(request);
+      this.problems.solved('DestroySecret', '');
+    } catch (error) {
+      // Retried next round; the secrets stay PendingDeletion meanwhile.
+      this.problems.failed(request, 'DestroySecret', '', error);
+    }
     const { keys } = this.context.registry;
-    const attempt = async (key: KeyRow, work: () => Promise<void>, done: string[]): Promise<void> => {
+    const attempt = async (work: MaintenanceEvent, key: KeyRow, run: () => Promise<void>, done: string[]): Promise<void> => {
       if (!this.connected(key)) return;
       try {
-        await work();
+        await run();
         done.push(key.id);
+        this.problems.solved(work, key.id);
       } catch (error) {
-        report.failed.push({ keyId: key.id, code: (error as { code?: string }).code ?? 'InternalFailure' });
+        report.failed.push({ keyId: key.id, code: errorCodeOf(error) ?? 'InternalFailure' });
+        this.problems.failed(request, work, key.id, error);
       }
     };
-    for (const key of keys.listDueForDeletion(now)) await attempt(key, () => this.destroy(key, request), report.deleted);
+    for (const key of keys.listDueForDeletion(now)) await attempt('DeleteKey', key, () => this.destroy(key, request), report.deleted);
     for (const key of keys.listDueForMaterialExpiry(now)) {
-      await attempt(key, () => this.keyImport.removeMaterial(key, request, 'ExpireKeyMaterial', { MaterialExpireTime: key.materialExpireTime ?? '' }), report.expired);
+      const expire = () => this.keyImport.removeMaterial(key, request, 'ExpireKeyMaterial', { MaterialExpireTime: key.materialExpireTime ?? '' });
+      await attempt('ExpireKeyMaterial', key, expire, report.expired);
     }
     for (const key of keys.listDueForRotation(now)) {
       if (key.keyState !== 'Enabled') continue;
-      await attempt(key, async () => void (await this.versions.rotate(key, request, 'RotateKey')), report.rotated);
+      await attempt('RotateKey', key, async () => void (await this.versions.rotate(key, request, 'RotateKey')), report.rotated);
     }
     try {
       report.importTokensRemoved = await this.keyImport.removeExpiredTokens(request);
-    } catch {
+      this.problems.solved('ExpireImportToken', '');
+    } catch (error) {
       // Retried next round; the tokens are refused as expired meanwhile.
+      this.problems.failed(request, 'ExpireImportToken', '', error);
     }
     return report;
   }

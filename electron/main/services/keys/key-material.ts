@@ -61,8 +61,7 @@ export async function generateVersionMaterial(args: VersionMaterialArgs): Promis
     if (store.clusterId !== null) return generateClusterVersionMaterial(args);
     const token = firstToken(connections, store);
     request?.progress(null, `Generating ${keySpec} key material in the HSM`);
-    await token.client.generateKey({
-      serial: token.serial,
+    await token.hsm.generateKey({
       objectId: objectIdOfVersion(versionId),
       label: keyObjectLabel(keyId, versionId),
       spec: materialSpecOf(keySpec),
@@ -86,7 +85,7 @@ export async function generateImportKeyPair(
   return connections.withToken(store.id, {}, async (token) => {
     await check(token);
     const publicKey = await whileCreating(objectId, () =>
-      token.client.generateImportKeyPair({ serial: token.serial, objectId, label: importKeyLabel(keyId) }),
+      token.hsm.generateImportKeyPair({ objectId, label: importKeyLabel(keyId) }),
     );
     return { token, publicKey };
   });
@@ -100,7 +99,7 @@ export async function generateImportKeyPair(
 async function tokenHoldingImportKey(connections: KeyStoreConnections, store: KeyStoreRow, objectId: string): Promise<TokenHandle> {
   for (const token of connections.requireTokens(store.id)) {
     // An unreachable member is simply not the one to use; the check below reports the absence.
-    if (await token.client.keyExists({ serial: token.serial, objectId }).catch(() => false)) return token;
+    if (await token.hsm.keyExists({ objectId }).catch(() => false)) return token;
   }
   throw new KmsError(
     'Forbidden.KeyStoreState',
@@ -129,8 +128,7 @@ async function unwrapAndReplicate(
   object: { objectId: string; label: string; spec: ReturnType<typeof materialSpecOf> },
   args: Parameters<typeof unwrapImportedMaterial>[0],
 ): Promise<void> {
-  await token.client.unwrapImportedKey({
-    serial: token.serial,
+  await token.hsm.unwrapImportedKey({
     unwrappingObjectId: args.importObjectId,
     wrapped: args.wrapped,
     ...object,
@@ -156,7 +154,7 @@ export async function destroyObjectsEverywhere(connections: KeyStoreConnections,
       `HSM ${missing.map((member) => member.hsmId).join(', ')} of key store ${keyStoreId} is not connected; keys are destroyed only when every member can destroy them.`,
     );
   }
-  const results = await Promise.allSettled(tokens.map((token) => token.client.destroyKey({ serial: token.serial, objectId })));
+  const results = await Promise.allSettled(tokens.map((token) => token.hsm.destroyKey({ objectId })));
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
   return results.reduce((sum, result) => sum + (result.status === 'fulfilled' ? result.value.destroyed : 0), 0);
@@ -169,6 +167,6 @@ export async function destroyVersionMaterial(connections: KeyStoreConnections, k
 
 export async function destroyObjectsBestEffort(connections: KeyStoreConnections, keyStoreId: string, objectId: string): Promise<void> {
   for (const token of connections.tokensOf(keyStoreId)) {
-    await token.client.destroyKey({ serial: token.serial, objectId }).catch(() => undefined);
+    await token.hsm.destroyKey({ objectId }).catch(() => undefined);
   }
 }

@@ -6,16 +6,19 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyStoreConnections } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { objectIdOfVersion } from './key-identifiers';
+import { objectIdOfVersion, refuseReservedAlias } from './key-identifiers';
 import { toKeyListEntry, toKeyMetadata, type ArnScope } from './key-metadata';
 import type { KeyResolver } from './key-resolver';
 import { destroyVersionMaterial, generateVersionMaterial } from './key-material';
 import { isImportableSpec, isSymmetricSpec, resolveUsage, rotationIntervalSeconds } from './key-specs';
 import { targetKeyStore } from './target-key-store';
+import { TokenCapabilities } from './token-capabilities';
 
 const DEFAULT_ROTATION_INTERVAL = '365d';
 
 export class KeyService {
+  private readonly capabilities = new TokenCapabilities();
+
   constructor(
     private readonly context: ServiceContext,
     private readonly connections: KeyStoreConnections,
@@ -24,8 +27,10 @@ export class KeyService {
     private readonly scope: ArnScope,
   ) {}
 
-  async create(input: ParsedInput<'CreateKey'>, request: RequestContext): Promise<OperationResult<'CreateKey'>> {
+  /** `reservedAlias` lets Keyward itself name a key under RESERVED_ALIAS_PREFIX (the default secrets key). */
+  async create(input: ParsedInput<'CreateKey'>, request: RequestContext, options: { reservedAlias?: boolean } = {}): Promise<OperationResult<'CreateKey'>> {
     const { registry } = this.context;
+    if (input.Alias && !options.reservedAlias) refuseReservedAlias(input.Alias);
     const store = targetKeyStore(registry, this.connections, input.KeyStoreId, input.ProtectionLevel);
     const usage = resolveUsage(input.KeySpec, input.KeyUsage);
     if (input.Origin === 'EXTERNAL') requireExternalAcknowledged(input);
@@ -38,6 +43,8 @@ export class KeyService {
     const versionId = external ? null : randomUUID();
 
     if (versionId) {
+      // Every HSM of the store must be able to hold the key (Ed25519 needs the PKCS#11 v3.0 Edwards mechanisms).
+      for (const token of this.connections.requireTokens(store.id)) await this.capabilities.requireKeySpec(token, input.KeySpec, 'CreateKey');
       await generateVersionMaterial({ connections: this.connections, store, keyId, versionId, keySpec: input.KeySpec, request });
     }
 
@@ -119,7 +126,7 @@ export class KeyService {
 /** Origin EXTERNAL: a spec whose material can be imported, and the officer's explicit acknowledgement. */
 function requireExternalAcknowledged(input: ParsedInput<'CreateKey'>): void {
   if (!isImportableSpec(input.KeySpec)) {
-    throw new KmsError('UnsupportedOperation', `Origin EXTERNAL is available for ${EXTERNAL_KEY_SPECS.join(', ')} only, not ${input.KeySpec}: RSA-OAEP import wrapping carries secret keys only.`);
+    throw new KmsError('UnsupportedOperation', `Origin EXTERNAL is available for ${EXTERNAL_KEY_SPECS.join(', ')} only, not ${input.KeySpec}: its private key cannot be imported.`);
   }
   if (input.AcknowledgeExternalKeyMaterial !== true) {
     throw new KmsError(

@@ -14,6 +14,7 @@ const MATERIAL_BY_SPEC: Record<KeySpec, KeyMaterialSpec> = {
   EC_P256K: { kind: 'EC', curve: 'secp256k1' },
   HMAC_SHA256: { kind: 'HMAC', bits: 256 },
   HMAC_SHA512: { kind: 'HMAC', bits: 512 },
+  EC_ED25519: { kind: 'ED25519' },
 };
 
 export function materialSpecOf(spec: KeySpec): KeyMaterialSpec {
@@ -24,14 +25,14 @@ export function isSymmetricSpec(spec: KeySpec): boolean {
   return MATERIAL_BY_SPEC[spec].kind === 'AES';
 }
 
-/** Specs whose material can be imported: RSA-OAEP wrapping carries secret keys only (the shared list). */
+/** Specs whose material can be imported (the shared list): secret keys and RSA/EC key pairs. */
 export function isImportableSpec(spec: KeySpec): boolean {
   return EXTERNAL_KEY_SPECS.includes(spec);
 }
 
 export function isAsymmetricSpec(spec: KeySpec): boolean {
   const kind = MATERIAL_BY_SPEC[spec].kind;
-  return kind === 'RSA' || kind === 'EC';
+  return kind === 'RSA' || kind === 'EC' || kind === 'ED25519';
 }
 
 /** The usage a spec gets when CreateKey omits KeyUsage, and a refusal of a usage the spec cannot have. */
@@ -50,6 +51,7 @@ export function signMechanismFor(spec: KeySpec, algorithm: SigningAlgorithm): Si
     throw new KmsError('InvalidParameter', `Algorithm ${algorithm} cannot be used with a ${spec} key; allowed: ${allowed.join(', ') || 'none'}.`);
   }
   if (algorithm === 'ECDSA_SHA_256') return 'ECDSA';
+  if (algorithm === 'ED25519_SHA_512') return 'EDDSA';
   return algorithm === 'RSA_PSS_SHA_256' ? 'RSA_PSS_SHA256' : 'RSA_PKCS_SHA256_DIGEST';
 }
 

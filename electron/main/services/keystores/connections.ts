@@ -1,15 +1,22 @@
 import type { ConnectionErrorCode, ConnectionState } from '../../../../shared/contract';
 import { errorCodeOf, KmsError } from '../../../../shared/errors';
-import { ckrOf, type HsmModuleClient } from '../../hsm';
+import { bindToken, ckrOf, type HsmModuleClient, type HsmToken } from '../../hsm';
 
 /** One logged-in token a key store uses. */
 export interface TokenHandle {
+  /** The token's calls, its serial bound in: `token.hsm.sign({ objectId, ... })`. */
+  hsm: HsmToken;
+  /** The module the token lives on: its worker (whose crash ends this login), library and slots. */
   client: HsmModuleClient;
-  serial: string;
   /** Set for the members of a cluster key store: who it is and what its module can carry. */
   member?: TokenMember;
   /** The worker process that holds this login; a crash of an older worker does not touch it. */
   workerPid?: number;
+}
+
+/** The handle on `serial`'s token of `client`'s module. */
+export function tokenHandle(client: HsmModuleClient, serial: string, extras: Pick<TokenHandle, 'member' | 'workerPid'> = {}): TokenHandle {
+  return { hsm: bindToken(client, serial), client, ...extras };
 }
 
 export interface TokenMember {
@@ -134,8 +141,8 @@ export class KeyStoreConnections {
   addTokens(keyStoreId: string, tokens: TokenHandle[]): void {
     const connection = this.connections.get(keyStoreId);
     if (!connection || connection.state !== 'CONNECTED') return;
-    const known = new Set(connection.tokens.map((token) => token.member?.hsmId ?? token.serial));
-    const added = tokens.filter((token) => !known.has(token.member?.hsmId ?? token.serial));
+    const known = new Set(connection.tokens.map((token) => token.member?.hsmId ?? token.hsm.serial));
+    const added = tokens.filter((token) => !known.has(token.member?.hsmId ?? token.hsm.serial));
     // A member that joined the cluster after the connection is one of its members from now on.
     const knownMembers = new Set(connection.members?.map((member) => member.hsmId));
     const joined = added.flatMap((token) => (token.member && !knownMembers.has(token.member.hsmId) ? [token.member] : []));

@@ -5,7 +5,7 @@ import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import type { KeyStoreConnections } from './connections';
+import { tokenHandle, type KeyStoreConnections } from './connections';
 import { DEFAULT_TOKEN_LABEL, defaultKeyStoreModuleSpec } from './default-key-store';
 import { keyStoreSubject, type LoginGuard } from './login-guard';
 import { apiDate } from '../api-date';
@@ -95,14 +95,15 @@ export class KeyStoreService {
     let soPin = randomBytes(24).toString('hex');
     try {
       const { serial } = await client.initToken({ slotId: freeSlot.slotId, soPin, label: DEFAULT_TOKEN_LABEL });
-      await client.initUserPin({ serial, soPin, userPin: input.KeyStorePassword });
+      const token = tokenHandle(client, serial);
+      await token.hsm.initUserPin({ soPin, userPin: input.KeyStorePassword });
       soPin = '';
       request.progress(0.7, 'Logging in');
-      await client.login({ serial, userPin: input.KeyStorePassword });
+      await token.hsm.login({ userPin: input.KeyStorePassword });
       this.audit.recordChange(request, { operation: 'InitializeDefaultKeyStore', resourceId: store.id, details: { TokenSerial: serial } }, () => {
         registry.keyStores.update(store.id, { initialized: true, tokenSerial: serial }, isoNow(this.context));
       });
-      this.connections.set(store.id, 'CONNECTED', null, [{ client, serial }]);
+      this.connections.set(store.id, 'CONNECTED', null, [token]);
       return { KeyStoreId: store.id, ConnectionState: 'CONNECTED' };
     } finally {
       soPin = '';
@@ -129,23 +130,22 @@ export class KeyStoreService {
       throw new KmsError('UnsupportedOperation', 'Connecting HSM cluster key stores arrives with the cluster set-up.');
     }
 
-    const client = this.context.hsm.client(defaultKeyStoreModuleSpec(this.context));
-    const serial = store.tokenSerial;
+    const token = tokenHandle(this.context.hsm.client(defaultKeyStoreModuleSpec(this.context)), store.tokenSerial);
     const password = input.KeyStorePassword;
     // A refused attempt (back-off) leaves the connection state as it was.
     await this.loginGuard.attempt(keyStoreSubject(store), request, { operation: 'ConnectKeyStore', resourceId: store.id }, async () => {
       this.connections.set(store.id, 'CONNECTING', null);
       try {
         // Logging in is idempotent in the hsm layer: log out first so the password is really checked.
-        await client.logout({ serial }).catch(() => undefined);
-        await client.login({ serial, userPin: password });
+        await token.hsm.logout().catch(() => undefined);
+        await token.hsm.login({ userPin: password });
       } catch (error) {
         const code = CONNECTION_ERROR_BY_CODE[errorCodeOf(error) ?? 'InternalFailure'] ?? 'INTERNAL_ERROR';
         this.connections.set(store.id, 'FAILED', code);
         throw error;
       }
     });
-    this.connections.set(store.id, 'CONNECTED', null, [{ client, serial }]);
+    this.connections.set(store.id, 'CONNECTED', null, [token]);
     this.audit.recordEvent(request, { operation: 'ConnectKeyStore', resourceId: store.id });
     return { KeyStoreId: store.id, ConnectionState: 'CONNECTED', ConnectionErrorCode: null };
   }
@@ -156,7 +156,7 @@ export class KeyStoreService {
     const tokens = this.connections.tokensOf(store.id);
     if (tokens.length > 0) {
       this.connections.set(store.id, 'DISCONNECTING', null);
-      await Promise.allSettled(tokens.map((token) => token.client.logout({ serial: token.serial })));
+      await Promise.allSettled(tokens.map((token) => token.hsm.logout()));
     }
     this.connections.set(store.id, 'DISCONNECTED', null);
     this.audit.recordEvent(request, { operation: 'DisconnectKeyStore', resourceId: store.id });

@@ -8,7 +8,7 @@
  */
 import type { OperationName } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import type { KeyStoreRow, Registry } from '../../registry';
+import type { KeyStoreRow, LoginGuardRow, Registry } from '../../registry';
 import { AuditedFailure } from '../audit/audited-failure';
 import type { AuditDetails, AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
@@ -52,6 +52,25 @@ interface Charge {
   previousFailureAt: string | null;
 }
 
+/** How long an attempt waits for the verdicts of attempts in flight before it is refused. */
+const VERDICT_WAIT_MS = 10_000;
+const VERDICT_POLL_MS = 50;
+/** A charged attempt older than this never got its verdict (its process died): it stays a failure. */
+const PENDING_STALE_MS = 30_000;
+
+/** Attempts in flight bar this one; `backoff` is the refusal should their verdicts not come in time. */
+class AwaitingVerdicts extends Error {
+  constructor(readonly backoff: KmsError) {
+    super(backoff.message);
+  }
+}
+
+function freshPendingLogins(row: LoginGuardRow, now: Date): number {
+  if (row.pendingLogins <= 0 || row.pendingSince === null) return 0;
+  const since = Date.parse(row.pendingSince);
+  return Number.isNaN(since) || now.getTime() - since > PENDING_STALE_MS ? 0 : row.pendingLogins;
+}
+
 /** What the HSM answers to a wrong password or PIN. */
 const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set(['HsmError.PinIncorrect', 'HsmError.PinInvalid']);
 
@@ -90,7 +109,12 @@ export class LoginGuard {
 
   /** Throws, reading only, when the next attempt would be refused (lets a caller fail before changing state). */
   refuseIfBarred(subject: LoginSubject, unlocking = false): void {
-    this.bar(subject, unlocking);
+    try {
+      this.bar(subject, unlocking);
+    } catch (error) {
+      // Only attempts still in flight stand in the way: attempt() waits for their verdict.
+      if (!(error instanceof AwaitingVerdicts)) throw error;
+    }
   }
 
   /**
@@ -100,7 +124,7 @@ export class LoginGuard {
    * transaction), and an attempt the HSM never judged (unreachable, crashed) is taken back.
    */
   async attempt<T>(subject: LoginSubject, request: RequestContext, options: AttemptOptions, check: () => Promise<T>): Promise<T> {
-    const charge = this.admit(subject, options.unlocking ?? false);
+    const charge = await this.admitWhenJudged(subject, options.unlocking ?? false);
     let result: T;
     try {
       result = await check();
@@ -117,6 +141,24 @@ export class LoginGuard {
 
   setPolicy(subject: LoginSubject, maxFailedLogins: number): void {
     this.context.registry.loginGuards.setPolicy(subject.id, maxFailedLogins, isoNow(this.context));
+  }
+
+  /**
+   * Admits the attempt once the attempts in flight that alone would bar it (charged, not yet judged
+   * by the HSM, in this process or another) have their verdict: right passwords clear the count and
+   * let it through, wrong ones leave the back-off to refuse it. Waits at most VERDICT_WAIT_MS.
+   */
+  private async admitWhenJudged(subject: LoginSubject, unlocking: boolean): Promise<Charge> {
+    const deadline = performance.now() + VERDICT_WAIT_MS;
+    for (;;) {
+      try {
+        return this.admit(subject, unlocking);
+      } catch (error) {
+        if (!(error instanceof AwaitingVerdicts)) throw error;
+        if (performance.now() >= deadline) throw error.backoff;
+      }
+      await new Promise((resolve) => setTimeout(resolve, VERDICT_POLL_MS));
+    }
   }
 
   /** Refuses or charges in one IMMEDIATE transaction, so parallel callers and processes are counted one by one. */
@@ -139,12 +181,16 @@ export class LoginGuard {
         `${subject.label} is locked after ${row.failedLogins} failed logins; the password was not tried. An officer must clear the lockout with UnlockKeyStore and the SO PIN.`,
       );
     }
-    const waitMs = retryAfterMs(row.failedLogins, row.lastFailureAt, this.context.now());
+    const now = this.context.now();
+    const waitMs = retryAfterMs(row.failedLogins, row.lastFailureAt, now);
     if (waitMs > 0) {
-      throw new KmsError(
+      const backoff = new KmsError(
         'Throttling.LoginBackoff',
         `Too many failed logins for ${subject.label}; the password was not tried. Wait ${Math.ceil(waitMs / 1000)} s before the next attempt.`,
       );
+      const pending = freshPendingLogins(row, now);
+      if (pending > 0 && retryAfterMs(row.failedLogins - pending, row.lastFailureAt, now) === 0) throw new AwaitingVerdicts(backoff);
+      throw backoff;
     }
     return row;
   }
@@ -176,8 +222,8 @@ export class LoginGuard {
     const clear = (): void => registry.loginGuards.clear(subject.id, isoNow(this.context));
     registry.transaction(() => {
       const row = registry.loginGuards.get(subject.id);
-      // The attempt's own charge is not a failure the officer needs to hear about.
-      const cleared = Math.max(0, (row?.failedLogins ?? 1) - 1);
+      // Only judged failures: this attempt's own charge and the others still in flight are not.
+      const cleared = Math.max(0, (row?.failedLogins ?? 1) - (row?.pendingLogins ?? 1));
       const unlocked = (row?.lockedAt ?? null) !== null;
       if (!options.unlocking && cleared === 0 && !unlocked) {
         clear();

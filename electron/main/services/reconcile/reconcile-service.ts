@@ -82,7 +82,7 @@ export class ReconcileService {
           orphans.push({
             token,
             HsmId: report.HsmId,
-            TokenSerial: token.serial,
+            TokenSerial: token.hsm.serial,
             ObjectId: objectId,
             Label: group[0]?.label ?? '',
             ObjectClasses: group.map((object) => object.objectClass),
@@ -124,12 +124,12 @@ export class ReconcileService {
     for (const token of tokens) {
       const hsmId = token.member?.hsmId ?? null;
       try {
-        const objects = await token.client.listObjects({ serial: token.serial });
-        listed.push({ token, report: { ...emptyReport(hsmId, token.serial, null), Checked: true }, objects: groupById(objects) });
+        const objects = await token.hsm.listObjects();
+        listed.push({ token, report: { ...emptyReport(hsmId, token.hsm.serial, null), Checked: true }, objects: groupById(objects) });
       } catch (error) {
         if (!token.member || !isUnreachable(error)) throw error;
         this.connections.dropToken(store.id, token);
-        unchecked.push(emptyReport(hsmId, token.serial, `Not checked: the HSM stopped answering (${errorCodeOf(error) ?? 'InternalFailure'}).`));
+        unchecked.push(emptyReport(hsmId, token.hsm.serial, `Not checked: the HSM stopped answering (${errorCodeOf(error) ?? 'InternalFailure'}).`));
       }
     }
     if (store.clusterId !== null) {
@@ -166,7 +166,7 @@ export class ReconcileService {
         KeyId: version.keyId,
         KeyVersionId: version.id,
         KeyState: version.keyState,
-        MissingOn: lacking.map((entry) => ({ HsmId: entry.report.HsmId, TokenSerial: entry.token.serial })),
+        MissingOn: lacking.map((entry) => ({ HsmId: entry.report.HsmId, TokenSerial: entry.token.hsm.serial })),
         PresentOn: presentOn,
         Remedy: remedyFor(version.keyState, presentOn, someUnchecked),
       });
@@ -186,7 +186,7 @@ export class ReconcileService {
         continue;
       }
       try {
-        const { destroyed } = await orphan.token.client.destroyKey({ serial: orphan.token.serial, objectId: orphan.ObjectId });
+        const { destroyed } = await orphan.token.hsm.destroyKey({ objectId: orphan.ObjectId });
         orphan.Removed = destroyed > 0;
         if (orphan.Removed) removed += 1;
       } catch (error) {

@@ -27,10 +27,12 @@ export interface HostileCase {
   kind: CaseKind;
 }
 
-/** What the generator may use from the live installation: existing ids and a real ciphertext. */
+/** What the generator may use from the live installation: existing ids, secret names and a real ciphertext. */
 export interface FuzzWorld {
   keyIds: string[];
   ciphertextBlob: string;
+  /** Names of existing secrets: plausible for every secret operation, and the "wrong" (taken) name for CreateSecret. */
+  secretNames: string[];
 }
 
 const WRONG_VALUES: readonly unknown[] = [
@@ -79,8 +81,9 @@ const BASE64_FIELDS = /^(Plaintext|CiphertextBlob|Digest|Value|Message|Mac|Encry
 
 /** A plausible value for a field: mutations then make the input hostile. */
 function plausible(field: string, schema: z.ZodType, random: Random, world: FuzzWorld): unknown {
-  if (field === 'KeyId' || field === 'TargetKeyId') return random.pick(world.keyIds);
+  if (field === 'KeyId' || field === 'TargetKeyId' || field === 'EncryptionKeyId') return random.pick(world.keyIds);
   if (field === 'KeyStoreId') return 'kst-default';
+  if (field === 'SecretName') return random.pick(world.secretNames);
   if (field === 'ModuleId') return 'mod-softhsm2';
   if (field === 'KeyVersionId') return random.uuid();
   if (field === 'CiphertextBlob') return world.ciphertextBlob;
@@ -151,7 +154,9 @@ function tamperedBlob(random: Random, world: FuzzWorld): string {
 }
 
 /** A wrong id; real key ids (a wrong *kind* of key) only for operations that change nothing, where they must fail on type. */
-function wrongId(field: string, random: Random, world: FuzzWorld, mutates: boolean): string {
+function wrongId(field: string, random: Random, world: FuzzWorld, mutates: boolean, op: OperationName): string {
+  // Any free name is a right one for CreateSecret: its wrong id is a name that is taken.
+  if (op === 'CreateSecret' && field === 'SecretName') return random.pick(world.secretNames);
   const options = [
     random.uuid(),
     random.uuid().toUpperCase(),
@@ -224,8 +229,9 @@ export function hostileCase(op: OperationName, random: Random, world: FuzzWorld)
     case 'wrong-id': {
       const idFields = fields.filter((name) => ID_FIELDS.has(name));
       const mutates = contract[op].mutates;
-      if (idFields.length > 0) input[random.pick(idFields)] = wrongId(field ?? '', random, world, mutates);
-      else setOwn(input, 'KeyId', wrongId('KeyId', random, world, mutates));
+      const idField = idFields.length > 0 ? random.pick(idFields) : null;
+      if (idField) input[idField] = wrongId(idField, random, world, mutates, op);
+      else setOwn(input, 'KeyId', wrongId('KeyId', random, world, mutates, op));
       break;
     }
     case 'whole-input':

@@ -1,0 +1,81 @@
+import type { BufferedAuditWriter } from '../registry';
+import { AuditService } from './audit/audit-service';
+import type { AuditAnchorer } from './audit/audit-anchor';
+import type { AuditTrail } from './audit/audit-trail';
+import { AsymmetricCryptoService } from './crypto/asymmetric-crypto-service';
+import { ClusterInitializer } from './clusters/cluster-initializer';
+import { ClusterJoiner } from './clusters/cluster-joiner';
+import { ClusterKeyStoreService } from './clusters/cluster-key-stores';
+import { ClusterService } from './clusters/cluster-service';
+import { ClusterSync } from './clusters/cluster-sync';
+import { CryptoUserService } from './clusters/crypto-user-service';
+import { CryptoService } from './crypto/crypto-service';
+import { KeyUse } from './crypto/key-use';
+import { MacService } from './crypto/mac-service';
+import { AliasService } from './keys/alias-service';
+import { KeyImportService } from './keys/key-import-service';
+import { KeyLifecycleService } from './keys/key-lifecycle-service';
+import type { ArnScope } from './keys/key-metadata';
+import { KeyResolver } from './keys/key-resolver';
+import { KeyService } from './keys/key-service';
+import { KeyStoreCapabilitiesService } from './keys/key-store-capabilities';
+import { KeyVersionService } from './keys/key-version-service';
+import { TagService } from './keys/tag-service';
+import type { KeyStoreConnections } from './keystores/connections';
+import { KeyStoreService } from './keystores/key-store-service';
+import { LoginGuard } from './keystores/login-guard';
+import { LoginPolicyService } from './keystores/login-policy-service';
+import type { ModuleApprovalOptions } from './modules/module-approval';
+import { ModuleService } from './modules/module-service';
+import { ReconcileService } from './reconcile/reconcile-service';
+import type { ServiceContext } from './service-context';
+import { createSecretServices } from './secrets/secret-services';
+
+/** What the services are built from: assembled once by the composition root (app/core.ts). */
+export interface ServiceDeps {
+  context: ServiceContext;
+  connections: KeyStoreConnections;
+  audit: AuditTrail;
+  usageWriter: BufferedAuditWriter;
+  scope: ArnScope;
+  moduleApproval: ModuleApprovalOptions;
+  /** Keeps the audit head anchored in the default key store's HSM (owned by the core: it anchors at close). */
+  anchorer: AuditAnchorer;
+}
+
+/** Every service, built once: the handlers, the maintenance rounds and the health watch share them. */
+export function buildServiceSet(deps: ServiceDeps) {
+  const { context, connections, audit, usageWriter, scope } = deps;
+  const resolver = new KeyResolver(context);
+  const modules = new ModuleService(context, audit, deps.moduleApproval);
+  const clusters = new ClusterService(context, connections, audit);
+  const initializer = new ClusterInitializer(context, audit);
+  const loginGuard = new LoginGuard(context, audit);
+  const cryptoUsers = new CryptoUserService(context, audit, loginGuard);
+  const clusterStores = new ClusterKeyStoreService(context, connections, audit, loginGuard);
+  const clusterSync = new ClusterSync(context, connections, audit, loginGuard);
+  const joiner = new ClusterJoiner(context, connections, audit, clusterSync, loginGuard);
+  const keyStores = new KeyStoreService(context, connections, audit, loginGuard, clusterStores);
+  const loginPolicy = new LoginPolicyService(context, audit, loginGuard, clusterStores);
+  const keys = new KeyService(context, connections, resolver, audit, scope);
+  const lifecycle = new KeyLifecycleService(context, resolver, audit);
+  const versions = new KeyVersionService(context, connections, resolver, audit);
+  const aliases = new AliasService(context, resolver, audit, scope);
+  const tags = new TagService(context, resolver, audit);
+  const keyImport = new KeyImportService(context, connections, resolver, audit);
+  const storeCapabilities = new KeyStoreCapabilitiesService(context, connections);
+  const use = new KeyUse(connections, resolver, audit);
+  const crypto = new CryptoService(use);
+  const asymmetric = new AsymmetricCryptoService(use);
+  const mac = new MacService(use);
+  const auditLog = new AuditService(context, usageWriter, connections, deps.anchorer);
+  const reconcile = new ReconcileService(context, connections, audit);
+  const secrets = createSecretServices({ context, connections, audit, scope, use, keys, keyTags: tags });
+  return {
+    modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy,
+    keys, lifecycle, versions, aliases, keyImport, storeCapabilities, reconcile,
+    crypto, asymmetric, mac, auditLog, secrets,
+  };
+}
+
+export type ServiceSet = ReturnType<typeof buildServiceSet>;

@@ -1,0 +1,20 @@
+import type { DialogOptions } from 'naive-ui';
+import { loadFeedback } from './feedback-loader';
+
+/** What a confirmation asks; the action runs on the positive button only. */
+export interface ConfirmOptions {
+  title: string;
+  content: string;
+  positiveText: string;
+  negativeText?: string;
+  onPositiveClick: () => void;
+}
+
+/** Asks before a destructive action; `error` styles the dialog for what cannot be undone. */
+export function confirmDialog(kind: 'warning' | 'error', options: ConfirmOptions): void {
+  const dialogOptions: DialogOptions = { negativeText: 'Cancel', ...options };
+  loadFeedback().then(
+    (feedback) => feedback.showConfirmDialog(kind, dialogOptions),
+    (error: unknown) => console.error('Confirmation dialog unavailable', error),
+  );
+}
