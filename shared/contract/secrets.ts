@@ -86,7 +86,8 @@ export const listSecretsFilterSchema = z.strictObject({
 });
 
 const secretNotFound = ['NotFound.Secret'] as const;
-const keyErrors = ['NotFound.Key', 'NotFound.Alias', 'Forbidden.KeyState', 'Forbidden.KeyUsage', 'Forbidden.KeyStoreState'] as const;
+/** What a secret's CMK can refuse; UnsupportedOperation: its store has only p11-kit members, which carry no AES-GCM. */
+const keyErrors = ['NotFound.Key', 'NotFound.Alias', 'Forbidden.KeyState', 'Forbidden.KeyUsage', 'Forbidden.KeyStoreState', 'UnsupportedOperation'] as const;
 
 export const secretOperations = {
   CreateSecret: defineOperation({

@@ -80,7 +80,8 @@ describe(`R3 crash safety (${KILLS} SIGKILLs, seed ${SEED})`, () => {
   it('opens cleanly with a valid audit chain after every kill during bulk key creation and rotation', async () => {
     const delays = Array.from({ length: KILLS }, () => 30 + random.int(900));
     killDelays.push(...delays);
-    await Promise.all(
+    // Settled, not Promise.all: a lane that fails must not leave the other killing drivers after afterAll.
+    const settled = await Promise.allSettled(
       lanes.map(async (lane, laneIndex) => {
         for (let kill = laneIndex; kill < KILLS; kill += LANES) {
           const run = await runAndKill(lane.dataDir, delays[kill]!);
@@ -101,6 +102,7 @@ describe(`R3 crash safety (${KILLS} SIGKILLs, seed ${SEED})`, () => {
         }
       }),
     );
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
     expect(acknowledgedCount()).toBeGreaterThan(KILLS);
     // The seeded delays must hit both operations, or the rotation half of the suite proves nothing.
     expect(interrupted.CreateKey ?? 0, JSON.stringify(interrupted)).toBeGreaterThan(0);
