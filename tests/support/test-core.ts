@@ -42,6 +42,19 @@ export async function createTestCore(
   };
 }
 
+/** A test core whose default key store is initialized (and so connected) with CANARY_PASSWORD. */
+export async function createInitializedTestCore(options: { now?: () => Date; onNotice?: (message: string) => void } = {}): Promise<TestCore> {
+  const t = await createTestCore(undefined, options);
+  await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+  return t;
+}
+
+/** Closes a test core and removes its data directory. */
+export async function disposeTestCore(t: TestCore): Promise<void> {
+  await t.close();
+  removeDir(t.dataDir);
+}
+
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }

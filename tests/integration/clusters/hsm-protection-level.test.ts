@@ -9,7 +9,7 @@ import { bringUpKeyStore, createClusterWithMembers, KMSUSER_PASSWORD, softHsmMem
 import { runKms } from '../../support/run-cli';
 import { SEED_DATE_PATTERN } from '../../support/seed-date';
 import { createSoftHsmFixture, type SoftHsmFixture } from '../../support/softhsm';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { createInitializedTestCore, createTestCore, removeDir, type TestCore } from '../../support/test-core';
 
 describe('CreateKey ProtectionLevel HSM without KeyStoreId (lab cluster, real SoftHSM2)', () => {
   let t: TestCore;
@@ -18,8 +18,7 @@ describe('CreateKey ProtectionLevel HSM without KeyStoreId (lab cluster, real So
 
   beforeAll(async () => {
     fixture = await createSoftHsmFixture();
-    t = await createTestCore();
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore();
   });
   afterAll(async () => {
     await t.close();

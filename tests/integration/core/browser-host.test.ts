@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { startBrowserHost, type BrowserHost } from '../../../electron/main/transports/ws-host';
 import type { WireMessage } from '../../../shared/wire';
 import { openHostSession } from '../../support/host-session';
-import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { createTestCore, disposeTestCore, removeDir, type TestCore } from '../../support/test-core';
 
 /** Opens a socket and resolves with it, or rejects with the HTTP status of a refused upgrade. */
 function connect(url: string, origin: string, headers: Record<string, string> = {}): Promise<WebSocket> {
@@ -54,8 +54,7 @@ describe('browser host (loopback WebSocket + static renderer)', () => {
   });
   afterAll(async () => {
     await host.close();
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
     removeDir(rendererDir);
   });
 

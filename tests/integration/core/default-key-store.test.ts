@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64');
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -14,8 +14,7 @@ describe('default key store through the dispatcher (real SoftHSM2 + SQLite)', ()
     t = await createTestCore();
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it('starts with an uninitialized, disconnected default key store', async () => {

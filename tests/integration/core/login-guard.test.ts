@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../shared/contract';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createInitializedTestCore, createTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 
 const STORE = 'kst-default';
 /** Wrong passwords that contain the canary: grepping for it finds them too. */
@@ -39,12 +39,10 @@ describe('login back-off on the default key store (real SoftHSM2 + SQLite, injec
   const connect = (password: string) => t.core.dispatch('ConnectKeyStore', { KeyStoreId: STORE, KeyStorePassword: password }, { transport: 'internal' });
 
   beforeAll(async () => {
-    t = await createTestCore(undefined, { now });
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore({ now });
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it('refuses ConnectKeyStore on a connected store before looking at the password, and audits it as FAILURE', async () => {

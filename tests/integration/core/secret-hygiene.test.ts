@@ -10,7 +10,7 @@ import { hostAddress, spawnBrowserHost } from '../../support/browser-host-proces
 import { canaryNeedles, capturingOutput, filesUnder, scanFiles, scanText } from '../../support/canary-scan';
 import { callOverSocket, hostSocket, openHostSession } from '../../support/host-session';
 import { runKms, type CliResult } from '../../support/run-cli';
-import { CANARY_PASSWORD, createTestCore, removeDir } from '../../support/test-core';
+import { CANARY_PASSWORD, createTestCore, disposeTestCore, removeDir } from '../../support/test-core';
 import { writeFigures } from '../reliability/support/figures';
 
 /** A second canary for PIN-like fields (SO PINs, cluster passwords), distinct from the password. */
@@ -40,8 +40,7 @@ describe('secret hygiene', () => {
       expect(logs.join('\n')).not.toContain(CANARY_PASSWORD);
     } finally {
       console.error = originalError;
-      await t.close();
-      removeDir(t.dataDir);
+      await disposeTestCore(t);
     }
   });
 
@@ -151,8 +150,7 @@ describe('secret hygiene', () => {
       });
     } finally {
       await host.close();
-      await t.close();
-      removeDir(t.dataDir);
+      await disposeTestCore(t);
     }
   }, 120_000);
 });

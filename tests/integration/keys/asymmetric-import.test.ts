@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeySpec, WrappingAlgorithm } from '../../../shared/contract';
 import { listTokenObjects, objectIdOf } from '../../support/pkcs11-tool';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createInitializedTestCore, disposeTestCore, removeDir, type TestCore } from '../../support/test-core';
 
 const HOUR = 3_600_000;
 const b64 = (data: Buffer): string => data.toString('base64');
@@ -54,12 +54,10 @@ describe('import of RSA and EC private keys wrapped by openssl (RSA_AES_KEY_WRAP
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'keyward-byok-pairs-'));
-    t = await createTestCore(undefined, { now: () => new Date(clock) });
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore({ now: () => new Date(clock) });
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
     removeDir(work);
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTERNAL_KEY_SPECS, KEY_SPECS } from '../../../shared/contract';
 import { listTokenObjects } from '../../support/pkcs11-tool';
 import { SEED_DATE_PATTERN } from '../../support/seed-date';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createInitializedTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 
 describe('CreateKey / DescribeKey in the seeds\' form (real SoftHSM2 + SQLite)', () => {
   let t: TestCore;
@@ -14,12 +14,10 @@ describe('CreateKey / DescribeKey in the seeds\' form (real SoftHSM2 + SQLite)',
   const clock = Date.parse('2019-07-04T13:14:15.678Z');
 
   beforeAll(async () => {
-    t = await createTestCore(undefined, { now: () => new Date(clock) });
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore({ now: () => new Date(clock) });
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it('returns every date as 2019-07-04T13:14:15Z, without milliseconds', async () => {

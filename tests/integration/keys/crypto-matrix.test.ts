@@ -2,7 +2,7 @@ import { constants, createHash, createPublicKey, publicEncrypt, verify as verify
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeySpec, KeyUsage } from '../../../shared/contract';
 import { b64, expectOaepRoundTrip, RSA_BYTES } from '../../support/crypto-checks';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { createInitializedTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 
 const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
 
@@ -29,16 +29,14 @@ describe('every KeySpec × every allowed operation on the default key store', ()
   const keyOf = (spec: KeySpec, usage: KeyUsage): string => keys.get(`${spec}|${usage}`) ?? '';
 
   beforeAll(async () => {
-    t = await createTestCore();
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore();
     for (const [spec, usage] of MATRIX) {
       const { KeyMetadata } = await t.call('CreateKey', { KeySpec: spec, KeyUsage: usage, Description: `${spec} ${usage}` });
       keys.set(`${spec}|${usage}`, KeyMetadata.KeyId);
     }
   }, 120_000);
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it.each(MATRIX)('%s (%s): DescribeKey returns every KeyMetadata field', async (spec, usage) => {

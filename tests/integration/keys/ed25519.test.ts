@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTokenObjects, objectIdOf } from '../../support/pkcs11-tool';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createInitializedTestCore, disposeTestCore, removeDir, type TestCore } from '../../support/test-core';
 
 const b64 = (data: Buffer): string => data.toString('base64');
 
@@ -34,13 +34,11 @@ describe('EC_ED25519 keys (ED25519_SHA_512)', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'keyward-ed25519-'));
-    t = await createTestCore();
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore();
     keyId = (await t.call('CreateKey', { KeySpec: 'EC_ED25519' })).KeyMetadata.KeyId;
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
     removeDir(work);
   });
 

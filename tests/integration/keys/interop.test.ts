@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTokenObjects, objectIdOf } from '../../support/pkcs11-tool';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createInitializedTestCore, disposeTestCore, removeDir, type TestCore } from '../../support/test-core';
 import { seedDate } from '../../support/seed-date';
 
 const HOUR = 3_600_000;
@@ -21,12 +21,10 @@ describe('interoperability with openssl and pkcs11-tool', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'keyward-interop-'));
-    t = await createTestCore(undefined, { now: () => new Date(clock) });
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore({ now: () => new Date(clock) });
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
     removeDir(work);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTokenObjects, objectIdOf } from '../../support/pkcs11-tool';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createInitializedTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 import { seedDate } from '../../support/seed-date';
 
 const DAY = 86_400_000;
@@ -16,12 +16,10 @@ describe('key lifecycle, versions, aliases and tags (real SoftHSM2 + SQLite, mov
     (await t.call('CreateKey', { KeySpec: 'Aliyun_AES_256', ...extra })).KeyMetadata.KeyId;
 
   beforeAll(async () => {
-    t = await createTestCore(undefined, { now: () => new Date(clock) });
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore({ now: () => new Date(clock) });
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it('Enabled ⇄ Disabled; a disabled key refuses Encrypt and Decrypt with Forbidden.KeyState', async () => {

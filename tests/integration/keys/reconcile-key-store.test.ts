@@ -15,7 +15,7 @@ import { importKeyLabel, keyObjectLabel } from '../../../electron/main/services/
 import { objectIdOfVersion } from '../../../electron/main/services/keys/key-identifiers';
 import { runKms } from '../../support/run-cli';
 import { SOFTHSM_MODULE_PATH } from '../../support/softhsm';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { CANARY_PASSWORD, createInitializedTestCore, createTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 
 const STORE = 'kst-default';
 
@@ -39,8 +39,7 @@ describe('ReconcileKeyStore', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestCore();
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore();
     const events = await t.call('ListAuditEvents', { Filters: [{ Key: 'Operation', Values: ['InitializeDefaultKeyStore'] }] });
     serial = String(events.Events[0]?.Details.TokenSerial ?? '');
     const created = [];
@@ -73,8 +72,7 @@ describe('ReconcileKeyStore', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it('reports the orphans, the lost version, the foreign and the unreadable object, and changes nothing', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SECRETS_KEY_ALIAS } from '../../../shared/contract';
 import { bringUpKeyStore, createClusterWithMembers, softHsmMember } from '../../support/cluster-flow';
 import { createSoftHsmFixture, killWorkersOf, type SoftHsmFixture } from '../../support/softhsm';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { createInitializedTestCore, removeDir, type TestCore } from '../../support/test-core';
 
 describe('secrets under a cluster key store CMK (2 local SoftHSM2 members)', () => {
   let t: TestCore;
@@ -18,8 +18,7 @@ describe('secrets under a cluster key store CMK (2 local SoftHSM2 members)', () 
     (await t.call('GetSecretValue', { SecretName, ...(VersionId ? { VersionId } : {}) })).SecretData;
 
   beforeAll(async () => {
-    t = await createTestCore();
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore();
     fixtures = await Promise.all([createSoftHsmFixture(), createSoftHsmFixture()]);
     const setUp = await createClusterWithMembers(t, 'secrets-cluster', [softHsmMember(fixtures[0]!, 'zone-a'), softHsmMember(fixtures[1]!, 'zone-b')]);
     ({ keyStoreId } = await bringUpKeyStore(t, setUp, 'secrets-store'));

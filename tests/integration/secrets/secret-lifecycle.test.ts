@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_CHARACTER_TYPES } from '../../../electron/main/services/secrets/random-password';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { createInitializedTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 import { seedDate } from '../../support/seed-date';
 
 const DAY = 86_400_000;
@@ -44,15 +44,13 @@ describe('secret lifecycle, CMK rules and tampering (real SoftHSM2 + SQLite, mov
   };
 
   beforeAll(async () => {
-    t = await createTestCore(undefined, { now: () => new Date(clock) });
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore({ now: () => new Date(clock) });
     db = new Database(path.join(t.dataDir, 'registry.sqlite'));
     db.pragma('busy_timeout = 5000');
   });
   afterAll(async () => {
     db?.close();
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it('DeleteSecret schedules (default 30 days); meanwhile values, stages and updates are Forbidden.SecretState; RestoreSecret brings it back', async () => {

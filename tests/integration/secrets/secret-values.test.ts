@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SECRETS_KEY_ALIAS, MAX_UNSTAGED_SECRET_VERSIONS } from '../../../shared/contract';
-import { CANARY_PASSWORD, createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { createInitializedTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 
 const VALUE = 'db-password: Kx9!canary-value-4711';
 
@@ -29,12 +29,10 @@ describe('secret values, versions and stages (real SoftHSM2 + SQLite)', () => {
     (await t.call('GetSecretValue', { SecretName, ...extra })).SecretData;
 
   beforeAll(async () => {
-    t = await createTestCore();
-    await t.call('InitializeDefaultKeyStore', { KeyStorePassword: CANARY_PASSWORD });
+    t = await createInitializedTestCore();
   });
   afterAll(async () => {
-    await t.close();
-    removeDir(t.dataDir);
+    await disposeTestCore(t);
   });
 
   it('CreateSecret without EncryptionKeyId makes the default secrets key (AES-256, reserved alias) once, and reads back', async () => {
