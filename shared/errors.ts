@@ -70,6 +70,21 @@ export const ERROR_CODES = [
   'LimitExceeded.SecretVersionStage',
   // A CMK still protects live secrets (the message gives the count).
   'Forbidden.KeyInUse',
+  // Backup and recovery.
+  'NotFound.File',
+  // The file is not a Keyward backup at all (wrong magic or an unreadable header).
+  'InvalidBackup.NotABackup',
+  // The file ends before its declared length: a copy cut short.
+  'InvalidBackup.Truncated',
+  // The password opened the backup but its manifest or contents fail their integrity check.
+  'InvalidBackup.Corrupted',
+  // Made by a newer Keyward (format or registry schema) than this one can restore.
+  'InvalidBackup.NewerSchema',
+  'IncorrectBackupPassword',
+  // RestoreBackup goes only into a data directory that holds nothing yet.
+  'Forbidden.DataDirNotEmpty',
+  // One backup or restore at a time.
+  'Forbidden.BackupInProgress',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

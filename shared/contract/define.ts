@@ -18,6 +18,13 @@ export interface OperationDefinition<
   mutates: boolean;
   /** Input fields whose values are secrets: never logged, audited or echoed. */
   secretFields: readonly string[];
+  /**
+   * A file the transport handles, never named by path in the input or output: `produces` — the
+   * result's `BackupId` names a made file the transport delivers (save dialog, one-time download,
+   * --output); `consumes` — the input's `FileId` names a file the transport staged (open dialog,
+   * upload, --input).
+   */
+  file?: 'produces' | 'consumes';
 }
 
 const requestIdShape = { RequestId: z.string() };
@@ -29,6 +36,7 @@ export function defineOperation<Input extends z.ZodType, Result extends z.ZodObj
   errors: readonly ErrorCode[];
   mutates: boolean;
   secretFields?: readonly string[];
+  file?: 'produces' | 'consumes';
 }): OperationDefinition<Input, Result> & { output: ReturnType<Result['extend']> } {
   return {
     ...definition,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { auditOperations } from './audit';
+import { backupOperations } from './backup';
 import { clusterOperations } from './clusters';
 import { cryptoOperations } from './crypto';
 import { keyImportOperations } from './key-import';
@@ -22,6 +23,7 @@ export const contract = {
   ...cryptoOperations,
   ...auditOperations,
   ...secretOperations,
+  ...backupOperations,
 } as const;
 
 export type Contract = typeof contract;
@@ -55,4 +57,5 @@ export * from './reconcile';
 export * from './crypto';
 export * from './audit';
 export * from './secrets';
+export * from './backup';
 export { COMMON_ERRORS, type OperationDefinition } from './define';

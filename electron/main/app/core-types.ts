@@ -1,3 +1,4 @@
+import type { FileExchange } from '../services/files/file-exchange';
 import type { MaintenanceReport } from '../services/keys/key-maintenance';
 import type { Dispatch, DispatchContext } from '../transports/dispatcher';
 
@@ -9,5 +10,7 @@ export interface Core {
   dispatch: Dispatch;
   /** Carries out due deletions, rotations and expiries now (also runs on connect and on a timer). */
   runMaintenance(): Promise<MaintenanceReport>;
+  /** Files operations make or read, delivered and staged by the transports (never named by the renderer). */
+  files: FileExchange;
   close(): Promise<void>;
 }

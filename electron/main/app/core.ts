@@ -12,6 +12,11 @@ import { DEFAULT_TRUSTED_MODULE_DIRS } from '../services/modules/library-trust';
 import { securePrivateFiles } from '../services/keystores/data-dir-files';
 import type { ServiceContext } from '../services/service-context';
 import { createDispatcher } from '../transports/dispatcher';
+import type { CallOutcome } from '../../../shared/bridge';
+import { applyRestoreStaging } from '../services/backup/restore-staging';
+import type { CoreRestart } from '../services/backup/restore-service';
+import { WriteGate } from '../services/backup/write-gate';
+import { FileExchange } from '../services/files/file-exchange';
 import type { Core } from './core-types';
 
 export interface CoreOptions {
@@ -42,11 +47,56 @@ function defaultNotice(message: string): void {
 
 export const DEFAULT_SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
-/** The composition root: registry, HSM workers, services and the dispatcher every transport binds to. */
+/**
+ * The composition root: registry, HSM workers, services and the dispatcher every transport binds
+ * to. A restore swaps the data directory's files under it: the core closes, the staged files move
+ * into place and it opens again, behind the same dispatch function.
+ */
 export async function createCore(options: CoreOptions): Promise<Core> {
   // Everything this process and its HSM workers create from now on (SQLite WAL and SHM files,
   // SoftHSM2 token files) is private from birth; workers inherit the mask.
   process.umask(0o077);
+  const notice = options.onNotice ?? defaultNotice;
+  const files = new FileExchange(path.join(options.dataDir, 'exchange'));
+  const outcome = applyRestoreStaging(options.dataDir);
+  if (outcome === 'APPLIED') notice('finished a restore that was interrupted after its commit point.');
+  if (outcome === 'DISCARDED') notice('dropped a restore that was interrupted before its commit point; the data directory is as it was.');
+
+  let current: OpenCore | null = null;
+  const restart = async (apply: () => void): Promise<void> => {
+    const previous = current;
+    current = null;
+    await previous?.close();
+    apply();
+    current = await openCore(options, files, restart);
+  };
+  current = await openCore(options, files, restart);
+  const live = (): OpenCore => {
+    if (!current) throw new Error('the core is reopening after a restore');
+    return current;
+  };
+
+  let closed = false;
+  return {
+    dispatch: (operation, input, context) => (current ? current.dispatch(operation, input, context) : Promise.resolve(reopening())),
+    runMaintenance: () => live().runMaintenance(),
+    files,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await current?.close();
+      files.close();
+    },
+  };
+}
+
+function reopening(): CallOutcome {
+  return { ok: false, error: { Code: 'Forbidden.BackupInProgress', Message: 'Keyward is reopening the restored data directory; try again in a moment.', RequestId: '' } };
+}
+
+type OpenCore = Omit<Core, 'files'>;
+
+async function openCore(options: CoreOptions, files: FileExchange, restart: CoreRestart): Promise<OpenCore> {
   const notices = securePrivateFiles(options.dataDir);
   for (const message of notices) (options.onNotice ?? defaultNotice)(message);
   const registry = openRegistry({ file: path.join(options.dataDir, 'registry.sqlite') });
@@ -69,7 +119,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const scope = ensureInstallation(context);
   const moduleApproval = { trustedDirs: options.trustedModuleDirs ?? DEFAULT_TRUSTED_MODULE_DIRS, confirmUntrustedModule: options.confirmUntrustedModule };
   const notice = options.onNotice ?? defaultNotice;
-  const services = createServices({ context, connections, audit, usageWriter, scope, moduleApproval, anchorer, onProblem: notice });
+  const gate = new WriteGate();
+  const services = createServices({ context, connections, audit, usageWriter, scope, moduleApproval, anchorer, files, gate, restart, onProblem: notice });
   services.maintenance.start(options.maintenanceIntervalMs ?? 60_000);
   const dispatch = createDispatcher({
     handlers: services.handlers,

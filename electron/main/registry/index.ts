@@ -5,6 +5,7 @@
  */
 export { openRegistry, type OpenRegistryOptions, type Registry } from './registry';
 export { canonicalJson } from './canonical-json';
+export { readSnapshotSummary, type SnapshotSummary } from './snapshot-summary';
 export {
   RegistryError,
   SchemaTooNewError,
@@ -40,6 +41,7 @@ export type {
   SecretsRepository,
 } from './repositories/secrets';
 export type { SecretVersionRow, SecretVersionInfo, SecretStageRow, SecretVersionsRepository } from './repositories/secret-versions';
+export type { BackupRow, BackupKind, BackupsRepository, RegistryCounts } from './repositories/backups';
 export type { AuditRepository, AuditListFilter, AuditListFilterKey, AuditListQuery, CheckedAuditLog } from './repositories/audit';
 
 export {

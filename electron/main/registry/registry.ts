@@ -18,6 +18,7 @@ import { type ImportTokensRepository, createImportTokensRepository } from './rep
 import { type LoginGuardsRepository, createLoginGuardsRepository } from './repositories/login-guards';
 import { type SecretsRepository, createSecretsRepository } from './repositories/secrets';
 import { type SecretVersionsRepository, createSecretVersionsRepository } from './repositories/secret-versions';
+import { type BackupsRepository, createBackupsRepository } from './repositories/backups';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -48,6 +49,13 @@ export interface Registry {
   readonly loginGuards: LoginGuardsRepository;
   readonly secrets: SecretsRepository;
   readonly secretVersions: SecretVersionsRepository;
+  readonly backups: BackupsRepository;
+  /**
+   * Copies the database, as of the moment the copy completes, into `file` (SQLite's online backup:
+   * page batches between which this connection keeps serving; its own writes meanwhile are carried
+   * into the copy). `file` must not exist.
+   */
+  snapshotTo(file: string, onProgress?: (fraction: number) => void): Promise<void>;
   /**
    * Runs `fn` in one IMMEDIATE transaction: everything commits together or nothing does, e.g. a
    * key row and its audit record. `fn` must be synchronous (a returned promise is refused, as its
@@ -115,6 +123,16 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     loginGuards: createLoginGuardsRepository(db),
     secrets: createSecretsRepository(db),
     secretVersions: createSecretVersionsRepository(db),
+    backups: createBackupsRepository(db),
+    async snapshotTo(target, onProgress) {
+      await db.backup(target, {
+        progress({ totalPages, remainingPages }) {
+          onProgress?.(totalPages === 0 ? 1 : (totalPages - remainingPages) / totalPages);
+          // Pages per step: small enough that requests in between wait milliseconds, not seconds.
+          return 256;
+        },
+      });
+    },
     transaction<T>(fn: () => T): T {
       return translateConstraint(() => run.immediate(fn) as T);
     },

@@ -3,6 +3,8 @@ import type { OperationHandlers } from './handlers-type';
 import { bindHandlers } from './handlers';
 import { KeyMaintenance, type MaintenanceProblemSink } from './keys/key-maintenance';
 import { buildServiceSet, type ServiceDeps } from './service-set';
+import { contract, OPERATION_NAMES, type OperationName } from '../../../shared/contract';
+import type { WriteGate } from './backup/write-gate';
 
 export interface Services {
   handlers: OperationHandlers;
@@ -29,13 +31,28 @@ export function createServices(deps: ServiceDeps & { onProblem: MaintenanceProbl
     audit,
     secrets: services.secrets.sweep,
     onProblem: deps.onProblem,
+    gate: deps.gate,
   });
   return {
-    handlers: bindHandlers(services),
+    handlers: gateStateChanges(bindHandlers(services), deps.gate),
     maintenance,
     async dispose() {
       stopHealthWatch();
       await maintenance.close();
     },
   };
+}
+
+/** Backup and restore take the gate themselves (exclusively); every other state change holds it shared. */
+const SELF_GATED = new Set<OperationName>(['CreateBackup', 'RestoreBackup']);
+
+function gateStateChanges(handlers: OperationHandlers, gate: WriteGate): OperationHandlers {
+  const gated: Record<string, unknown> = { ...handlers };
+  for (const name of OPERATION_NAMES) {
+    if (!contract[name].mutates || SELF_GATED.has(name)) continue;
+    const handler = handlers[name] as (input: unknown, request: unknown) => Promise<unknown>;
+    gated[name] = (input: unknown, request: unknown) => gate.shared(() => handler(input, request));
+  }
+  // Same keys and signatures as `handlers`: each entry was only wrapped.
+  return gated as OperationHandlers;
 }

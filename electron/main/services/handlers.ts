@@ -3,7 +3,7 @@ import type { ServiceSet } from './service-set';
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
 export function bindHandlers(services: ServiceSet): OperationHandlers {
-  const { modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy, keys, lifecycle, versions, aliases, keyImport, storeCapabilities, crypto, asymmetric, mac, auditLog, reconcile, secrets } = services;
+  const { modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy, keys, lifecycle, versions, aliases, keyImport, storeCapabilities, crypto, asymmetric, mac, auditLog, reconcile, secrets, backups, restores, material } = services;
   return {
     ListModules: async () => modules.list(),
     DescribeModule: (input) => modules.describe(input),
@@ -79,5 +79,12 @@ export function bindHandlers(services: ServiceSet): OperationHandlers {
     DeleteSecret: async (input, request) => secrets.admin.delete(input, request),
     RestoreSecret: async (input, request) => secrets.admin.restore(input, request),
     GetRandomPassword: (input) => secrets.passwords.generate(input),
+    CreateBackup: (input, request) => backups.create(input, request),
+    DescribeBackup: (input) => restores.describe(input),
+    VerifyBackup: (input, request) => restores.verify(input, request),
+    RestoreBackup: (input, request) => restores.restore(input, request),
+    DescribeBackupStatus: async () => backups.status(),
+    UpdateBackupPolicy: async (input, request) => backups.updatePolicy(input, request),
+    VerifyKeyStoreMaterial: (input, request) => material.verify(input, request),
   };
 }

@@ -30,6 +30,11 @@ import { ModuleService } from './modules/module-service';
 import { ReconcileService } from './reconcile/reconcile-service';
 import type { ServiceContext } from './service-context';
 import { createSecretServices } from './secrets/secret-services';
+import { BackupService } from './backup/backup-service';
+import { MaterialCheckService } from './backup/material-check-service';
+import { RestoreService, type CoreRestart } from './backup/restore-service';
+import type { WriteGate } from './backup/write-gate';
+import type { FileExchange } from './files/file-exchange';
 
 /** What the services are built from: assembled once by the composition root (app/core.ts). */
 export interface ServiceDeps {
@@ -41,6 +46,12 @@ export interface ServiceDeps {
   moduleApproval: ModuleApprovalOptions;
   /** Keeps the audit head anchored in the default key store's HSM (owned by the core: it anchors at close). */
   anchorer: AuditAnchorer;
+  /** Files made or read by operations, delivered and staged by the transports. */
+  files: FileExchange;
+  /** Holds state changes back while a backup takes its snapshot. */
+  gate: WriteGate;
+  /** Closes and reopens the core around a restore's file moves. */
+  restart: CoreRestart;
 }
 
 /** Every service, built once: the handlers, the maintenance rounds and the health watch share them. */
@@ -71,10 +82,13 @@ export function buildServiceSet(deps: ServiceDeps) {
   const auditLog = new AuditService(context, usageWriter, connections, deps.anchorer);
   const reconcile = new ReconcileService(context, connections, audit);
   const secrets = createSecretServices({ context, connections, audit, scope, use, keys, keyTags: tags });
+  const backups = new BackupService({ context, audit, files: deps.files, gate: deps.gate, anchor: deps.anchorer });
+  const restores = new RestoreService({ context, audit, files: deps.files, gate: deps.gate, restart: deps.restart });
+  const material = new MaterialCheckService();
   return {
     modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy,
     keys, lifecycle, versions, aliases, keyImport, storeCapabilities, reconcile,
-    crypto, asymmetric, mac, auditLog, secrets,
+    crypto, asymmetric, mac, auditLog, secrets, backups, restores, material,
   };
 }
 

@@ -6,6 +6,7 @@ import { migration005DefaultForHsmKeys } from './005_default_for_hsm_keys';
 import { migration006Secrets } from './006_secrets';
 import { migration007KeyPairImport } from './007_key_pair_import';
 import { migration008PendingLogins } from './008_pending_logins';
+import { migration009Backups } from './009_backups';
 import type { Migration } from './types';
 
 /** Every migration this build knows, in order. Append only. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006Secrets,
   migration007KeyPairImport,
   migration008PendingLogins,
+  migration009Backups,
 ];
 
 export type { Migration } from './types';

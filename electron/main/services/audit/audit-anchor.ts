@@ -85,6 +85,19 @@ export class AuditAnchorer {
     return settled;
   }
 
+  /**
+   * Runs `work` between anchor writes: no anchor changes the token while it runs (a backup copies
+   * the token files then). Anchors due meanwhile follow afterwards.
+   */
+  hold<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** The last anchor before the core closes; nothing is scheduled afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -1,5 +1,5 @@
 import type { OperationName } from '../../../../shared/contract';
-import type { BufferedAuditWriter } from '../../registry';
+import type { BufferedAuditWriter, Registry } from '../../registry';
 import type { FailureAuditor } from '../handlers-type';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
@@ -72,6 +72,11 @@ export class AuditTrail {
   readonly recordFailure: FailureAuditor = ({ operation, context, errorCode, resourceId }) => {
     this.context.registry.transaction(() => this.append(context, { operation, resourceId }, 'FAILURE', errorCode));
   };
+
+  /** Appends a SUCCESS record to another registry (a restore records itself in the registry it restores). */
+  appendTo(registry: Registry, request: RequestContext, entry: AuditEntry): void {
+    registry.audit.append(this.event(request, entry, 'SUCCESS', null));
+  }
 
   private append(request: RequestContext, entry: AuditEntry, outcome: 'SUCCESS' | 'FAILURE', errorCode: string | null): void {
     this.context.registry.audit.append(this.event(request, entry, outcome, errorCode));

@@ -15,6 +15,10 @@ import type { KeyVersionService } from './key-version-service';
 /** Who acts in audit records of work Keyward does by itself. */
 export const MAINTENANCE_ACTOR = 'keyward:maintenance';
 
+export interface StateChangeGate {
+  shared<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /** Work on secrets the same rounds carry out (destruction of secrets whose recovery window ended). */
 export interface SecretsDueWork {
   /** Returns the names of the secrets destroyed. */
@@ -50,6 +54,7 @@ export class KeyMaintenance {
   private readonly audit: AuditTrail;
   private readonly secrets: SecretsDueWork | null;
   private readonly problems: MaintenanceProblems;
+  private readonly gate: StateChangeGate | null;
 
   constructor(deps: {
     context: ServiceContext;
@@ -60,7 +65,10 @@ export class KeyMaintenance {
     secrets?: SecretsDueWork | null;
     /** Hears each new problem (logged by the app); it is also audited. */
     onProblem: MaintenanceProblemSink;
+    /** Rounds change state: a backup's snapshot waits for them. */
+    gate?: StateChangeGate;
   }) {
+    this.gate = deps.gate ?? null;
     this.context = deps.context;
     this.connections = deps.connections;
     this.versions = deps.versions;
@@ -88,7 +96,8 @@ export class KeyMaintenance {
   /** One round; concurrent callers share the round in progress. */
   runDue(): Promise<MaintenanceReport> {
     if (!this.running) {
-      this.running = this.round().finally(() => {
+      const round = this.gate ? this.gate.shared(() => this.round()) : this.round();
+      this.running = round.finally(() => {
         this.running = null;
       });
     }
