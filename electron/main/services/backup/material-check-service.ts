@@ -4,7 +4,7 @@ import type { RequestContext } from '../request-context';
 
 /** VerifyKeyStoreMaterial: a round trip through every key version of a connected store. */
 export class MaterialCheckService {
-  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the round trips land
+   
   async verify(input: ParsedInput<'VerifyKeyStoreMaterial'>, request: RequestContext): Promise<OperationResult<'VerifyKeyStoreMaterial'>> {
     void request;
     throw new KmsError('UnsupportedOperation', `Not yet: ${input.KeyStoreId}`);
