@@ -23,3 +23,8 @@ export type WireMessage =
 
 export const IPC_INVOKE_CHANNEL = 'kms:invoke';
 export const IPC_PROGRESS_CHANNEL = 'kms:progress';
+/** Save dialog for a made file (bridge.saveFile) and open dialog for one to read (bridge.chooseFile). */
+export const IPC_SAVE_FILE_CHANNEL = 'kms:save-file';
+export const IPC_CHOOSE_FILE_CHANNEL = 'kms:choose-file';
+/** A BackupId as CreateBackup makes them (contract/backup.ts): checked before a save dialog opens for one. */
+export const BACKUP_ID_PATTERN = /^bkp-[0-9a-f-]{36}$/;

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const core = await createCore({ dataDir, launcher: createNodeWorkerLauncher() });
   const host = await startBrowserHost({
     dispatch: core.dispatch,
+    files: core.files,
     rendererDir: options.rendererDir,
     port: options.port,
     // Printed so that the officer notices a session they did not open themselves.

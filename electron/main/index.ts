@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
-import { bindIpc } from './transports/ipc';
+import { bindFileIpc, bindIpc, type FileDialogs } from './transports/ipc';
 import { createCore } from './app/core';
 import type { Core } from './app/core-types';
 import { createElectronLauncher } from './app/electron-launcher';
 import { acquireInstanceLock } from './app/instance-lock';
+import { BACKUP_FILE_EXTENSION } from '../../shared/contract';
 
 /**
  * The Electron shell. It holds no key logic: it hardens the window, composes the core with a
@@ -155,6 +156,26 @@ async function confirmUntrustedModule(libraryPath: string): Promise<boolean> {
   return response === 1;
 }
 
+/** Backup files are `*.kwbackup`; the dialogs belong to the window, so the page cannot draw over them. */
+const BACKUP_FILTERS: Electron.FileFilter[] = [
+  { name: 'Keyward backup', extensions: [BACKUP_FILE_EXTENSION.slice(1)] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+const fileDialogs: FileDialogs = {
+  async chooseSavePath(fileName) {
+    const options: Electron.SaveDialogOptions = { title: 'Save the backup', defaultPath: fileName, filters: BACKUP_FILTERS, properties: ['showOverwriteConfirmation'] };
+    const { canceled, filePath } = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+    return canceled || !filePath ? null : filePath;
+  },
+  async chooseOpenPath() {
+    const options: Electron.OpenDialogOptions = { title: 'Open a backup', filters: BACKUP_FILTERS, properties: ['openFile'] };
+    const { canceled, filePaths } = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    const [chosen] = filePaths;
+    return canceled || chosen === undefined ? null : chosen;
+  },
+};
+
 let core: Core | null = null;
 let closing = false;
 
@@ -165,6 +186,7 @@ async function start(): Promise<void> {
   acquireInstanceLock(dataDir, 'electron', { note: (message) => console.warn(message) });
   core = await createCore({ dataDir, launcher: createElectronLauncher(HSM_WORKER), confirmUntrustedModule });
   bindIpc(ipcMain, core, isAppUrl);
+  bindFileIpc(ipcMain, core.files, fileDialogs, isAppUrl);
   mainWindow = createWindow();
 }
 

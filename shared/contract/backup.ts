@@ -83,6 +83,10 @@ export const materialProblemSchema = z.object({
   Message: z.string(),
 });
 
+/** What reading a backup file can answer, before any restore-specific refusal. */
+const READ_ERRORS = ['NotFound.File', 'InvalidBackup.NotABackup', 'InvalidBackup.Truncated', 'InvalidBackup.Corrupted', 'InvalidBackup.NewerSchema'] as const;
+const OPEN_ERRORS = [...READ_ERRORS, 'IncorrectBackupPassword'] as const;
+
 export const backupOperations = {
   CreateBackup: defineOperation({
     summary: 'Write an encrypted, signed backup of the registry and the default key store (delivered by the transport: save dialog, download or --output).',
@@ -107,7 +111,7 @@ export const backupOperations = {
     summary: 'Read a backup file’s manifest without the password (not yet verified).',
     input: z.strictObject({ FileId: fileIdSchema }),
     result: z.object({ Manifest: backupManifestSchema, Verified: z.literal(false), SizeBytes: z.number() }),
-    errors: ['NotFound.File', 'InvalidBackup.NotABackup', 'InvalidBackup.Truncated', 'InvalidBackup.NewerSchema'],
+    errors: READ_ERRORS,
     mutates: false,
     file: 'consumes',
   }),
@@ -115,7 +119,7 @@ export const backupOperations = {
     summary: 'Check a backup file’s signature and every byte of its contents without restoring it.',
     input: z.strictObject({ FileId: fileIdSchema, Password: backupPasswordSchema }),
     result: z.object({ Manifest: backupManifestSchema, Verified: z.literal(true), SizeBytes: z.number() }),
-    errors: ['NotFound.File', 'InvalidBackup.NotABackup', 'InvalidBackup.Truncated', 'InvalidBackup.Corrupted', 'InvalidBackup.NewerSchema', 'IncorrectBackupPassword'],
+    errors: OPEN_ERRORS,
     mutates: false,
     file: 'consumes',
     secretFields: ['Password'],
@@ -124,16 +128,7 @@ export const backupOperations = {
     summary: 'Restore a backup into this empty data directory; the audit chain continues with a RestoreBackup record.',
     input: z.strictObject({ FileId: fileIdSchema, Password: backupPasswordSchema }),
     result: z.object({ Manifest: backupManifestSchema, KeyStores: z.array(restoredKeyStoreSchema) }),
-    errors: [
-      'NotFound.File',
-      'InvalidBackup.NotABackup',
-      'InvalidBackup.Truncated',
-      'InvalidBackup.Corrupted',
-      'InvalidBackup.NewerSchema',
-      'IncorrectBackupPassword',
-      'Forbidden.DataDirNotEmpty',
-      'Forbidden.BackupInProgress',
-    ],
+    errors: [...OPEN_ERRORS, 'Forbidden.DataDirNotEmpty', 'Forbidden.BackupInProgress'],
     mutates: true,
     file: 'consumes',
     secretFields: ['Password'],

@@ -53,9 +53,9 @@ type PageScope = Record<string, unknown> & {
   fetch(url: string): Promise<unknown>;
 };
 
-test('window.kms exposes exactly invoke and onProgress', async () => {
+test('window.kms exposes exactly invoke, onProgress and the two file dialogs', async () => {
   const keys = await page.evaluate(() => Object.keys((globalThis as unknown as PageScope).kms).sort());
-  expect(keys).toEqual(['invoke', 'onProgress']);
+  expect(keys).toEqual(['chooseFile', 'invoke', 'onProgress', 'saveFile']);
   const outcome = await page.evaluate(() => (globalThis as unknown as PageScope).kms.invoke('NoSuchOperation', {}));
   expect(outcome).toMatchObject({ ok: false, error: { Code: 'InvalidAction' } });
 });

@@ -112,40 +112,66 @@ export const test = base.extend<Fixtures>({
   ],
 
   host: async ({ hostTeardown, hostLogin, page }, use, testInfo) => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-'));
-    // mkdtemp makes it 0700, as the host requires of the url-file's directory.
-    const launchDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-launch-'));
-    const urlFile = path.join(launchDir, 'launch-url');
-    let log = '';
-    // node --import tsx: one process of our own (no npx wrapper), leader of its own group.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', BROWSER_HOST, '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT, '--url-file', urlFile],
-      { cwd: HOST_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
-    );
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+    const started = await launchHost(hostLogin ? page : null);
     try {
-      const url = await waitForUrl(child, () => log);
-      const launchUrl = (await readFile(urlFile, 'utf8')).trim();
-      let sessionCookie = '';
-      if (hostLogin) {
-        // As the officer's window does: the launch address, a 303 with the session cookie, the console.
-        await page.goto(launchUrl);
-        const cookie = (await page.context().cookies(url)).find((c) => c.name === 'keyward_session');
-        if (!cookie) throw new Error('the launch address set no session cookie');
-        sessionCookie = `${cookie.name}=${cookie.value}`;
-      }
-      await use({ url, launchUrl, sessionCookie, dataDir, stop: () => stopHost(child) });
+      await use(started.host);
     } finally {
       hostTeardown.started = true;
-      await stopHost(child);
-      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('browser-host.log', { body: log, contentType: 'text/plain' });
-      await rm(dataDir, { recursive: true, force: true });
-      await rm(launchDir, { recursive: true, force: true });
+      await started.dispose();
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('browser-host.log', { body: started.log(), contentType: 'text/plain' });
     }
   },
 });
+
+export interface LaunchedHost {
+  host: KeywardHost;
+  /** What the host printed so far. */
+  log(): string;
+  /** Stops the host and removes its data directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A browser host on a fresh data directory. With a page, that page opens the host's one session
+ * (as the officer's window does): the launch address, a 303 with the session cookie, the console.
+ * The `host` fixture makes one per test; a test that needs a second installation (a restore onto
+ * another workstation) launches another and disposes of it itself.
+ */
+export async function launchHost(page: Page | null): Promise<LaunchedHost> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-'));
+  // mkdtemp makes it 0700, as the host requires of the url-file's directory.
+  const launchDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-launch-'));
+  const urlFile = path.join(launchDir, 'launch-url');
+  let log = '';
+  // node --import tsx: one process of our own (no npx wrapper), leader of its own group.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', BROWSER_HOST, '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT, '--url-file', urlFile],
+    { cwd: HOST_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
+  );
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  const dispose = async (): Promise<void> => {
+    await stopHost(child);
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(launchDir, { recursive: true, force: true });
+  };
+  try {
+    const url = await waitForUrl(child, () => log);
+    const launchUrl = (await readFile(urlFile, 'utf8')).trim();
+    let sessionCookie = '';
+    if (page) {
+      await page.goto(launchUrl);
+      const cookie = (await page.context().cookies(url)).find((c) => c.name === 'keyward_session');
+      if (!cookie) throw new Error('the launch address set no session cookie');
+      sessionCookie = `${cookie.name}=${cookie.value}`;
+    }
+    return { host: { url, launchUrl, sessionCookie, dataDir, stop: () => stopHost(child) }, log: () => log, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
 
 export { expect };
 

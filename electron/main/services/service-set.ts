@@ -84,7 +84,7 @@ export function buildServiceSet(deps: ServiceDeps) {
   const secrets = createSecretServices({ context, connections, audit, scope, use, keys, keyTags: tags });
   const backups = new BackupService({ context, audit, files: deps.files, gate: deps.gate, anchor: deps.anchorer });
   const restores = new RestoreService({ context, audit, files: deps.files, gate: deps.gate, restart: deps.restart });
-  const material = new MaterialCheckService();
+  const material = new MaterialCheckService(context, connections, audit);
   return {
     modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy,
     keys, lifecycle, versions, aliases, keyImport, storeCapabilities, reconcile,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { contract, isOperationName } from '../../../shared/contract';
+import { contract, isOperationName, OPERATION_NAMES } from '../../../shared/contract';
 import { echoableName } from './input-issues';
 
 export interface ParsedCommandLine {
@@ -11,6 +11,10 @@ export interface ParsedCommandLine {
   secretEnv: { field: string; variable: string }[];
   /** `--secret-file Field=PATH`: one secret field from a file (`-`: all of standard input). */
   secretFiles: { field: string; path: string }[];
+  /** `--output FILE`: where an operation that makes a file (CreateBackup) delivers it. */
+  outputFile: string | null;
+  /** `--input FILE`: the file an operation that reads one (VerifyBackup, RestoreBackup…) is given. */
+  inputFile: string | null;
   help: boolean;
 }
 
@@ -18,12 +22,22 @@ export class CommandLineError extends Error {}
 
 /**
  * `kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME]
- * [--secret-env Field=NAME ...]`.
+ * [--secret-env Field=NAME ...] [--secret-file Field=PATH ...] [--output FILE | --input FILE]`.
  * Values are typed by the operation's schema (numbers, booleans, JSON for arrays and objects), so
  * `--Description 123` stays a string while `--PageSize 50` becomes a number.
  */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
-  const result: ParsedCommandLine = { operation: '', input: {}, dataDir: null, pinEnv: null, secretEnv: [], secretFiles: [], help: false };
+  const result: ParsedCommandLine = {
+    operation: '',
+    input: {},
+    dataDir: null,
+    pinEnv: null,
+    secretEnv: [],
+    secretFiles: [],
+    outputFile: null,
+    inputFile: null,
+    help: false,
+  };
   const rest = [...argv];
   const first = rest.shift();
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -48,13 +62,44 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     else if (name === 'pin-env') result.pinEnv = value;
     else if (name === 'secret-env') result.secretEnv.push(secretFromEnvironment(first, value));
     else if (name === 'secret-file') result.secretFiles.push(secretFromFile(first, value));
-    else if (name === 'cli-input-json') copyOwnFields(result.input, refuseWordOnlySecrets(parseJsonObject(value)));
-    else setOwnField(result.input, refuseWordOnlySecret(name), convertValue(name, value, parameterSchema(first, shape, name)));
+    else if (name === 'output') result.outputFile = value;
+    else if (name === 'input') result.inputFile = value;
+    else if (name === 'cli-input-json') copyOwnFields(result.input, refuseWordOnlySecrets(first, parseJsonObject(value)));
+    else setOwnField(result.input, refuseWordOnlySecret(first, name), convertValue(name, value, parameterSchema(first, shape, name)));
   }
   const fields = [...result.secretEnv, ...result.secretFiles].map(({ field }) => field);
   if (new Set(fields).size !== fields.length) throw new CommandLineError('A secret field is given twice (--secret-env, --secret-file).');
   if (result.secretFiles.filter(({ path }) => path === '-').length > 1) throw new CommandLineError('Only one --secret-file can read standard input (-).');
+  if (!result.help) expectFileOptions(result);
   return result;
+}
+
+/**
+ * An operation that makes a file needs --output (a backup is never written to standard output), one
+ * that reads a file needs --input (or a FileId), and no other operation takes either. Checked here,
+ * before the core opens the data directory, so a forgotten --output costs nothing.
+ */
+function expectFileOptions(parsed: ParsedCommandLine): void {
+  const { operation } = parsed;
+  const file = isOperationName(operation) ? contract[operation].file : undefined;
+  if (parsed.outputFile !== null && file !== 'produces') {
+    throw new CommandLineError(`--output is only for operations that make a file (${operationsWithFile('produces')}); ${echoableName(operation)} makes none.`);
+  }
+  if (parsed.inputFile !== null && file !== 'consumes') {
+    throw new CommandLineError(`--input is only for operations that read a file (${operationsWithFile('consumes')}); ${echoableName(operation)} reads none.`);
+  }
+  if (file === 'produces' && parsed.outputFile === null) {
+    throw new CommandLineError(`${operation} writes a file: give --output FILE (a new file; it is never written to standard output).`);
+  }
+  if (file === 'consumes') {
+    const hasFileId = Object.hasOwn(parsed.input, 'FileId');
+    if (parsed.inputFile === null && !hasFileId) throw new CommandLineError(`${operation} reads a file: give --input FILE.`);
+    if (parsed.inputFile !== null && hasFileId) throw new CommandLineError(`${operation}: give --input FILE or --FileId, not both.`);
+  }
+}
+
+function operationsWithFile(kind: 'produces' | 'consumes'): string {
+  return OPERATION_NAMES.filter((name) => contract[name].file === kind).join(', ');
 }
 
 /**
@@ -63,8 +108,17 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
  */
 const NEVER_ON_THE_COMMAND_LINE = new Set(['SecretData']);
 
-function refuseWordOnlySecret(name: string): string {
-  if (NEVER_ON_THE_COMMAND_LINE.has(name)) {
+/**
+ * So are the secret fields of operations on backup files: a backup password guards a file that may
+ * travel anywhere for years, far longer than a process list or a shell history lives.
+ */
+function neverAWord(operation: string, name: string): boolean {
+  if (NEVER_ON_THE_COMMAND_LINE.has(name)) return true;
+  return isOperationName(operation) && contract[operation].file !== undefined && contract[operation].secretFields.includes(name);
+}
+
+function refuseWordOnlySecret(operation: string, name: string): string {
+  if (neverAWord(operation, name)) {
     throw new CommandLineError(
       `${name} is never taken from the command line: give it with --secret-file ${name}=PATH (- for standard input), on standard input, or with --secret-env ${name}=VARIABLE.`,
     );
@@ -72,8 +126,8 @@ function refuseWordOnlySecret(name: string): string {
   return name;
 }
 
-function refuseWordOnlySecrets(input: Record<string, unknown>): Record<string, unknown> {
-  for (const name of Object.keys(input)) refuseWordOnlySecret(name);
+function refuseWordOnlySecrets(operation: string, input: Record<string, unknown>): Record<string, unknown> {
+  for (const name of Object.keys(input)) refuseWordOnlySecret(operation, name);
   return input;
 }
 

@@ -2,6 +2,7 @@ import type { CallOutcome } from '../../../shared/bridge';
 import { contract, isOperationName, OPERATION_NAMES } from '../../../shared/contract';
 import type { KmsErrorBody } from '../../../shared/errors';
 import { CommandLineError, parseCommandLine, type ParsedCommandLine } from './cli-arguments';
+import { CliFileError, deliverOutput, prepareFileOptions, type CliFiles } from './cli-files';
 import { isValueField, readFileBytes, readLimit, secretFromBytes, SecretInputError, type StdinReader } from './cli-secret-input';
 import type { Dispatch } from './dispatcher';
 
@@ -15,11 +16,16 @@ export interface CliIo {
 
 export interface CliCore {
   dispatch: Dispatch;
+  /** Where --output takes a made file from and --input registers the file to read (kms always has it). */
+  files?: CliFiles;
   close(): Promise<void>;
 }
 
-/** Operations that manage the default key store session themselves. */
-const SESSION_OPERATIONS = new Set(['InitializeDefaultKeyStore', 'ConnectKeyStore', 'DisconnectKeyStore']);
+/**
+ * Operations that manage the default key store session themselves, and RestoreBackup: it needs a
+ * data directory that nothing was set up in, so the exported password must not initialize one first.
+ */
+const SESSION_OPERATIONS = new Set(['InitializeDefaultKeyStore', 'ConnectKeyStore', 'DisconnectKeyStore', 'RestoreBackup']);
 
 export const DEFAULT_PASSWORD_VARIABLE = 'KMS_DEFAULT_KEYSTORE_PASSWORD';
 /** The kmsuser password the CLI connects the HSM cluster key stores with (a connection lasts one process). */
@@ -79,6 +85,13 @@ export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, 
     io.stderr(JSON.stringify({ Code: 'InvalidParameter', Message: error.message, RequestId: '' }) + '\n');
     return 2;
   }
+  let outputFile: string | null;
+  try {
+    outputFile = prepareFileOptions(parsed, core.files);
+  } catch (error) {
+    if (!(error instanceof CliFileError)) throw error;
+    return printOutcome({ ok: false, error: error.body }, io);
+  }
 
   const defaultPassword = io.env[DEFAULT_PASSWORD_VARIABLE];
   if (defaultPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
@@ -91,7 +104,18 @@ export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, 
     if (!opened.ok) return printOutcome(opened, io);
   }
   const outcome = await core.dispatch(parsed.operation, parsed.input, { transport: 'cli' });
-  return printOutcome(outcome, io);
+  if (!outcome.ok || outputFile === null) return printOutcome(outcome, io);
+  try {
+    return printOutcome({ ok: true, output: await deliverOutput(outcome.output, outputFile, core.files) }, io);
+  } catch (error) {
+    if (!(error instanceof CliFileError)) throw error;
+    return printOutcome({ ok: false, error: { ...error.body, RequestId: requestIdOf(outcome.output) } }, io);
+  }
+}
+
+function requestIdOf(output: unknown): string {
+  const id = (output as { RequestId?: unknown }).RequestId;
+  return typeof id === 'string' ? id : '';
 }
 
 function printOutcome(outcome: CallOutcome, io: CliIo): number {
@@ -168,11 +192,16 @@ function usage(operation: string): string {
   if (isOperationName(operation)) {
     const definition = contract[operation];
     const shape = (definition.input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
-    const params = Object.keys(shape).map((name) => `--${name} <value>`).join(' ');
-    return `kms ${operation} ${params}\n\n${definition.summary}\n`;
+    const fileParam = definition.file === 'produces' ? ['--output FILE'] : definition.file === 'consumes' ? ['--input FILE'] : [];
+    // A FileId only means something inside one process: on the command line the file is --input.
+    const params = [...Object.keys(shape).filter((name) => !(definition.file === 'consumes' && name === 'FileId')).map((name) => `--${name} <value>`), ...fileParam].join(' ');
+    return `kms ${operation} ${params}\n\n${definition.summary}\n${fileNote(definition.file)}`;
   }
   return [
-    'Usage: kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME] [--secret-env Field=NAME ...] [--secret-file Field=PATH ...]',
+    'Usage: kms <Operation> [--Param value ...] [--cli-input-json JSON] [--data-dir DIR] [--pin-env NAME] [--secret-env Field=NAME ...] [--secret-file Field=PATH ...] [--output FILE | --input FILE]',
+    '',
+    'Files: an operation that makes a file (CreateBackup) writes it to --output FILE, a new file, never to standard output;',
+    'one that reads a file (DescribeBackup, VerifyBackup, RestoreBackup) takes --input FILE. The output JSON names the file written ("File").',
     '',
     `Environment: KMS_DATA_DIR (data directory), ${DEFAULT_PASSWORD_VARIABLE} (unlocks the default key store).`,
     '',
@@ -180,4 +209,10 @@ function usage(operation: string): string {
     ...OPERATION_NAMES.map((name) => `  ${name.padEnd(28)} ${contract[name].summary}`),
     '',
   ].join('\n');
+}
+
+function fileNote(file: 'produces' | 'consumes' | undefined): string {
+  if (file === 'produces') return '\n--output FILE (required): the new file to write (refused if it exists; mode 0600). Its path is added to the output as "File".\n';
+  if (file === 'consumes') return '\n--input FILE (required): the file to read; it is neither moved nor deleted.\n';
+  return '';
 }

@@ -5,6 +5,7 @@ import { MAX_REQUEST_BYTES } from '../../../shared/contract';
 import type { WireMessage } from '../../../shared/wire';
 import type { Dispatch } from './dispatcher';
 import { createHostSession, SESSION_PATH, sessionSetCookie, type HostSession } from './host-session';
+import { DEFAULT_MAX_UPLOAD_BYTES, FILES_PATH, receiveUpload, sendDownload, type HostFiles } from './host-files';
 import { readStaticFile } from './static-files';
 
 export interface BrowserHostOptions {
@@ -15,6 +16,10 @@ export interface BrowserHostOptions {
   port: number;
   /** Told once, when the launch address has been used to open this launch's browser session. */
   onSessionOpened?: () => void;
+  /** Backup files: uploads (`POST /files`) and one-time downloads (`GET /files/<BackupId>`); absent, both answer 404. */
+  files?: HostFiles;
+  /** Largest upload accepted (413 beyond); default 4 GiB. */
+  maxUploadBytes?: number;
 }
 
 export interface BrowserHost {
@@ -68,11 +73,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   ].join('; ');
 
   server.on('request', (request, response) => {
+    const url = requestUrl(request.url);
+    if (!url) {
+      response.writeHead(400, BASE_HEADERS).end();
+      return;
+    }
+    if (allowedHosts.has(request.headers.host ?? '') && isFilesPath(url.pathname)) {
+      serveFiles(request, response, url.pathname, {
+        files: options.files,
+        maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+        // The WebSocket's rule: this launch's session, and the host's own page (Origin) when the browser says which.
+        admitted: (originRequired) => session.admits(request.headers.cookie) && originAllowed(request.headers.origin, allowedOrigins, originRequired),
+      });
+      return;
+    }
     if (!allowedHosts.has(request.headers.host ?? '') || (request.method !== 'GET' && request.method !== 'HEAD')) {
       response.writeHead(403, BASE_HEADERS).end();
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://local');
     if (url.pathname === SESSION_PATH) {
       openSession(request, response, url, session, options.onSessionOpened);
       return;
@@ -106,6 +124,50 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         server.close(() => resolve());
       }),
   };
+}
+
+/** The request target, or null for one no URL parser accepts (a throw here would end the host). */
+function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://local');
+  } catch {
+    return null;
+  }
+}
+
+function isFilesPath(pathname: string): boolean {
+  return pathname === FILES_PATH || pathname.startsWith(`${FILES_PATH}/`);
+}
+
+/**
+ * An upload must name the host's own page as its Origin (browsers send one with every POST); a
+ * download is a plain navigation that may carry none, but a foreign one is refused all the same.
+ */
+function originAllowed(origin: string | undefined, allowed: ReadonlySet<string>, required: boolean): boolean {
+  if (origin === undefined) return !required;
+  return allowed.has(origin);
+}
+
+interface FilesRoute {
+  files: HostFiles | undefined;
+  maxUploadBytes: number;
+  admitted: (originRequired: boolean) => boolean;
+}
+
+/** `POST /files` and `GET /files/<BackupId>`; every other method there is refused like elsewhere. */
+function serveFiles(request: IncomingMessage, response: ServerResponse, pathname: string, route: FilesRoute): void {
+  const upload = request.method === 'POST' && pathname === FILES_PATH;
+  const download = request.method === 'GET' && pathname.startsWith(`${FILES_PATH}/`);
+  if ((!upload && !download) || !route.admitted(upload)) {
+    response.writeHead(403, BASE_HEADERS).end();
+    return;
+  }
+  if (!route.files) {
+    response.writeHead(404, { ...BASE_HEADERS, 'Content-Type': 'text/plain' }).end('Not found');
+    return;
+  }
+  if (upload) receiveUpload(request, response, route.files, route.maxUploadBytes, BASE_HEADERS);
+  else sendDownload(response, pathname.slice(FILES_PATH.length + 1), route.files, BASE_HEADERS);
 }
 
 /**

@@ -10,3 +10,22 @@ export function formatUtc(iso: string): string {
 export function orDash(value: string | null | undefined): string {
   return value === null || value === undefined || value === '' ? '—' : value;
 }
+
+const SIZE_UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
+
+/** A file size in decimal units, as file managers show it: "812 bytes", "4.2 MB". */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 999.5 && unit < SIZE_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${SIZE_UNITS[unit]}`;
+}
+
+/** "1 key", "3 keys", "1,200 audit records". */
+export function countOf(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -56,6 +56,7 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'Access points' },
   },
   { path: '/audit', name: 'audit', component: () => import('../pages/AuditPage.vue'), meta: { title: 'Audit' } },
+  { path: '/backup', name: 'backup', component: () => import('../pages/BackupPage.vue'), meta: { title: 'Backup' } },
   { path: '/:pathMatch(.*)*', redirect: '/keys' },
 ];
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CANARY_PASSWORD, createInitializedTestCore, createTestCore, disposeTestCore } from '../../support/test-core';
 
 const BACKUP_PASSWORD = 'Backup-Pass-2026-long';
@@ -15,6 +15,7 @@ describe('backup and restore, end to end through the dispatcher', () => {
     expect(file).not.toBeNull();
 
     const target = await createTestCore();
+    const warn = vi.spyOn(console, 'warn');
     try {
       const fileId = target.core.files.registerIncoming(file!.path, false);
       const described = await target.call('DescribeBackup', { FileId: fileId });
@@ -30,7 +31,13 @@ describe('backup and restore, end to end through the dispatcher', () => {
       expect(verdict.Valid).toBe(true);
       const status = await target.call('DescribeBackupStatus', {});
       expect(status.RestoredFrom?.BackupId).toBe(backup.BackupId);
+      // The restored token's objects can still change: a new key, and the audit anchor moves over
+      // the restored chain (SoftHSM2 refuses to touch an object whose .lock file did not come back).
+      await target.call('CreateKey', { KeySpec: 'Aliyun_AES_256', KeyUsage: 'ENCRYPT/DECRYPT', Description: 'after the restore' });
+      await expect.poll(async () => (await target.call('GetAuditAnchor', {})).UnanchoredRecords, { timeout: 10_000 }).toBe(0);
+      expect(warn.mock.calls.map((call) => String(call[0])).filter((line) => line.startsWith('audit anchor'))).toEqual([]);
     } finally {
+      warn.mockRestore();
       await disposeTestCore(target);
       await disposeTestCore(source);
     }

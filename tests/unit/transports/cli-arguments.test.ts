@@ -82,6 +82,16 @@ describe('kms command line', () => {
     }
   });
 
+  it('never takes a backup password from a command-line word, while other passwords may still be one', () => {
+    for (const argv of [
+      ['CreateBackup', '--output', '/tmp/b.kwbackup', '--Password', 'Sup3r-backup-pass'],
+      ['RestoreBackup', '--input', '/tmp/b.kwbackup', '--cli-input-json', '{"Password":"Sup3r-backup-pass"}'],
+    ]) {
+      expect(() => parseCommandLine(argv)).toThrow('--secret-file Password=PATH');
+    }
+    expect(parseCommandLine(['ConnectKeyStore', '--KeyStoreId', 'ks', '--KeyStorePassword', 'Passw0rd1']).input.KeyStorePassword).toBe('Passw0rd1');
+  });
+
   it('maps secret fields to files (--secret-file Field=PATH, - for standard input), only secret fields, at most one from standard input', () => {
     const parsed = parseCommandLine(['CreateSecret', '--SecretName', 'db', '--VersionId', 'v1', '--secret-file', 'SecretData=/tmp/value.bin']);
     expect(parsed.secretFiles).toEqual([{ field: 'SecretData', path: '/tmp/value.bin' }]);

@@ -84,7 +84,7 @@ export async function writeBackupFile(
 
 /** Reads and checks the unencrypted parts; the payload is read (and authenticated) by `read`. */
 export async function openBackupFile(file: string): Promise<OpenedBackup> {
-  const sizeBytes = (await stat(file)).size;
+  const sizeBytes = await backupFileSize(file);
   const handle = await open(file, 'r');
   let prefix: Buffer;
   let trailer: Buffer;
@@ -170,6 +170,20 @@ async function readAt(handle: Awaited<ReturnType<typeof open>>, position: number
   const buffer = Buffer.alloc(length);
   const { bytesRead } = await handle.read(buffer, 0, length, position);
   return buffer.subarray(0, bytesRead);
+}
+
+/** A path that names nothing any more (moved or deleted after it was chosen), or no file, is a refusal, not a failure. */
+async function backupFileSize(file: string): Promise<number> {
+  let stats: Awaited<ReturnType<typeof stat>>;
+  try {
+    stats = await stat(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new KmsError('NotFound.File', 'The backup file is no longer there: choose it again.');
+    throw error;
+  }
+  if (!stats.isFile()) throw new KmsError('InvalidBackup.NotABackup', 'That is not a file, so not a Keyward backup.');
+  return stats.size;
 }
 
 function truncated(): KmsError {

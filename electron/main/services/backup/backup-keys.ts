@@ -15,8 +15,13 @@ export interface ScryptParameters {
 /** 128 MiB and about half a second here: each guess at a stolen backup costs an attacker as much. */
 export const DEFAULT_SCRYPT: ScryptParameters = { N: 2 ** 17, R: 8, P: 1 };
 
-/** What a backup file may ask for: anything outside is refused before any work (a crafted file must not eat the machine). */
-const LIMITS = { minLogN: 14, maxLogN: 20, maxR: 32, maxP: 16 };
+/**
+ * What a backup file may ask for: anything outside is refused before any work (a crafted file must
+ * not eat the machine). Each parameter alone is not enough: N = 2^20 with r = 32 asks for 4 GiB, and
+ * p multiplies the time. So scrypt's memory (128·N·r bytes) is capped at 1 GiB and its work (N·r·p)
+ * at 16 times the default's.
+ */
+const LIMITS = { minLogN: 14, maxLogN: 20, maxR: 32, maxP: 16, maxMemoryBytes: 2 ** 30, maxWork: 16 * DEFAULT_SCRYPT.N * DEFAULT_SCRYPT.R * DEFAULT_SCRYPT.P };
 
 export interface BackupKeys {
   encryption: Buffer;
@@ -31,6 +36,8 @@ export function checkScryptParameters(parameters: ScryptParameters): string | nu
   if (!Number.isInteger(logN) || logN < LIMITS.minLogN || logN > LIMITS.maxLogN) return `scrypt N must be a power of two between 2^${LIMITS.minLogN} and 2^${LIMITS.maxLogN}`;
   if (!Number.isInteger(parameters.R) || parameters.R < 1 || parameters.R > LIMITS.maxR) return `scrypt r must be 1-${LIMITS.maxR}`;
   if (!Number.isInteger(parameters.P) || parameters.P < 1 || parameters.P > LIMITS.maxP) return `scrypt p must be 1-${LIMITS.maxP}`;
+  if (128 * parameters.N * parameters.R > LIMITS.maxMemoryBytes) return `scrypt N·r must not ask for more than ${LIMITS.maxMemoryBytes / 2 ** 20} MiB`;
+  if (parameters.N * parameters.R * parameters.P > LIMITS.maxWork) return `scrypt N·r·p must be at most ${LIMITS.maxWork}`;
   return null;
 }
 

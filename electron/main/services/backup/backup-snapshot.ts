@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { constants } from 'node:fs';
 import { readSnapshotSummary, type SnapshotSummary } from '../../registry';
@@ -51,11 +51,21 @@ async function copyTokens(tokenDir: string, target: string): Promise<{ name: str
   for (const token of await listDir(tokenDir)) {
     if (!token.isDirectory()) continue;
     await mkdir(path.join(target, token.name), { mode: 0o700 });
+    const names = new Set<string>();
     for (const file of await listDir(path.join(tokenDir, token.name))) {
       if (!file.isFile()) continue;
       const to = path.join(target, token.name, file.name);
       await copyFile(path.join(tokenDir, token.name, file.name), to, constants.COPYFILE_EXCL);
       copied.push({ name: `tokens/${token.name}/${file.name}`, size: (await stat(to)).size, path: to });
+      names.add(file.name);
+    }
+    // SoftHSM2 cannot change or delete an object whose .lock file is missing (CKR_GENERAL_ERROR,
+    // CKR_FUNCTION_FAILED): every object of the snapshot has one, even if the live one lost it.
+    for (const name of [...names].filter((candidate) => candidate.endsWith('.object'))) {
+      const lock = `${name.slice(0, -'.object'.length)}.lock`;
+      if (names.has(lock)) continue;
+      await writeFile(path.join(target, token.name, lock), '', { flag: 'wx', mode: 0o600 });
+      copied.push({ name: `tokens/${token.name}/${lock}`, size: 0, path: path.join(target, token.name, lock) });
     }
   }
   return copied;

@@ -12,7 +12,7 @@ import { isoNow, type ServiceContext } from '../service-context';
 import { openBackupFile, type OpenedBackup } from './backup-file';
 import type { PayloadFileWriter, PayloadSink } from './backup-frames';
 import { deriveBackupKeys, expectManifestSignature, expectPasswordCheck, wipeBackupKeys } from './backup-keys';
-import { applyRestoreStaging, commitRestoreStaging, discardRestoreStaging, prepareRestoreStaging } from './restore-staging';
+import { applyRestoreStaging, commitRestoreStaging, discardRestoreStaging, prepareRestoreStaging, restoreStagingDir } from './restore-staging';
 import type { WriteGate } from './write-gate';
 
 /** Closes the core, runs `apply` with nothing open on the data directory, and opens it again. */
@@ -45,26 +45,28 @@ export class RestoreService {
 
   async restore(input: ParsedInput<'RestoreBackup'>, request: RequestContext): Promise<OperationResult<'RestoreBackup'>> {
     const { context, gate } = this.deps;
-    return gate.exclusive(async () => {
+    const result = await gate.exclusive(async () => {
       this.expectEmptyDataDir();
       const opened = await this.open(input.FileId);
-      const staging = prepareRestoreStaging(context.dataDir);
-      let keyStores: OperationResult<'RestoreBackup'>['KeyStores'];
+      prepareRestoreStaging(context.dataDir);
       try {
-        await this.readChecked(opened, input.Password, stagingSink(staging), request);
+        await this.readChecked(opened, input.Password, stagingSink(restoreStagingDir(context.dataDir)), request);
         request.progress(0.85, 'Recording the restore in the restored audit log');
-        keyStores = this.recordRestore(path.join(staging, 'registry.sqlite'), opened, request);
+        const keyStores = this.recordRestore(path.join(restoreStagingDir(context.dataDir), 'registry.sqlite'), opened, request);
         // Checked again right before the commit: nothing may have been set up meanwhile.
         this.expectEmptyDataDir();
         commitRestoreStaging(context.dataDir);
+        gate.seal();
+        return { Manifest: opened.manifest, KeyStores: keyStores };
       } catch (error) {
         discardRestoreStaging(context.dataDir);
         throw error;
       }
-      request.progress(0.95, 'Reopening the data directory');
-      await this.deps.restart(() => void applyRestoreStaging(context.dataDir));
-      return { Manifest: opened.manifest, KeyStores: keyStores };
     });
+    // Outside the gate: closing the core waits for a maintenance round, which the sealed gate refuses.
+    request.progress(0.95, 'Reopening the data directory');
+    await this.deps.restart(() => void applyRestoreStaging(context.dataDir));
+    return result;
   }
 
   private async open(fileId: string): Promise<OpenedBackup> {

@@ -10,9 +10,11 @@ export class WriteGate {
   private holders = 0;
   private drained: (() => void) | null = null;
   private barrier: Promise<void> | null = null;
+  private sealed = false;
 
   async shared<T>(work: () => Promise<T>): Promise<T> {
     while (this.barrier) await this.barrier;
+    if (this.sealed) throw reopening();
     this.holders += 1;
     try {
       return await work();
@@ -37,7 +39,20 @@ export class WriteGate {
     }
   }
 
+  /**
+   * After a restore's commit: this core's state is about to be replaced, so nothing may change it
+   * any more. Holders waiting at the gate (a maintenance round) are refused, not left waiting for a
+   * core that is closing (whose close waits for them).
+   */
+  seal(): void {
+    this.sealed = true;
+  }
+
   get busy(): boolean {
     return this.barrier !== null;
   }
+}
+
+function reopening(): KmsError {
+  return new KmsError('Forbidden.BackupInProgress', 'Keyward is reopening the restored data directory; try again in a moment.');
 }
