@@ -57,7 +57,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // SoftHSM2 token files) is private from birth; workers inherit the mask.
   process.umask(0o077);
   const notice = options.onNotice ?? defaultNotice;
-  const files = new FileExchange(path.join(options.dataDir, 'exchange'));
+  // Made only once the data directory opened: a refused one (a newer schema) is left untouched.
+  const files = new FileExchange(path.join(options.dataDir, 'exchange'), undefined, undefined, false);
   const outcome = applyRestoreStaging(options.dataDir);
   if (outcome === 'APPLIED') notice('finished a restore that was interrupted after its commit point.');
   if (outcome === 'DISCARDED') notice('dropped a restore that was interrupted before its commit point; the data directory is as it was.');
@@ -71,6 +72,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     current = await openCore(options, files, restart);
   };
   current = await openCore(options, files, restart);
+  files.reset();
   const live = (): OpenCore => {
     if (!current) throw new Error('the core is reopening after a restore');
     return current;

@@ -42,10 +42,16 @@ export class FileExchange {
     readonly directory: string,
     private readonly ttlMs = DEFAULT_TTL_MS,
     private readonly clock: () => number = Date.now,
+    /** False: the directory is left alone until `reset` (the core resets it once the data directory opened). */
+    startEmpty = true,
   ) {
-    // Leftovers of an earlier run (a backup nobody collected, a half upload) are dropped.
-    rmSync(directory, { recursive: true, force: true });
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    if (startEmpty) this.reset();
+  }
+
+  /** Drops leftovers of an earlier run (a backup nobody collected, a half upload). */
+  reset(): void {
+    rmSync(this.directory, { recursive: true, force: true });
+    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
   }
 
   /** A new file to be made: its temporary path, and the commit that publishes it under `id`. */
