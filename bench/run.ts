@@ -13,9 +13,10 @@ import { p2Registry } from './suites/p2-registry';
 import { p3Ceremony } from './suites/p3-ceremony';
 import { p4Renderer } from './suites/p4-renderer';
 import { p5EventLoop } from './suites/p5-event-loop';
+import { p6Endpoint } from './suites/p6-endpoint';
 import { p8Backup } from './suites/p8-backup';
 
-const BENCHMARKS: Benchmark[] = [p1Throughput, p2Registry, p3Ceremony, p4Renderer, p5EventLoop, p8Backup];
+const BENCHMARKS: Benchmark[] = [p1Throughput, p2Registry, p3Ceremony, p4Renderer, p5EventLoop, p6Endpoint, p8Backup];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] | null } {

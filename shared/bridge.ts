@@ -32,4 +32,4 @@ export interface ChosenFile {
 }
 
 /** Transports that can carry an operation call; recorded in audit events. */
-export type TransportName = 'ipc' | 'ws' | 'cli' | 'internal';
+export type TransportName = 'ipc' | 'ws' | 'cli' | 'internal' | 'endpoint';

@@ -85,6 +85,29 @@ export const ERROR_CODES = [
   'Forbidden.DataDirNotEmpty',
   // One backup or restore at a time.
   'Forbidden.BackupInProgress',
+  // Application access points and the application endpoint.
+  'NotFound.NetworkRule',
+  'NotFound.Policy',
+  'NotFound.ApplicationAccessPoint',
+  'NotFound.ClientKey',
+  'AlreadyExists.NetworkRule',
+  'AlreadyExists.Policy',
+  'AlreadyExists.ApplicationAccessPoint',
+  // A network rule a policy uses, or a policy an access point uses.
+  'Forbidden.ResourceInUse',
+  // Start of a running endpoint, stop of a stopped one.
+  'Forbidden.EndpointState',
+  // The address is not this machine's, or the port is taken.
+  'EndpointAddressUnavailable',
+  // Refusals of application calls (the endpoint maps them to HTTP statuses and AWS error types).
+  'Unauthenticated.ClientCertificate',
+  'Unauthenticated.ClientKeyRevoked',
+  'Unauthenticated.Signature',
+  'Unauthenticated.SignatureExpired',
+  'Forbidden.SourceAddress',
+  'Forbidden.Permission',
+  'Forbidden.Resource',
+  'Forbidden.ManagementOperation',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

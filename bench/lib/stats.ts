@@ -82,3 +82,21 @@ export async function medianMsAsync(runs: number, fn: () => Promise<unknown>): P
   }
   return median(times);
 }
+
+/**
+ * Like opsPerSecondAsync, and also times every call: `lanes` callers each run `fn` one call after
+ * another for about `ms` milliseconds. Returns operations per second and each call's latency.
+ */
+export async function timedLanes(ms: number, lanes: number, fn: () => Promise<void>): Promise<{ opsPerSecond: number; latenciesMs: number[] }> {
+  const started = performance.now();
+  const latenciesMs: number[] = [];
+  const lane = async (): Promise<void> => {
+    while (performance.now() - started < ms) {
+      const callStarted = performance.now();
+      await fn();
+      latenciesMs.push(performance.now() - callStarted);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return { opsPerSecond: (latenciesMs.length * 1000) / (performance.now() - started), latenciesMs };
+}

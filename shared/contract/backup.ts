@@ -33,6 +33,9 @@ export const backupCountsSchema = z.object({
   Secrets: z.number(),
   SecretVersions: z.number(),
   Clusters: z.number(),
+  /** Absent in files from before application access points (schema 10). */
+  AccessPoints: z.number().optional(),
+  ClientKeys: z.number().optional(),
   AuditRecords: z.number(),
 });
 export type BackupCounts = z.infer<typeof backupCountsSchema>;

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { auditOperations } from './audit';
 import { backupOperations } from './backup';
+import { accessPointOperations } from './access-points';
+import { endpointOperations } from './endpoint';
 import { clusterOperations } from './clusters';
 import { cryptoOperations } from './crypto';
 import { keyImportOperations } from './key-import';
@@ -24,6 +26,8 @@ export const contract = {
   ...auditOperations,
   ...secretOperations,
   ...backupOperations,
+  ...accessPointOperations,
+  ...endpointOperations,
 } as const;
 
 export type Contract = typeof contract;
@@ -58,4 +62,6 @@ export * from './crypto';
 export * from './audit';
 export * from './secrets';
 export * from './backup';
+export * from './access-points';
+export * from './endpoint';
 export { COMMON_ERRORS, type OperationDefinition } from './define';

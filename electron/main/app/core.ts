@@ -11,7 +11,8 @@ import { ensureDefaultKeyStoreRows } from '../services/keystores/default-key-sto
 import { DEFAULT_TRUSTED_MODULE_DIRS } from '../services/modules/library-trust';
 import { securePrivateFiles } from '../services/keystores/data-dir-files';
 import type { ServiceContext } from '../services/service-context';
-import { createDispatcher } from '../transports/dispatcher';
+import { createDispatcher, type Dispatch } from '../transports/dispatcher';
+import { EndpointServer } from '../transports/endpoint/endpoint-server';
 import type { CallOutcome } from '../../../shared/bridge';
 import { applyRestoreStaging } from '../services/backup/restore-staging';
 import type { CoreRestart } from '../services/backup/restore-service';
@@ -122,13 +123,20 @@ async function openCore(options: CoreOptions, files: FileExchange, restart: Core
   const moduleApproval = { trustedDirs: options.trustedModuleDirs ?? DEFAULT_TRUSTED_MODULE_DIRS, confirmUntrustedModule: options.confirmUntrustedModule };
   const notice = options.onNotice ?? defaultNotice;
   const gate = new WriteGate();
-  const services = createServices({ context, connections, audit, usageWriter, scope, moduleApproval, anchorer, files, gate, restart, onProblem: notice });
+  // The endpoint's server calls the dispatcher, which is made from the services that start the server.
+  let dispatchLater: Dispatch | null = null;
+  const endpointController = new EndpointServer({
+    dispatch: (operation, input, callContext) => (dispatchLater ? dispatchLater(operation, input, callContext) : Promise.resolve(reopening())),
+    now: context.now,
+  });
+  const services = createServices({ context, connections, audit, usageWriter, scope, moduleApproval, anchorer, files, gate, restart, endpointController, onProblem: notice });
   services.maintenance.start(options.maintenanceIntervalMs ?? 60_000);
   const dispatch = createDispatcher({
     handlers: services.handlers,
     actor: options.actor ?? userInfo().username,
     auditFailure: audit.recordFailure,
   });
+  dispatchLater = dispatch;
 
   let closed = false;
   return {

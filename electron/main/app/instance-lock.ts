@@ -10,7 +10,7 @@ import type { KmsErrorBody } from '../../../shared/errors';
  */
 export const LOCK_FILE = 'keyward.lock';
 
-export type LockKind = 'browser-host' | 'electron';
+export type LockKind = 'browser-host' | 'electron' | 'endpoint';
 
 export interface LockHolder {
   pid: number;

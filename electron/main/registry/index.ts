@@ -43,6 +43,11 @@ export type {
 export type { SecretVersionRow, SecretVersionInfo, SecretStageRow, SecretVersionsRepository } from './repositories/secret-versions';
 export type { BackupRow, BackupKind, BackupsRepository, RegistryCounts } from './repositories/backups';
 export type { AuditRepository, AuditListFilter, AuditListFilterKey, AuditListQuery, CheckedAuditLog } from './repositories/audit';
+export type { ClientKeyRow, ClientKeySummaryRow, ClientKeysRepository } from './repositories/client-keys';
+export type { InstanceCaRow, InstanceCaRepository } from './repositories/instance-ca';
+export type { NetworkRuleRow, NetworkRulePatch, NetworkRulesRepository } from './repositories/network-rules';
+export type { AccessPolicyRow, AccessPolicyPatch, AccessPoliciesRepository } from './repositories/access-policies';
+export type { AccessPointRow, AccessPointPatch, AccessGrantRow, AccessPointsRepository } from './repositories/access-points';
 
 export {
   GENESIS_HASH,

@@ -19,6 +19,11 @@ import { type LoginGuardsRepository, createLoginGuardsRepository } from './repos
 import { type SecretsRepository, createSecretsRepository } from './repositories/secrets';
 import { type SecretVersionsRepository, createSecretVersionsRepository } from './repositories/secret-versions';
 import { type BackupsRepository, createBackupsRepository } from './repositories/backups';
+import { type ClientKeysRepository, createClientKeysRepository } from './repositories/client-keys';
+import { type InstanceCaRepository, createInstanceCaRepository } from './repositories/instance-ca';
+import { type NetworkRulesRepository, createNetworkRulesRepository } from './repositories/network-rules';
+import { type AccessPoliciesRepository, createAccessPoliciesRepository } from './repositories/access-policies';
+import { type AccessPointsRepository, createAccessPointsRepository } from './repositories/access-points';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -50,6 +55,11 @@ export interface Registry {
   readonly secrets: SecretsRepository;
   readonly secretVersions: SecretVersionsRepository;
   readonly backups: BackupsRepository;
+  readonly clientKeys: ClientKeysRepository;
+  readonly instanceCa: InstanceCaRepository;
+  readonly networkRules: NetworkRulesRepository;
+  readonly accessPolicies: AccessPoliciesRepository;
+  readonly accessPoints: AccessPointsRepository;
   /**
    * Copies the database, as of the moment the copy completes, into `file` (SQLite's online backup:
    * page batches between which this connection keeps serving; its own writes meanwhile are carried
@@ -124,6 +134,11 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     secrets: createSecretsRepository(db),
     secretVersions: createSecretVersionsRepository(db),
     backups: createBackupsRepository(db),
+    clientKeys: createClientKeysRepository(db),
+    instanceCa: createInstanceCaRepository(db),
+    networkRules: createNetworkRulesRepository(db),
+    accessPolicies: createAccessPoliciesRepository(db),
+    accessPoints: createAccessPointsRepository(db),
     async snapshotTo(target, onProgress) {
       await db.backup(target, {
         progress({ totalPages, remainingPages }) {

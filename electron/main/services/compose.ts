@@ -10,7 +10,7 @@ export interface Services {
   handlers: OperationHandlers;
   /** Work that falls due with time (deletions, rotation, expiry, secret destruction). */
   maintenance: KeyMaintenance;
-  /** Stops the maintenance timer (waiting for a round in progress) and the cluster health watch. */
+  /** Stops the application endpoint, the maintenance timer (waiting for a round in progress) and the cluster health watch. */
   dispose(): Promise<void>;
 }
 
@@ -38,6 +38,8 @@ export function createServices(deps: ServiceDeps & { onProblem: MaintenanceProbl
     maintenance,
     async dispose() {
       stopHealthWatch();
+      // Applications stop reaching the keys before anything below them closes.
+      await services.endpoint.close();
       await maintenance.close();
     },
   };

@@ -1,4 +1,6 @@
 import type { OperationHandlers } from './handlers-type';
+import { bindAccessHandlers } from './access/access-handlers';
+import { bindEndpointHandlers } from './endpoint/endpoint-handlers';
 import type { ServiceSet } from './service-set';
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
@@ -86,5 +88,7 @@ export function bindHandlers(services: ServiceSet): OperationHandlers {
     DescribeBackupStatus: async () => backups.status(),
     UpdateBackupPolicy: async (input, request) => backups.updatePolicy(input, request),
     VerifyKeyStoreMaterial: (input, request) => material.verify(input, request),
+    ...bindAccessHandlers(services),
+    ...bindEndpointHandlers(services.endpoint),
   };
 }

@@ -35,6 +35,17 @@ import { MaterialCheckService } from './backup/material-check-service';
 import { RestoreService, type CoreRestart } from './backup/restore-service';
 import type { WriteGate } from './backup/write-gate';
 import type { FileExchange } from './files/file-exchange';
+import { NetworkRuleService } from './access/network-rule-service';
+import { PolicyService } from './access/policy-service';
+import { AccessPointService } from './access/access-point-service';
+import { RegistryAccessAuthorizer } from './access/access-authorizer';
+import { AccessKeySecrets } from './access/access-key-secrets';
+import { ClientKeyService } from './access/client-key-service';
+import { RegistryClientKeyCredentials } from './access/client-key-credentials';
+import { InstanceCa } from './access/instance-ca';
+import type { EndpointController } from './endpoint/endpoint-controller';
+import { createEndpointService } from './endpoint/endpoint-services';
+import { DataKeys } from './crypto/data-keys';
 
 /** What the services are built from: assembled once by the composition root (app/core.ts). */
 export interface ServiceDeps {
@@ -52,6 +63,8 @@ export interface ServiceDeps {
   gate: WriteGate;
   /** Closes and reopens the core around a restore's file moves. */
   restart: CoreRestart;
+  /** The application endpoint's HTTPS server (made by the composition root: it lives in transports/). */
+  endpointController: EndpointController;
 }
 
 /** Every service, built once: the handlers, the maintenance rounds and the health watch share them. */
@@ -85,10 +98,21 @@ export function buildServiceSet(deps: ServiceDeps) {
   const backups = new BackupService({ context, audit, files: deps.files, gate: deps.gate, anchor: deps.anchorer });
   const restores = new RestoreService({ context, audit, files: deps.files, gate: deps.gate, restart: deps.restart });
   const material = new MaterialCheckService(context, connections, audit);
+  const networkRules = new NetworkRuleService(context, audit);
+  const policies = new PolicyService(context, audit);
+  const accessPoints = new AccessPointService(context, audit);
+  const accessAuthorizer = new RegistryAccessAuthorizer(context);
+  const instanceCa = new InstanceCa(context, connections, audit, scope);
+  const accessKeySecrets = new AccessKeySecrets(context, keys, use, new DataKeys(use));
+  const clientKeys = new ClientKeyService(context, instanceCa, accessKeySecrets, audit);
+  const clientKeyCredentials = new RegistryClientKeyCredentials(context, accessKeySecrets);
+  const endpoint = createEndpointService({ context, audit, usageWriter, scope, controller: deps.endpointController, ca: instanceCa, credentials: clientKeyCredentials, authorizer: accessAuthorizer });
   return {
     modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy,
     keys, lifecycle, versions, aliases, keyImport, storeCapabilities, reconcile,
     crypto, asymmetric, mac, auditLog, secrets, backups, restores, material,
+    networkRules, policies, accessPoints, accessAuthorizer,
+    instanceCa, clientKeys, clientKeyCredentials, endpoint,
   };
 }
 

@@ -12,6 +12,8 @@ import { prototypeKeyPath } from './prototype-keys';
 
 export interface DispatchContext {
   transport: TransportName;
+  /** Who acts, when not the officer of this process: the application endpoint names the client key. */
+  actor?: string;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -65,7 +67,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     const context: RequestContext = {
       requestId,
       transport: dispatchContext.transport,
-      actor: options.actor,
+      actor: dispatchContext.actor ?? options.actor,
       progress: (fraction, message) =>
         dispatchContext.onProgress?.({ requestId, operation, fraction, message }),
     };
@@ -132,7 +134,7 @@ function auditFailureSafely(
 function resourceIdOf(input: unknown): string {
   if (typeof input !== 'object' || input === null) return '';
   const record = input as Record<string, unknown>;
-  for (const field of ['KeyId', 'KeyStoreId', 'ClusterId', 'ModuleId', 'AliasName', 'SecretName']) {
+  for (const field of ['KeyId', 'KeyStoreId', 'ClusterId', 'ModuleId', 'AliasName', 'SecretName', 'Name', 'AapName', 'ClientKeyId']) {
     const value = record[field];
     if (typeof value === 'string') return value;
   }

@@ -7,6 +7,7 @@ import { migration006Secrets } from './006_secrets';
 import { migration007KeyPairImport } from './007_key_pair_import';
 import { migration008PendingLogins } from './008_pending_logins';
 import { migration009Backups } from './009_backups';
+import { migration010AccessPoints } from './010_access_points';
 import type { Migration } from './types';
 
 /** Every migration this build knows, in order. Append only. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007KeyPairImport,
   migration008PendingLogins,
   migration009Backups,
+  migration010AccessPoints,
 ];
 
 export type { Migration } from './types';

@@ -26,6 +26,8 @@ export interface RegistryCounts {
   secretVersions: number;
   clusters: number;
   modules: number;
+  accessPoints: number;
+  clientKeys: number;
 }
 
 export interface BackupsRepository {
@@ -53,7 +55,8 @@ export function createBackupsRepository(db: Database): BackupsRepository {
     `SELECT (SELECT count(*) FROM key_stores) AS keyStores, (SELECT count(*) FROM keys) AS keys,
        (SELECT count(*) FROM key_versions) AS keyVersions, (SELECT count(*) FROM aliases) AS aliases,
        (SELECT count(*) FROM secrets) AS secrets, (SELECT count(*) FROM secret_versions) AS secretVersions,
-       (SELECT count(*) FROM clusters) AS clusters, (SELECT count(*) FROM modules) AS modules`,
+       (SELECT count(*) FROM clusters) AS clusters, (SELECT count(*) FROM modules) AS modules,
+       (SELECT count(*) FROM access_points) AS accessPoints, (SELECT count(*) FROM client_keys) AS clientKeys`,
   );
   const unchecked = db.prepare<[], { id: string }>('SELECT key_store_id AS id FROM restore_checks ORDER BY key_store_id');
   const markUnchecked = db.prepare<[string]>('INSERT OR IGNORE INTO restore_checks (key_store_id) VALUES (?)');
@@ -67,7 +70,7 @@ export function createBackupsRepository(db: Database): BackupsRepository {
       const row = latest.get(kind);
       return row ? { ...row, includesDefault: row.includesDefault === 1 } : null;
     },
-    counts: () => counts.get() ?? { keyStores: 0, keys: 0, keyVersions: 0, aliases: 0, secrets: 0, secretVersions: 0, clusters: 0, modules: 0 },
+    counts: () => counts.get() ?? { keyStores: 0, keys: 0, keyVersions: 0, aliases: 0, secrets: 0, secretVersions: 0, clusters: 0, modules: 0, accessPoints: 0, clientKeys: 0 },
     uncheckedKeyStores: () => unchecked.all().map(({ id }) => id),
     markUnchecked: (ids) => {
       for (const id of ids) markUnchecked.run(id);

@@ -71,6 +71,8 @@ export class BackupService {
             Secrets: summary.counts.secrets,
             SecretVersions: summary.counts.secretVersions,
             Clusters: summary.counts.clusters,
+            AccessPoints: summary.counts.accessPoints,
+            ClientKeys: summary.counts.clientKeys,
             AuditRecords: summary.auditHead.sequence,
           },
           KeyStoreIds: summary.keyStoreIds,

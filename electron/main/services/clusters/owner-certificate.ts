@@ -1,50 +1,15 @@
 /**
  * The ClusterOwnerCertificate: a self-signed X.509 certificate over the cluster owner key, built by
- * @peculiar/x509 and signed inside the HSM. The library signs through a WebCrypto `Crypto`; ours
- * delegates everything to Node's WebCrypto except `sign` with the owner key, which hashes the TBS
- * certificate and has the HSM sign the digest (CKM_ECDSA gives raw r||s, WebCrypto's format).
+ * @peculiar/x509 and signed inside the HSM (certificates/hsm-signing-crypto.ts).
  */
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import type * as x509 from '@peculiar/x509';
 import { loadX509 } from './x509';
 import { KmsError } from '../../../../shared/errors';
 import { publicKeyToSpki, type PublicKeyMaterial } from '../../hsm';
+import { EC_P256, ECDSA_SHA256, hsmBackedCrypto, hsmKeyHandle, randomSerialNumber } from '../certificates/hsm-signing-crypto';
 
-type CryptoKey = webcrypto.CryptoKey;
-type Crypto = webcrypto.Crypto;
-type BufferSource = webcrypto.BufferSource;
-type EcdsaParams = webcrypto.EcdsaParams;
-
-const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const VALIDITY_YEARS = 10;
-
-/** A handle the HSM-backed `sign` recognizes; it holds no key material. */
-function hsmKeyHandle(): CryptoKey {
-  return { type: 'private', algorithm: EC_P256, extractable: false, usages: ['sign'] } as unknown as CryptoKey;
-}
-
-function hsmBackedCrypto(handle: CryptoKey, signDigest: (digest: Buffer) => Promise<Buffer>): Crypto {
-  const subtle = webcrypto.subtle;
-  const sign = async (algorithm: unknown, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> => {
-    if (key !== handle) return subtle.sign(algorithm as EcdsaParams, key, data);
-    const bytes = ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-    const raw = await signDigest(createHash('sha256').update(bytes).digest());
-    return raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
-  };
-  // SubtleCrypto methods check their receiver, so everything else is bound to the real one.
-  const proxied = new Proxy(subtle, {
-    get(target, property) {
-      if (property === 'sign') return sign;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return {
-    subtle: proxied,
-    getRandomValues: webcrypto.getRandomValues.bind(webcrypto),
-    randomUUID: webcrypto.randomUUID.bind(webcrypto),
-  } as unknown as Crypto;
-}
 
 export interface OwnerCertificateRequest {
   clusterId: string;
@@ -67,12 +32,11 @@ export async function createOwnerCertificate(request: OwnerCertificateRequest): 
   const lib = await loadX509();
   const certificate = await lib.X509CertificateGenerator.createSelfSigned(
     {
-      // Positive 16-byte serial: clear the top bit so DER needs no sign byte.
-      serialNumber: Buffer.from(randomBytes(16).map((byte, index) => (index === 0 ? byte & 0x7f : byte))).toString('hex'),
+      serialNumber: randomSerialNumber(),
       name: [{ CN: [`Keyward cluster owner ${request.clusterName}`] }, { O: ['Keyward'] }, { OU: [request.clusterId] }],
       notBefore: request.now,
       notAfter,
-      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+      signingAlgorithm: ECDSA_SHA256,
       keys: { publicKey, privateKey },
       extensions: [
         new lib.BasicConstraintsExtension(true, undefined, true),

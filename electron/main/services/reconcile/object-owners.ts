@@ -8,6 +8,7 @@ import type { TokenObjectInfo } from '../../hsm';
 import type { StoredKeyVersionRow } from '../../registry';
 import { AUDIT_ANCHOR_KEY_ID, AUDIT_ANCHOR_LABEL } from '../audit/anchor-store';
 import { DOMAIN_KEY_LABEL, DOMAIN_KEY_OBJECT_ID, OWNER_KEY_LABEL, OWNER_KEY_OBJECT_ID, transportKeyObjectId } from '../clusters/cluster-objects';
+import { INSTANCE_CA_KEY_ID } from '../access/instance-ca';
 
 /** keyObjectLabel(): `kw-<first 13 chars of the KeyId>-v<first 8 of the version id>`. */
 const VERSION_LABEL = /^kw-[0-9a-f]{8}-[0-9a-f]{4}-v([0-9a-f]{8})$/;
@@ -35,7 +36,8 @@ export interface RegistryView {
 }
 
 export function infrastructureObjectIds(memberHsmIds: readonly string[]): Set<string> {
-  return new Set([DOMAIN_KEY_OBJECT_ID, OWNER_KEY_OBJECT_ID, ...memberHsmIds.map(transportKeyObjectId)]);
+  // The instance CA's key pair lives in the default key store's token (services/access/instance-ca.ts).
+  return new Set([DOMAIN_KEY_OBJECT_ID, OWNER_KEY_OBJECT_ID, INSTANCE_CA_KEY_ID, ...memberHsmIds.map(transportKeyObjectId)]);
 }
 
 function isInfrastructure(objectId: string, label: string, view: RegistryView): boolean {

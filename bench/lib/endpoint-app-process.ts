@@ -1,0 +1,51 @@
+/**
+ * The application of benchmark P6, in a process of its own as a real application would be: one
+ * HTTPS agent keeping `lanes` mutual-TLS connections alive to the application endpoint, each lane
+ * sending Keyward JSON requests one after another. Driven by its parent over IPC, which is also how
+ * the PKCS#12 and its password arrive (never argv or the environment, which process lists show).
+ */
+import { Agent, request } from 'node:https';
+import { timedLanes } from './stats';
+import type { AppCommand, AppReply } from './endpoint-app';
+
+let agent: Agent | null = null;
+let port = 0;
+
+function send(reply: AppReply): void {
+  process.send?.(reply);
+}
+
+function post(path: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const call = request({ host: '127.0.0.1', port, path, method: 'POST', agent: agent ?? undefined, headers: { 'Content-Type': 'application/json' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        // A refused call would make the figures meaningless: the round stops at the first one.
+        if (response.statusCode === 200) resolve();
+        else reject(new Error(`${path} answered ${response.statusCode ?? 0}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`));
+      });
+      response.on('error', reject);
+    });
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
+async function handle(command: AppCommand): Promise<AppReply> {
+  if (command.kind === 'connect') {
+    port = command.port;
+    agent = new Agent({ keepAlive: true, maxSockets: command.lanes, pfx: Buffer.from(command.pkcs12Base64, 'base64'), passphrase: command.passphrase, ca: command.caCertificate });
+    return { kind: 'connected' };
+  }
+  const measured = await timedLanes(command.ms, command.lanes, () => post(command.path, command.body));
+  return { kind: 'round', opsPerSecond: measured.opsPerSecond, latenciesMs: measured.latenciesMs };
+}
+
+process.on('message', (message: AppCommand) => {
+  handle(message).then(send, (error: unknown) => send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }));
+});
+process.on('disconnect', () => {
+  agent?.destroy();
+  process.exit(0);
+});

@@ -1,0 +1,25 @@
+import type { KeyObject } from 'node:crypto';
+import type { ApplicationGate } from './application-gate';
+
+/** What the HTTPS server needs to listen: its TLS identity (in memory only) and the gate every call passes. */
+export interface EndpointListenOptions {
+  address: string;
+  /** 0 picks a free port. */
+  port: number;
+  certificatePem: string;
+  privateKey: KeyObject;
+  /** The instance CA: the only issuer whose client certificates the TLS handshake accepts. */
+  caCertificatePem: string;
+  gate: ApplicationGate;
+}
+
+/**
+ * The seam between the endpoint service and the HTTPS server, which lives in transports/ (a layer
+ * above services): the composition root hands the server to the service through this interface.
+ */
+export interface EndpointController {
+  /** Listens; resolves with the bound port. Rejects with EADDRINUSE/EADDRNOTAVAIL like `net`. */
+  listen(options: EndpointListenOptions): Promise<{ port: number }>;
+  /** Stops listening and destroys every open connection. */
+  close(): Promise<void>;
+}

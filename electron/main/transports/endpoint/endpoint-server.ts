@@ -1,0 +1,101 @@
+import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
+import type { EndpointController, EndpointListenOptions } from '../../services/endpoint/endpoint-controller';
+import type { Dispatch } from '../dispatcher';
+import { newRequestId } from '../../services/endpoint/application-gate';
+import { handleApplicationRequest, unmappedAddress } from './application-request';
+
+/** Slow clients are bounded: a TLS handshake, the request headers and a whole request each have a deadline. */
+export const ENDPOINT_TIMEOUTS = {
+  handshakeMs: 10_000,
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 30_000,
+  idleSocketMs: 60_000,
+} as const;
+const MAX_HEADER_BYTES = 16 * 1024;
+
+export interface EndpointServerDeps {
+  /** The core's dispatcher (late-bound: the core makes it after the services that start this server). */
+  dispatch: Dispatch;
+  now: () => Date;
+}
+
+/** The application endpoint's HTTPS server: mutual TLS with the instance CA, TLS 1.2 or newer. */
+export class EndpointServer implements EndpointController {
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly deps: EndpointServerDeps) {}
+
+  async listen(options: EndpointListenOptions): Promise<{ port: number }> {
+    if (this.server) throw new Error('the endpoint server is already listening');
+    const server = createServer(
+      {
+        // Exported to PEM in memory only: TLS takes no KeyObject; it is never written anywhere.
+        key: options.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        cert: options.certificatePem,
+        ca: [options.caCertificatePem],
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.2',
+        handshakeTimeout: ENDPOINT_TIMEOUTS.handshakeMs,
+        headersTimeout: ENDPOINT_TIMEOUTS.headersMs,
+        requestTimeout: ENDPOINT_TIMEOUTS.requestMs,
+        keepAliveTimeout: ENDPOINT_TIMEOUTS.keepAliveMs,
+        maxHeaderSize: MAX_HEADER_BYTES,
+        // Node enforces the header and request deadlines only at this interval (30 s by default).
+        connectionsCheckingInterval: 1_000,
+      },
+      (request, response) => {
+        handleApplicationRequest({ dispatch: this.deps.dispatch, gate: options.gate, now: this.deps.now }, request, response).catch((error: unknown) => {
+          // Only a broken response gets here (every refusal is answered inside): drop that connection.
+          console.error(`[keyward] application endpoint: ${error instanceof Error ? error.name : typeof error}`);
+          response.destroy();
+        });
+      },
+    );
+    server.setTimeout(ENDPOINT_TIMEOUTS.idleSocketMs, (socket: Socket) => socket.destroy());
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    // A failed handshake (no certificate, another CA, an expired one, truncated TLS) ends that
+    // connection only, and is an application call refused like any other.
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
+      options.gate.record({
+        client: null,
+        sourceAddress: unmappedAddress(socket.remoteAddress),
+        operation: 'TlsHandshake',
+        resource: '',
+        protocol: 'tls',
+        errorCode: 'Unauthenticated.ClientCertificate',
+        requestId: newRequestId(),
+        reason: typeof error.code === 'string' ? error.code : 'TLS handshake failed',
+      });
+      socket.destroy();
+    });
+    server.on('clientError', (_error, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.address, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => console.error(`[keyward] application endpoint: ${error.message}`));
+    this.server = server;
+    const address = server.address();
+    return { port: typeof address === 'object' && address ? address.port : options.port };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
+  }
+}

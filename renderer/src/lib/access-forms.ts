@@ -1,0 +1,93 @@
+import {
+  accessNameSchema,
+  clientKeyPasswordSchema,
+  endpointOperations,
+  KEY_USER_PERMISSION,
+  MAX_SOURCE_ADDRESSES,
+  policyResourceSchema,
+  SECRET_USER_PERMISSION,
+  sourceAddressSchema,
+  type Permission,
+} from '../../../shared/contract';
+
+/** What the officer reads for each permission of a policy. */
+export const PERMISSION_LABELS: Readonly<Record<Permission, string>> = {
+  [KEY_USER_PERMISSION]: 'Key user: cryptographic operations with keys',
+  [SECRET_USER_PERMISSION]: 'Secret user: read secret values',
+};
+export const PERMISSIONS: readonly Permission[] = [KEY_USER_PERMISSION, SECRET_USER_PERMISSION];
+
+/** The short name of a permission in a table cell. */
+export function permissionShortName(permission: string): string {
+  if (permission === KEY_USER_PERMISSION) return 'Key user';
+  if (permission === SECRET_USER_PERMISSION) return 'Secret user';
+  return permission;
+}
+
+/** The resource forms a policy accepts, shown next to its resource tags. */
+export const RESOURCE_HINTS = ['key/*', 'key/<KeyId>', 'alias/<name>', 'secret/*', 'secret/<name>'] as const;
+
+/** Why the contract would refuse a rule, policy or access point name ('' when it would not). */
+export function accessNameProblem(name: string): string {
+  if (name === '') return '';
+  return accessNameSchema.safeParse(name).success ? '' : 'Names are 1-64 characters of A-Z a-z 0-9 _ -.';
+}
+
+/** Why the contract would refuse a policy resource ('' when it would not). */
+export function resourceProblem(resource: string): string {
+  return policyResourceSchema.safeParse(resource).success ? '' : `"${resource}" is not one of ${RESOURCE_HINTS.join(', ')}.`;
+}
+
+export interface ParsedAddresses {
+  /** The addresses, trimmed, without blank lines or repeats. */
+  addresses: string[];
+  /** One line per refused entry, naming its line number; empty when all are acceptable. */
+  problems: string[];
+}
+
+/** A network rule's addresses as typed, one IP or CIDR block per line, judged by the contract's schema. */
+export function parseSourceAddresses(text: string): ParsedAddresses {
+  const addresses: string[] = [];
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    const address = line.trim();
+    if (address === '' || addresses.includes(address)) return;
+    if (sourceAddressSchema.safeParse(address).success) addresses.push(address);
+    else problems.push(`Line ${index + 1}: "${address}" is not an IP address or CIDR block (e.g. 10.0.0.5 or 10.0.0.0/24).`);
+  });
+  if (addresses.length > MAX_SOURCE_ADDRESSES) problems.push(`At most ${MAX_SOURCE_ADDRESSES} addresses per rule.`);
+  return { addresses, problems };
+}
+
+/** Why the contract would refuse a client key password (empty: acceptable). */
+export function clientKeyPasswordProblems(password: string): string[] {
+  const checked = clientKeyPasswordSchema.safeParse(password);
+  return checked.success ? [] : [...new Set(checked.error.issues.map((issue) => issue.message))];
+}
+
+/** The client key file applications load, as Alibaba's KMS instance SDKs read it. */
+export function clientKeyFileText(keyId: string, privateKeyData: string): string {
+  return `${JSON.stringify({ KeyId: keyId, PrivateKeyData: privateKeyData }, null, 2)}\n`;
+}
+
+export function clientKeyFileName(keyId: string): string {
+  return `clientKey_${keyId}.json`;
+}
+
+export const INSTANCE_CA_FILE_NAME = 'keyward-instance-ca.pem';
+
+/** A SHA-256 fingerprint as certificate viewers show it: upper-case byte pairs split by colons. */
+export function formatFingerprint(hex: string): string {
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex)) return hex;
+  return (hex.toUpperCase().match(/../g) ?? []).join(':');
+}
+
+/** Why the endpoint could not listen on this address ('' when it could): an IPv4 or IPv6 address, no name. */
+export function endpointAddressProblem(address: string): string {
+  return endpointOperations.StartApplicationEndpoint.input.shape.Address.safeParse(address).success ? '' : 'An IPv4 or IPv6 address, e.g. 127.0.0.1 or 0.0.0.0.';
+}
+
+/** The URL applications call: an IPv6 address goes in brackets. */
+export function endpointUrl(address: string, port: number): string {
+  return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
