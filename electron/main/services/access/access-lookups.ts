@@ -43,8 +43,36 @@ export function distinct(values: readonly string[]): string[] {
 }
 
 /** A deletion the registry refused because the row is still referenced (a race with a new link). */
-export function isStillReferenced(error: unknown): boolean {
+function isStillReferenced(error: unknown): boolean {
   return error instanceof RegistryConstraintError && error.kind === 'foreignKey';
+}
+
+export interface UnlessUsed {
+  /** Throws NotFound when the row is gone. */
+  require: () => void;
+  /** Who still refers to the row, by name. */
+  users: () => readonly string[];
+  remove: () => void;
+  inUse: (users: readonly string[]) => KmsError;
+}
+
+/**
+ * Deletes a row nothing refers to any more, inside `transaction` (the audited change). A link made
+ * by another process between the check and the delete is caught by the foreign key and refused
+ * with the same message, naming the users as they are then.
+ */
+export function deleteUnlessUsed(transaction: (change: () => void) => void, row: UnlessUsed): void {
+  try {
+    transaction(() => {
+      row.require();
+      const users = row.users();
+      if (users.length > 0) throw row.inUse(users);
+      row.remove();
+    });
+  } catch (error) {
+    if (isStillReferenced(error)) throw row.inUse(row.users());
+    throw error;
+  }
 }
 
 export function isTakenName(error: unknown): boolean {

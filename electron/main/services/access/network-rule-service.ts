@@ -5,7 +5,7 @@ import { apiDate } from '../api-date';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { isStillReferenced, isTakenName, requireNetworkRule } from './access-lookups';
+import { deleteUnlessUsed, isTakenName, requireNetworkRule } from './access-lookups';
 import { distinctSourceAddresses } from './source-addresses';
 
 type NetworkRuleOutput = OperationResult<'DescribeNetworkRule'>;
@@ -59,22 +59,16 @@ export class NetworkRuleService {
 
   delete(input: ParsedInput<'DeleteNetworkRule'>, request: RequestContext): OperationResult<'DeleteNetworkRule'> {
     const registry = this.context.registry;
-    const inUse = (policies: readonly string[]): KmsError =>
-      new KmsError(
-        'Forbidden.ResourceInUse',
-        `Network rule ${input.Name} is used by ${policies.length === 1 ? 'policy' : 'policies'} ${policies.join(', ')}; remove it from them first.`,
-      );
-    try {
-      this.audit.recordChange(request, { operation: 'DeleteNetworkRule', resourceId: input.Name }, () => {
-        requireNetworkRule(registry, input.Name);
-        const users = registry.networkRules.policiesUsing(input.Name);
-        if (users.length > 0) throw inUse(users);
-        registry.networkRules.delete(input.Name);
-      });
-    } catch (error) {
-      if (isStillReferenced(error)) throw inUse(registry.networkRules.policiesUsing(input.Name));
-      throw error;
-    }
+    deleteUnlessUsed((change) => this.audit.recordChange(request, { operation: 'DeleteNetworkRule', resourceId: input.Name }, change), {
+      require: () => requireNetworkRule(registry, input.Name),
+      users: () => registry.networkRules.policiesUsing(input.Name),
+      remove: () => registry.networkRules.delete(input.Name),
+      inUse: (policies) =>
+        new KmsError(
+          'Forbidden.ResourceInUse',
+          `Network rule ${input.Name} is used by ${policies.length === 1 ? 'policy' : 'policies'} ${policies.join(', ')}; remove it from them first.`,
+        ),
+    });
     return {};
   }
 

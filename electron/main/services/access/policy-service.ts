@@ -5,7 +5,7 @@ import { apiDate } from '../api-date';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
-import { distinct, isStillReferenced, isTakenName, requireAll, requirePolicy } from './access-lookups';
+import { deleteUnlessUsed, distinct, isTakenName, requireAll, requirePolicy } from './access-lookups';
 
 type PolicyOutput = OperationResult<'DescribePolicy'>;
 
@@ -70,22 +70,16 @@ export class PolicyService {
 
   delete(input: ParsedInput<'DeletePolicy'>, request: RequestContext): OperationResult<'DeletePolicy'> {
     const registry = this.context.registry;
-    const inUse = (accessPoints: readonly string[]): KmsError =>
-      new KmsError(
-        'Forbidden.ResourceInUse',
-        `Policy ${input.Name} is attached to access ${accessPoints.length === 1 ? 'point' : 'points'} ${accessPoints.join(', ')}; detach it from them first.`,
-      );
-    try {
-      this.audit.recordChange(request, { operation: 'DeletePolicy', resourceId: input.Name }, () => {
-        requirePolicy(registry, input.Name);
-        const users = registry.accessPolicies.accessPointsUsing(input.Name);
-        if (users.length > 0) throw inUse(users);
-        registry.accessPolicies.delete(input.Name);
-      });
-    } catch (error) {
-      if (isStillReferenced(error)) throw inUse(registry.accessPolicies.accessPointsUsing(input.Name));
-      throw error;
-    }
+    deleteUnlessUsed((change) => this.audit.recordChange(request, { operation: 'DeletePolicy', resourceId: input.Name }, change), {
+      require: () => requirePolicy(registry, input.Name),
+      users: () => registry.accessPolicies.accessPointsUsing(input.Name),
+      remove: () => registry.accessPolicies.delete(input.Name),
+      inUse: (accessPoints) =>
+        new KmsError(
+          'Forbidden.ResourceInUse',
+          `Policy ${input.Name} is attached to access ${accessPoints.length === 1 ? 'point' : 'points'} ${accessPoints.join(', ')}; detach it from them first.`,
+        ),
+    });
     return {};
   }
 
