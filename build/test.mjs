@@ -6,8 +6,8 @@
 //   npm test                         everything
 //   npm test -- --only lint,unit     a subset, by step name (see STEPS below)
 //   KEYWARD_TEST_BUDGET_S=5100       overall time budget (CI stops runs at 90 minutes)
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { bootstrap, BootstrapError } from './bootstrap.mjs';
 import { electronBinary, localBin, ROOT, run } from './lib/proc.mjs';
 import { countsFromPlaywright, countsFromVitest, finalLine, formatSummary, settle } from './lib/results.mjs';
@@ -44,13 +44,14 @@ function vitestSuite(project, timeoutMs) {
   };
 }
 
-function playwrightSuite(name, config, timeoutMs, { note = () => null, env = () => ({}) } = {}) {
+function playwrightSuite(name, config, timeoutMs, { note = () => null, env = () => ({}), prepare = () => {} } = {}) {
   const out = join(RESULTS_DIR, `playwright-${name}.json`);
   return {
     name,
     timeoutMs,
     async run() {
       if (!existsSync(join(ROOT, config))) return { passed: 0, failed: 0, skipped: 0, note: `${config} not present` };
+      prepare();
       const args = ['test', '--config', config, '--reporter=list,json', '--pass-with-no-tests'];
       const { code } = await exec('playwright', args, timeoutMs, { ...env(), PLAYWRIGHT_JSON_OUTPUT_FILE: out });
       const counts = settle(countsFromPlaywright(readJson(out)), code);
@@ -58,6 +59,17 @@ function playwrightSuite(name, config, timeoutMs, { note = () => null, env = () 
       return counts;
     },
   };
+}
+
+/**
+ * What `npm install` does in examples/playwright for its `"keyward": "file:../.."` dependency (a
+ * link to this checkout), without installing anything: its other dependency, @playwright/test,
+ * resolves from this checkout's node_modules above it.
+ */
+function linkExampleToKit() {
+  const link = join(ROOT, 'examples', 'playwright', 'node_modules', 'keyward');
+  mkdirSync(dirname(link), { recursive: true });
+  if (!lstatSync(link, { throwIfNoEntry: false })) symlinkSync(join('..', '..', '..'), link);
 }
 
 /** Set when this run built out/renderer, so the UI suite's global setup need not build it again. */
@@ -83,6 +95,11 @@ const STEPS = [
   check('build-main', 'electron-vite', ['build', '--ignoreConfigWarning'], { env: { KEYWARD_BUILD_ONLY: 'main' } }),
   playwrightSuite('ui', 'tests/ui/playwright.config.ts', 25 * MIN, {
     env: () => (rendererBuilt ? { KEYWARD_UI_SKIP_BUILD: '1' } : {}),
+  }),
+  // The example project as an outside team runs it: it imports `keyward/testing` by package name.
+  playwrightSuite('example', 'examples/playwright/playwright.config.ts', 10 * MIN, {
+    env: () => (rendererBuilt ? { KEYWARD_UI_SKIP_BUILD: '1' } : {}),
+    prepare: linkExampleToKit,
   }),
   playwrightSuite('electron', 'tests/electron/playwright.config.ts', 10 * MIN, {
     note: () => (electronBinary() ? null : 'no Electron binary'), // after bootstrap: npm install may have fetched it

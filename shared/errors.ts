@@ -108,6 +108,11 @@ export const ERROR_CODES = [
   'Forbidden.Permission',
   'Forbidden.Resource',
   'Forbidden.ManagementOperation',
+  // XKS proxies Keyward serves (AWS KMS External Key Store Proxy API).
+  'NotFound.XksProxy',
+  'AlreadyExists.XksProxy',
+  // RetireXksProxyCredential when the proxy has a single credential (retiring it would lock everyone out).
+  'Forbidden.XksProxyCredential',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createCore } from '../../electron/main/app/core';
 import type { Core } from '../../electron/main/app/core-types';
 import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher';
+import type { WorkerLauncher } from '../../electron/main/hsm/worker-launcher';
 import type { OperationInput, OperationName, OperationOutput } from '../../shared/contract';
 
 export const BENCH_PASSWORD = 'Bench7Passw0rd';
@@ -17,9 +18,10 @@ export interface BenchCore {
   close(): Promise<void>;
 }
 
-export async function startBenchCore(): Promise<BenchCore> {
+/** `launcher`: a profiling run passes one whose workers start with `--cpu-prof`. */
+export async function startBenchCore(launcher: WorkerLauncher = createNodeWorkerLauncher()): Promise<BenchCore> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-bench-'));
-  const core = await createCore({ dataDir, launcher: createNodeWorkerLauncher(), actor: 'bench' });
+  const core = await createCore({ dataDir, launcher, actor: 'bench' });
   const call = async <N extends OperationName>(name: N, input: OperationInput<N>): Promise<OperationOutput<N>> => {
     const outcome = await core.dispatch(name, input, { transport: 'internal' });
     if (!outcome.ok) throw new Error(`${name}: ${outcome.error.Code}: ${outcome.error.Message}`);

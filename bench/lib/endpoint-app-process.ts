@@ -5,11 +5,15 @@
  * the PKCS#12 and its password arrive (never argv or the environment, which process lists show).
  */
 import { Agent, request } from 'node:https';
+import type { Socket } from 'node:net';
 import { timedLanes } from './stats';
 import type { AppCommand, AppReply } from './endpoint-app';
 
 let agent: Agent | null = null;
 let port = 0;
+/** Sockets seen and still open, and how many were opened: keep-alive should open `lanes` in all. */
+const liveSockets = new Set<Socket>();
+let socketsOpened = 0;
 
 function send(reply: AppReply): void {
   process.send?.(reply);
@@ -28,8 +32,16 @@ function post(path: string, body: string): Promise<void> {
       response.on('error', reject);
     });
     call.on('error', reject);
+    call.once('socket', countSocket);
     call.end(body);
   });
+}
+
+function countSocket(socket: Socket): void {
+  if (liveSockets.has(socket)) return;
+  liveSockets.add(socket);
+  socketsOpened += 1;
+  socket.once('close', () => liveSockets.delete(socket));
 }
 
 async function handle(command: AppCommand): Promise<AppReply> {
@@ -38,8 +50,17 @@ async function handle(command: AppCommand): Promise<AppReply> {
     agent = new Agent({ keepAlive: true, maxSockets: command.lanes, pfx: Buffer.from(command.pkcs12Base64, 'base64'), passphrase: command.passphrase, ca: command.caCertificate });
     return { kind: 'connected' };
   }
+  const cpuBefore = process.cpuUsage();
+  const openedBefore = socketsOpened;
   const measured = await timedLanes(command.ms, command.lanes, () => post(command.path, command.body));
-  return { kind: 'round', opsPerSecond: measured.opsPerSecond, latenciesMs: measured.latenciesMs };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    kind: 'round',
+    opsPerSecond: measured.opsPerSecond,
+    latenciesMs: measured.latenciesMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    connectionsOpened: socketsOpened - openedBefore,
+  };
 }
 
 process.on('message', (message: AppCommand) => {

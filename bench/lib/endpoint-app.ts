@@ -10,7 +10,7 @@ export type AppCommand =
 
 export type AppReply =
   | { kind: 'connected' }
-  | { kind: 'round'; opsPerSecond: number; latenciesMs: number[] }
+  | ({ kind: 'round' } & AppRound)
   | { kind: 'failed'; message: string };
 
 export interface EndpointAppConnection {
@@ -21,9 +21,17 @@ export interface EndpointAppConnection {
   caCertificate: string;
 }
 
+/** A round's throughput, each call's latency, the application process's CPU time and new TLS connections. */
+export interface AppRound {
+  opsPerSecond: number;
+  latenciesMs: number[];
+  cpuMs: number;
+  connectionsOpened: number;
+}
+
 export interface EndpointApp {
   /** `lanes` clients send `body` to `path` one request after another for about `ms` milliseconds. */
-  round(requestPath: string, body: string, ms: number): Promise<{ opsPerSecond: number; latenciesMs: number[] }>;
+  round(requestPath: string, body: string, ms: number): Promise<AppRound>;
   close(): Promise<void>;
 }
 

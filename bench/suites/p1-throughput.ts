@@ -13,13 +13,17 @@ import { type Benchmark, type BenchOptions, type BenchResult, round, skipped } f
 import { alternate, opsPerSecondAsync, opsPerSecondSync } from '../lib/stats';
 import { connectWsHost } from '../lib/ws-client';
 
-const DIRECT_GOAL = 0.9;
-const WS_GOAL = 0.8;
+/** Issue 10's targets per operation, through the dispatcher and the WebSocket (the long-term goal stays 0.9). */
+const GOALS = {
+  symmetric: { service: 0.6, WebSocket: 0.5 },
+  ecdsa: { service: 0.8, WebSocket: 0.7 },
+} as const;
 /** Requests kept in flight by the Keyward paths (the dispatcher is async; the worker has 4 sessions per token). */
 const WINDOW = 64;
 
 interface Case {
   label: string;
+  goals: (typeof GOALS)[keyof typeof GOALS];
   op: string;
   input: unknown;
   baseline: () => void;
@@ -47,13 +51,13 @@ export const p1Throughput: Benchmark = {
       };
       for (const item of cases) {
         if (!item) continue;
-        results.push(await measure(options, item, 'service', direct, DIRECT_GOAL));
-        results.push(await measure(options, item, 'WebSocket', overWs, WS_GOAL));
+        results.push(await measure(options, item, 'service', direct, item.goals.service));
+        results.push(await measure(options, item, 'WebSocket', overWs, item.goals.WebSocket));
       }
       if (!('GenerateMac' in contract)) {
-        const goal = `>= ${DIRECT_GOAL} of raw pkcs11js`;
-        results.push(skipped('P1 GenerateMac HMAC-SHA256 1 KiB (service)', 'ops/s', goal, 'GenerateMac is not in the contract yet (feat/keys)'));
-        results.push(skipped('P1 GenerateMac HMAC-SHA256 1 KiB (WebSocket)', 'ops/s', `>= ${WS_GOAL} of raw pkcs11js`, 'GenerateMac is not in the contract yet (feat/keys)'));
+        const { service, WebSocket } = GOALS.symmetric;
+        results.push(skipped('P1 GenerateMac HMAC-SHA256 1 KiB (service)', 'ops/s', `>= ${service} of raw pkcs11js`, 'GenerateMac is not in the contract yet (feat/keys)'));
+        results.push(skipped('P1 GenerateMac HMAC-SHA256 1 KiB (WebSocket)', 'ops/s', `>= ${WebSocket} of raw pkcs11js`, 'GenerateMac is not in the contract yet (feat/keys)'));
       }
       return results;
     } finally {
@@ -110,6 +114,7 @@ async function prepareCases(core: BenchCore, raw: RawToken): Promise<Array<Case 
   const cases: Array<Case | null> = [
     {
       label: 'Encrypt AES-256-GCM 1 KiB',
+      goals: GOALS.symmetric,
       op: 'Encrypt',
       input: { KeyId: aes.KeyId, Plaintext: plaintext.toString('base64') },
       baseline: () => {
@@ -119,6 +124,7 @@ async function prepareCases(core: BenchCore, raw: RawToken): Promise<Array<Case 
     },
     {
       label: 'Decrypt AES-256-GCM 1 KiB',
+      goals: GOALS.symmetric,
       op: 'Decrypt',
       input: { CiphertextBlob },
       baseline: () => {
@@ -128,6 +134,7 @@ async function prepareCases(core: BenchCore, raw: RawToken): Promise<Array<Case 
     },
     {
       label: 'AsymmetricSign ECDSA P-256',
+      goals: GOALS.ecdsa,
       op: 'AsymmetricSign',
       input: { KeyId: ec.KeyId, Algorithm: 'ECDSA_SHA_256', Digest: digest.toString('base64') },
       baseline: () => {
@@ -146,6 +153,7 @@ async function prepareCases(core: BenchCore, raw: RawToken): Promise<Array<Case 
       hmacKey
         ? {
             label: 'GenerateMac HMAC-SHA256 1 KiB',
+            goals: GOALS.symmetric,
             op: 'GenerateMac',
             input: { KeyId: hmac.KeyId, Message: plaintext.toString('base64') },
             baseline: () => {

@@ -45,16 +45,46 @@ function openChromium(profile, launchPage, tag, onClosedByUser) {
 }
 
 /**
- * Starts the host (`node <hostArgs> --data-dir … --port 0 --renderer-dir … --url-file …`) and, with a
- * display, Chromium on it; exits this process when the host exits. `tag` prefixes our own lines.
+ * `npm start` / `keyward` options for test runners and headless use:
+ *   --no-browser      open no Chromium window
+ *   --url-file FILE   write the launch address to FILE (a new file, 0600, in a directory only you can
+ *                     write) instead of a launch page; needs --no-browser, since the address opens one session
+ *   --data-dir DIR    the data directory (else KMS_DATA_DIR, XDG_DATA_HOME/keyward, ~/.local/share/keyward)
  */
-export function runBrowserHostWithChromium({ hostArgs, rendererDir, cwd, tag }) {
-  const dir = dataDir();
+export function parseLaunchOptions(argv) {
+  const options = { noBrowser: false, urlFile: null, dataDir: null };
+  for (let index = 0; index < argv.length; index += 1) {
+    const flag = argv[index];
+    if (flag === '--no-browser') {
+      options.noBrowser = true;
+      continue;
+    }
+    const value = argv[index + 1];
+    if ((flag !== '--url-file' && flag !== '--data-dir') || value === undefined || value.startsWith('--')) {
+      throw new LaunchOptionError(`unknown option or missing value: ${flag} (options: --no-browser, --url-file FILE, --data-dir DIR)`);
+    }
+    if (flag === '--url-file') options.urlFile = resolve(value);
+    else options.dataDir = resolve(value);
+    index += 1;
+  }
+  if (options.urlFile && !options.noBrowser) throw new LaunchOptionError('--url-file needs --no-browser: the launch address opens only one session');
+  return options;
+}
+
+export class LaunchOptionError extends Error {}
+
+/**
+ * Starts the host (`node <hostArgs> --data-dir … --port 0 --renderer-dir … --url-file …`) and, with a
+ * display and without `noBrowser`, Chromium on it; exits this process when the host exits. `tag`
+ * prefixes our own lines.
+ */
+export function runBrowserHostWithChromium({ hostArgs, rendererDir, cwd, tag, options = parseLaunchOptions([]) }) {
+  const dir = options.dataDir ?? dataDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // One private (0700) directory per launch: the address file, the page that opens it and Chromium's
   // profile. Removed when Keyward stops (the address is single-use anyway).
   const launchDir = mkdtempSync(join(tmpdir(), 'keyward-launch-'));
-  const urlFile = join(launchDir, 'launch-url');
+  const urlFile = options.urlFile ?? join(launchDir, 'launch-url');
   const args = [...hostArgs, '--data-dir', dir, '--port', '0', '--renderer-dir', rendererDir, '--url-file', urlFile];
   const host = spawn(process.execPath, args, { cwd: cwd ?? launchDir, stdio: ['ignore', 'pipe', 'inherit'] });
   let browser = null;
@@ -67,12 +97,19 @@ export function runBrowserHostWithChromium({ hostArgs, rendererDir, cwd, tag }) 
     console.log(line);
     const match = /^KEYWARD_URL=(\S+)$/.exec(line);
     if (!match) return;
+    if (options.urlFile) {
+      console.log(`\n  Keyward is running at ${match[1]} (that address alone opens nothing).`);
+      console.log(`  The launch address (one session) is in ${options.urlFile}, readable only by you. Ctrl-C stops Keyward.\n`);
+      return;
+    }
     const launchPage = writeLaunchPage(launchDir, readFileSync(urlFile, 'utf8').trim());
     const pageUrl = pathToFileURL(launchPage).href;
     console.log(`\n  Keyward is running at ${match[1]} (that address alone opens nothing).`);
     console.log(`  The console opens once, from ${pageUrl}, which only you can read; it then holds the one session of this launch.`);
     console.log('  Ctrl-C stops Keyward.\n');
-    if (process.env.DISPLAY && existsSync(CHROMIUM)) {
+    if (options.noBrowser) {
+      console.log(`  (--no-browser: open ${pageUrl} in Chromium on this machine.)\n`);
+    } else if (process.env.DISPLAY && existsSync(CHROMIUM)) {
       browser = openChromium(launchDir, launchPage, tag, () => {
         console.log(`[${tag}] Chromium window closed: stopping Keyward`);
         stop();

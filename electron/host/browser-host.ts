@@ -6,7 +6,7 @@ import { resolveDataDir } from '../main/app/data-dir';
 import { acquireInstanceLock } from '../main/app/instance-lock';
 import { createNodeWorkerLauncher } from '../main/hsm/node-launcher';
 import { startBrowserHost } from '../main/transports/ws-host';
-import { writeLaunchFile } from './launch-file';
+import { checkLaunchFileTarget, writeLaunchFile } from './launch-file';
 
 /**
  * The browser host: the core in Node and the renderer in any local Chromium, for machines without
@@ -40,6 +40,8 @@ function parseArguments(argv: readonly string[]): HostArguments {
 
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
+  // Before anything starts: a refused --url-file should not cost opening the tokens.
+  if (options.urlFile) checkLaunchFileTarget(options.urlFile);
   const dataDir = resolveDataDir(options.dataDir, process.env);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Before the core opens anything: a second host must not touch the registry or the tokens.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -20,7 +20,7 @@ export interface LaunchFile {
 export function writeLaunchFile(file: string | null, address: string): LaunchFile {
   const ownDir = file === null ? mkdtempSync(path.join(tmpdir(), 'keyward-launch-')) : null;
   const target = file ?? path.join(ownDir ?? '', 'launch-url');
-  checkPrivateDirectory(path.dirname(target));
+  checkLaunchFileTarget(target);
   const staging = path.join(path.dirname(target), `.launch-url-${randomBytes(6).toString('hex')}`);
   writeFileSync(staging, `${address}\n`, { flag: 'wx', mode: 0o600 });
   renameSync(staging, target);
@@ -31,6 +31,22 @@ export function writeLaunchFile(file: string | null, address: string): LaunchFil
       else unlinkQuietly(target);
     },
   };
+}
+
+/**
+ * Refuses a target that exists already (a file or a symbolic link): a leftover could be someone
+ * else's trap, and a reader still waiting on it would get a dead address. In a private directory
+ * nobody else can make one between this check and the rename.
+ */
+export function checkLaunchFileTarget(file: string): void {
+  checkPrivateDirectory(path.dirname(file));
+  let existing = true;
+  try {
+    lstatSync(file);
+  } catch {
+    existing = false;
+  }
+  if (existing) throw new Error(`--url-file: ${file} exists already; give a path to a new file`);
 }
 
 function checkPrivateDirectory(dir: string): void {

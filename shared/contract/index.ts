@@ -12,6 +12,7 @@ import { lifecycleOperations } from './lifecycle';
 import { moduleOperations } from './modules';
 import { reconcileOperations } from './reconcile';
 import { secretOperations } from './secrets';
+import { xksProxyOperations } from './xks-proxies';
 
 /** The operation catalogue: one entry per operation, served identically by IPC, the browser host and the CLI. */
 export const contract = {
@@ -28,6 +29,7 @@ export const contract = {
   ...backupOperations,
   ...accessPointOperations,
   ...endpointOperations,
+  ...xksProxyOperations,
 } as const;
 
 export type Contract = typeof contract;
@@ -64,4 +66,5 @@ export * from './secrets';
 export * from './backup';
 export * from './access-points';
 export * from './endpoint';
+export * from './xks-proxies';
 export { COMMON_ERRORS, type OperationDefinition } from './define';

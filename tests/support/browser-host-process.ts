@@ -17,10 +17,20 @@ export interface HostProcess {
 
 /** The real browser host (`electron/host/browser-host.ts` through tsx), as `npm start` runs it. */
 export function spawnBrowserHost(args: readonly string[]): HostProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', BROWSER_HOST, '--port', '0', '--renderer-dir', path.join(repoRoot, 'out', 'renderer'), ...args], {
+  return watchHostProcess(['--import', 'tsx', BROWSER_HOST, '--port', '0', '--renderer-dir', path.join(repoRoot, 'out', 'renderer'), ...args]);
+}
+
+/** `npm start -- <args>` itself (build/start.mjs: bootstrap, build unless KEYWARD_SKIP_BUILD=1, the host). */
+export function spawnNpmStart(args: readonly string[], env: NodeJS.ProcessEnv = {}): HostProcess {
+  return watchHostProcess([path.join(repoRoot, 'build', 'start.mjs'), ...args], env);
+}
+
+function watchHostProcess(nodeArgs: readonly string[], env: NodeJS.ProcessEnv = {}): HostProcess {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+    env: { ...process.env, ...env },
   });
   let log = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));

@@ -21,6 +21,12 @@ async function chooseMany(page: Page, testId: string, labels: string[]): Promise
   await page.keyboard.press('Escape');
 }
 
+/** Types a time into the Naive UI date-time picker with this test id (the browser runs in UTC), then closes its panel. */
+async function pickTime(page: Page, testId: string, time: Date): Promise<void> {
+  await page.getByTestId(testId).locator('input').fill(time.toISOString().slice(0, 19).replace('T', ' '));
+  await page.keyboard.press('Escape');
+}
+
 /** Confirms the open confirmation dialog with its positive button. */
 async function confirm(page: Page, button: string): Promise<void> {
   await page.locator('.n-dialog').getByRole('button', { name: button, exact: true }).click();
@@ -34,6 +40,8 @@ test('an officer sets up an application access point and an application encrypts
   await page.getByTestId('nav-access-points').click();
   await expect(page.getByTestId('access-tabs')).toBeVisible();
   await expect(page.getByTestId('access-points-count')).toContainText('0 access points');
+  await expect(page.getByTestId('access-points-empty')).toContainText('No access points yet.');
+  await screen(page, 'a0-access-points-empty');
 
   // A network rule: bad lines are named, the rule takes loopback only.
   await openTab(page, 'network-rules');
@@ -44,6 +52,7 @@ test('an officer sets up an application access point and an application encrypts
   await expect(page.getByTestId('network-rule-submit')).toBeDisabled();
   await page.getByTestId('network-rule-addresses-input').fill('127.0.0.1\n\n10.20.0.0/16');
   await page.getByTestId('network-rule-description-input').fill('This workstation and the payments subnet');
+  await screen(page, 'a0-access-network-rule-dialog');
   await page.getByTestId('network-rule-submit').click();
   await expect(page.getByTestId('network-rule-dialog')).toBeHidden();
   await expect(page.getByTestId('network-rule-name')).toHaveText('loopback');
@@ -82,20 +91,37 @@ test('an officer sets up an application access point and an application encrypts
   await page.getByTestId('access-point-name-input').fill('payments-app');
   await page.getByTestId('access-point-description-input').fill('Payments service');
   await chooseMany(page, 'access-point-policies-input', ['payments-encrypt']);
+  await screen(page, 'a2-access-point-dialog');
   await page.getByTestId('access-point-submit').click();
   await expect(page.getByTestId('access-point-dialog')).toBeHidden();
   await expect(page.getByTestId('access-point-name')).toHaveText('payments-app');
   await page.getByTestId('access-points-table').locator('.n-data-table-expand-trigger').first().click();
   await expect(page.getByTestId('client-keys-payments-app')).toBeVisible();
 
-  // A client key: the password twice, then the one-time view with both downloads and the secret.
+  // A client key: the password twice and a validity (from yesterday 00:00 UTC, for 400 days), then
+  // the one-time view with both downloads and the secret.
+  const DAY_MS = 86_400_000;
+  const validFrom = new Date((Math.floor(Date.now() / DAY_MS) - 1) * DAY_MS);
+  const validUntil = new Date(validFrom.getTime() + 400 * DAY_MS);
+  const shown = (time: Date) => `${time.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
   await page.getByTestId('create-client-key-payments-app').click();
+  await expect(page.getByTestId('create-client-key-dialog')).toContainText('Empty: 5 years after Not before.');
   await page.getByTestId('client-key-password').fill(CLIENT_KEY_PASSWORD);
   await page.getByTestId('client-key-password-confirm').fill('Client-Key-Pass-02');
   await expect(page.getByTestId('create-client-key-dialog')).toContainText('The passwords do not match');
   await page.getByTestId('client-key-password-confirm').fill(CLIENT_KEY_PASSWORD);
+  await pickTime(page, 'client-key-not-before', validUntil);
+  await pickTime(page, 'client-key-not-after', validFrom);
+  await expect(page.getByTestId('create-client-key-dialog')).toContainText('Not after must be later than Not before.');
+  await expect(page.getByTestId('create-client-key-submit')).toBeDisabled();
+  await pickTime(page, 'client-key-not-before', validFrom);
+  await pickTime(page, 'client-key-not-after', validUntil);
+  await expect(page.getByTestId('create-client-key-dialog')).not.toContainText('Not after must be later');
+  await expect(page.getByTestId('create-client-key-dialog')).toContainText('Valid for 400 days.');
+  await screen(page, 'a3-access-client-key-dialog');
   await page.getByTestId('create-client-key-submit').click();
   await expect(page.getByTestId('client-key-issued')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('client-key-issued-validity')).toHaveText(`${shown(validFrom)} → ${shown(validUntil)}`);
   await expect(page.getByTestId('client-key-once-warning')).toContainText('nothing of this is kept');
   const clientKeyId = (await page.getByTestId('client-key-issued-id').textContent())?.trim() ?? '';
   expect(clientKeyId).toMatch(/^KAAP\.[0-9a-f-]{36}$/);
@@ -123,6 +149,8 @@ test('an officer sets up an application access point and an application encrypts
   await page.getByTestId('create-client-key-close').click();
   await expect(page.getByTestId('create-client-key-dialog')).toBeHidden();
   await expect(page.getByTestId('client-key-id')).toHaveText(clientKeyId);
+  await expect(page.getByTestId('client-key-valid-from')).toHaveText(shown(validFrom));
+  await expect(page.getByTestId('client-key-valid-until')).toHaveText(shown(validUntil));
   await expect(page.locator('body')).not.toContainText(accessKeySecret);
   // Opening the dialog again starts from the password: the issued key is gone from memory.
   await page.getByTestId('create-client-key-payments-app').click();

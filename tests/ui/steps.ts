@@ -1,31 +1,11 @@
 import type { Page } from '@playwright/test';
+import { choose } from '../../testing/naive-ui';
 import { expect, type KeywardHost } from './fixtures';
+
+export { choose, visibleOptions } from '../../testing/naive-ui';
 
 /** The officer password the tests set on a fresh data directory (test-only). */
 export const PASSWORD = 'Ceremony2024x';
-
-/** Picks `label` in the Naive UI select with this test id. */
-export async function choose(page: Page, testId: string, label: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  const option = visibleOptions(page).filter({ hasText: new RegExp(`^${escape(label)}$`) });
-  // Naive UI renders long menus virtually: an option below the fold exists only once scrolled to.
-  await expect(visibleOptions(page).first()).toBeVisible();
-  for (let scrolls = 0; scrolls < 10 && (await option.count()) === 0; scrolls += 1) {
-    await page.locator('.n-base-select-menu:visible').hover();
-    await page.mouse.wheel(0, 200);
-  }
-  await option.click();
-  await expect(page.getByTestId(testId)).toContainText(label);
-}
-
-/** Options of the select menu that is open now (closed menus stay in the DOM, hidden). */
-export function visibleOptions(page: Page) {
-  return page.locator('.n-base-select-menu:visible .n-base-select-option');
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /** Opens the console on a fresh data directory and sets the default key store password. */
 export async function firstRun(page: Page, host: KeywardHost): Promise<void> {

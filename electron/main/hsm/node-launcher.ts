@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createOutbox, forEachMessage } from './batching';
 import type { WorkerRequest } from './protocol';
 import { buildWorkerEnvironment, WORKER_BASE_ENVIRONMENT } from './worker-environment';
 import type { WorkerChannel, WorkerExitInfo, WorkerLauncher } from './worker-launcher';
@@ -74,16 +75,24 @@ export function createNodeWorkerLauncher(options: NodeWorkerLauncherOptions = {}
         if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) return;
         finish(child.exitCode, child.signalCode);
       });
+      const outbox = createOutbox<WorkerRequest>((batch) => {
+        if (!child.connected) return; // the exit handler fails the calls
+        try {
+          child.send(batch, (error) => {
+            if (error) child.kill('SIGKILL'); // undeliverable: treat the worker as dead
+          });
+        } catch {
+          child.kill('SIGKILL');
+        }
+      });
       return {
         pid: child.pid,
         send(message: WorkerRequest): void {
           if (!child.connected) throw new Error('worker channel closed');
-          child.send(message, (error) => {
-            if (error) child.kill('SIGKILL'); // undeliverable: treat the worker as dead
-          });
+          outbox.push(message);
         },
         onMessage(listener) {
-          child.on('message', listener);
+          child.on('message', (message: unknown) => forEachMessage(message, listener));
         },
         onExit(listener) {
           if (exited) listener({ code: child.exitCode, signal: child.signalCode });

@@ -24,6 +24,7 @@ import { type InstanceCaRepository, createInstanceCaRepository } from './reposit
 import { type NetworkRulesRepository, createNetworkRulesRepository } from './repositories/network-rules';
 import { type AccessPoliciesRepository, createAccessPoliciesRepository } from './repositories/access-policies';
 import { type AccessPointsRepository, createAccessPointsRepository } from './repositories/access-points';
+import { type XksProxiesRepository, createXksProxiesRepository } from './repositories/xks-proxies';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -60,6 +61,7 @@ export interface Registry {
   readonly networkRules: NetworkRulesRepository;
   readonly accessPolicies: AccessPoliciesRepository;
   readonly accessPoints: AccessPointsRepository;
+  readonly xksProxies: XksProxiesRepository;
   /**
    * Copies the database, as of the moment the copy completes, into `file` (SQLite's online backup:
    * page batches between which this connection keeps serving; its own writes meanwhile are carried
@@ -73,6 +75,13 @@ export interface Registry {
    * for constraints checked at commit (deferred foreign keys).
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * A value that differs from every earlier one once the database may have changed: any row this
+   * connection wrote (`total_changes()`, rolled-back writes included) or a commit by another
+   * connection, another process's included (`PRAGMA data_version`). One cheap statement, so
+   * caches of registry rows (resolved keys) can check it on every call; read it before the rows.
+   */
+  changeStamp(): string;
   /** Runs `hook` just before the database closes (the buffered audit writer flushes here). Returns an unregister function. */
   onClose(hook: () => void): () => void;
   /** Idempotent. */
@@ -114,6 +123,7 @@ export function openRegistry(options: OpenRegistryOptions): Registry {
 function createRegistry(db: Database.Database, file: string, schemaVersion: number): Registry {
   const closeHooks = new Set<() => void>();
   const run = db.transaction((fn: () => unknown) => fn());
+  const stamp = db.prepare<[], [number, number]>('SELECT total_changes(), data_version FROM pragma_data_version').raw();
 
   return {
     file,
@@ -139,6 +149,7 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     networkRules: createNetworkRulesRepository(db),
     accessPolicies: createAccessPoliciesRepository(db),
     accessPoints: createAccessPointsRepository(db),
+    xksProxies: createXksProxiesRepository(db),
     async snapshotTo(target, onProgress) {
       await db.backup(target, {
         progress({ totalPages, remainingPages }) {
@@ -150,6 +161,10 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     },
     transaction<T>(fn: () => T): T {
       return translateConstraint(() => run.immediate(fn) as T);
+    },
+    changeStamp() {
+      const [own, other] = stamp.get() ?? [0, 0];
+      return `${own}:${other}`;
     },
     onClose(hook) {
       closeHooks.add(hook);

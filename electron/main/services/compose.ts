@@ -30,6 +30,7 @@ export function createServices(deps: ServiceDeps & { onProblem: MaintenanceProbl
     keyImport: services.keyImport,
     audit,
     secrets: services.secrets.sweep,
+    endpoint: services.endpoint,
     onProblem: deps.onProblem,
     gate: deps.gate,
   });

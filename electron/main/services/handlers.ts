@@ -1,6 +1,7 @@
 import type { OperationHandlers } from './handlers-type';
 import { bindAccessHandlers } from './access/access-handlers';
 import { bindEndpointHandlers } from './endpoint/endpoint-handlers';
+import { bindXksHandlers } from './xks/xks-handlers';
 import type { ServiceSet } from './service-set';
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
@@ -90,5 +91,6 @@ export function bindHandlers(services: ServiceSet): OperationHandlers {
     VerifyKeyStoreMaterial: (input, request) => material.verify(input, request),
     ...bindAccessHandlers(services),
     ...bindEndpointHandlers(services.endpoint),
+    ...bindXksHandlers(services.xksProxies),
   };
 }

@@ -46,6 +46,7 @@ import { InstanceCa } from './access/instance-ca';
 import type { EndpointController } from './endpoint/endpoint-controller';
 import { createEndpointService } from './endpoint/endpoint-services';
 import { DataKeys } from './crypto/data-keys';
+import { createXksServices } from './xks/xks-services';
 
 /** What the services are built from: assembled once by the composition root (app/core.ts). */
 export interface ServiceDeps {
@@ -106,13 +107,14 @@ export function buildServiceSet(deps: ServiceDeps) {
   const accessKeySecrets = new AccessKeySecrets(context, keys, use, new DataKeys(use));
   const clientKeys = new ClientKeyService(context, instanceCa, accessKeySecrets, audit);
   const clientKeyCredentials = new RegistryClientKeyCredentials(context, accessKeySecrets);
-  const endpoint = createEndpointService({ context, audit, usageWriter, scope, controller: deps.endpointController, ca: instanceCa, credentials: clientKeyCredentials, authorizer: accessAuthorizer });
+  const xks = createXksServices({ context, connections, audit, use, secrets: accessKeySecrets });
+  const endpoint = createEndpointService({ context, audit, usageWriter, scope, controller: deps.endpointController, ca: instanceCa, credentials: clientKeyCredentials, authorizer: accessAuthorizer, xks: xks.gate });
   return {
     modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy,
     keys, lifecycle, versions, aliases, keyImport, storeCapabilities, reconcile,
     crypto, asymmetric, mac, auditLog, secrets, backups, restores, material,
     networkRules, policies, accessPoints, accessAuthorizer,
-    instanceCa, clientKeys, clientKeyCredentials, endpoint,
+    instanceCa, clientKeys, clientKeyCredentials, endpoint, xksProxies: xks.proxies,
   };
 }
 

@@ -108,13 +108,18 @@ function operationsWithFile(kind: 'produces' | 'consumes'): string {
  */
 const NEVER_ON_THE_COMMAND_LINE = new Set(['SecretData']);
 
+/** Operations whose secret protects a file handed out (CreateClientKey's PKCS#12). */
+const PROTECTS_A_FILE_HANDED_OUT = new Set<string>(['CreateClientKey']);
+
 /**
- * So are the secret fields of operations on backup files: a backup password guards a file that may
- * travel anywhere for years, far longer than a process list or a shell history lives.
+ * So are the secret fields of operations on backup files and of those handing out a protected file:
+ * such a password guards a file that may travel anywhere for years, far longer than a process list
+ * or a shell history lives.
  */
 function neverAWord(operation: string, name: string): boolean {
   if (NEVER_ON_THE_COMMAND_LINE.has(name)) return true;
-  return isOperationName(operation) && contract[operation].file !== undefined && contract[operation].secretFields.includes(name);
+  if (!isOperationName(operation) || !contract[operation].secretFields.includes(name)) return false;
+  return contract[operation].file !== undefined || PROTECTS_A_FILE_HANDED_OUT.has(operation);
 }
 
 function refuseWordOnlySecret(operation: string, name: string): string {

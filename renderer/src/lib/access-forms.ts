@@ -1,6 +1,7 @@
 import {
   accessNameSchema,
   clientKeyPasswordSchema,
+  DEFAULT_CLIENT_KEY_YEARS,
   endpointOperations,
   KEY_USER_PERMISSION,
   MAX_SOURCE_ADDRESSES,
@@ -9,6 +10,7 @@ import {
   sourceAddressSchema,
   type Permission,
 } from '../../../shared/contract';
+import { countOf } from './format';
 
 /** What the officer reads for each permission of a policy. */
 export const PERMISSION_LABELS: Readonly<Record<Permission, string>> = {
@@ -63,6 +65,71 @@ export function parseSourceAddresses(text: string): ParsedAddresses {
 export function clientKeyPasswordProblems(password: string): string[] {
   const checked = clientKeyPasswordSchema.safeParse(password);
   return checked.success ? [] : [...new Set(checked.error.issues.map((issue) => issue.message))];
+}
+
+/**
+ * What the confirmation of a rule's or policy's deletion says: which `users` name it (the core then
+ * refuses the deletion), or that none does.
+ */
+export function deletionInUseText(users: readonly string[], usersLabel: string, userLabel: string): string {
+  return users.length ? `${usersLabel} ${users.join(', ')} use it: remove it from them first (the deletion will be refused).` : `No ${userLabel} uses it. It cannot be restored.`;
+}
+
+export interface ClientKeyValidity {
+  /** CreateClientKey's NotBefore / NotAfter, whole seconds in UTC; a field left empty is absent. */
+  request: { NotBefore?: string; NotAfter?: string };
+  /** Why the key would be refused or unusable ('' when it would not). */
+  problem: string;
+  /** What each field says below itself: what empty means, or how long the key will be valid. */
+  notes: { notBefore: string; notAfter: string };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The time a date-time picker shows, taken as UTC. Naive UI's pickers work in the browser's time
+ * zone while Keyward shows every time in UTC (lists, certificates, audit): the officer types UTC,
+ * and what the list shows afterwards is what was typed.
+ */
+export function pickedAsUtc(pickerMs: number): number {
+  const shown = new Date(pickerMs);
+  return Date.UTC(shown.getFullYear(), shown.getMonth(), shown.getDate(), shown.getHours(), shown.getMinutes(), shown.getSeconds());
+}
+
+/** CreateClientKey's form of a time: UTC, whole seconds (what the certificate holds). */
+function certificateTime(utcMs: number): string {
+  return new Date(Math.floor(utcMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function validityProblem(start: number | undefined, end: number | undefined, nowMs: number): string {
+  if (end === undefined) return '';
+  if (start !== undefined && end <= start) return 'Not after must be later than Not before.';
+  if (end <= nowMs) return 'Not after has passed: the client key would never be valid.';
+  return '';
+}
+
+function notAfterNote(start: number, end: number | undefined): string {
+  if (end === undefined) return `Empty: ${DEFAULT_CLIENT_KEY_YEARS} years after Not before.`;
+  const days = Math.floor((end - start) / DAY_MS);
+  return days < 1 ? 'Valid for less than a day.' : `Valid for ${countOf(days, 'day')}.`;
+}
+
+/**
+ * The validity of a new client key from its two optional pickers (picker milliseconds, null when
+ * empty: CreateClientKey's defaults then apply, now and five years). NotAfter must come after
+ * NotBefore (after now when that is empty) and not lie in the past: such a key could never connect.
+ */
+export function clientKeyValidity(notBefore: number | null, notAfter: number | null, nowMs: number): ClientKeyValidity {
+  const request: ClientKeyValidity['request'] = {};
+  if (notBefore !== null) request.NotBefore = certificateTime(pickedAsUtc(notBefore));
+  if (notAfter !== null) request.NotAfter = certificateTime(pickedAsUtc(notAfter));
+  const start = request.NotBefore === undefined ? undefined : Date.parse(request.NotBefore);
+  const end = request.NotAfter === undefined ? undefined : Date.parse(request.NotAfter);
+  return {
+    request,
+    problem: validityProblem(start, end, nowMs),
+    notes: { notBefore: start === undefined ? 'Empty: from the moment it is created.' : '', notAfter: notAfterNote(start ?? nowMs, end) },
+  };
 }
 
 /** The client key file applications load, as Alibaba's KMS instance SDKs read it. */

@@ -55,6 +55,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../pages/AccessPointsPage.vue'),
     meta: { title: 'Access points' },
   },
+  {
+    path: '/xks-proxies',
+    name: 'xks-proxies',
+    component: () => import('../pages/XksProxiesPage.vue'),
+    meta: { title: 'XKS proxies' },
+  },
   { path: '/audit', name: 'audit', component: () => import('../pages/AuditPage.vue'), meta: { title: 'Audit' } },
   { path: '/backup', name: 'backup', component: () => import('../pages/BackupPage.vue'), meta: { title: 'Backup' } },
   { path: '/:pathMatch(.*)*', redirect: '/keys' },

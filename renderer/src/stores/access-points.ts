@@ -70,33 +70,28 @@ export const useAccessPointsStore = defineStore('accessPoints', () => {
     clientKeys.value = { ...clientKeys.value, [aapName]: output.ClientKeys };
   }
 
-  async function saveNetworkRule(request: NetworkRuleRequest, existing: boolean): Promise<void> {
-    if (existing) await invoke('UpdateNetworkRule', { Name: request.Name, SourcePrivateIp: request.SourcePrivateIp, Description: request.Description });
-    else await invoke('CreateNetworkRule', request);
+  /** Each change reloads the lists: each names the others. */
+  async function thenReload(change: Promise<unknown>): Promise<void> {
+    await change;
     await reload();
   }
 
-  async function deleteNetworkRule(name: string): Promise<void> {
-    await invoke('DeleteNetworkRule', { Name: name });
-    await reload();
+  function saveNetworkRule(request: NetworkRuleRequest, existing: boolean): Promise<void> {
+    const { Name, SourcePrivateIp, Description } = request;
+    return thenReload(existing ? invoke('UpdateNetworkRule', { Name, SourcePrivateIp, Description }) : invoke('CreateNetworkRule', request));
   }
 
-  async function savePolicy(request: PolicyRequest, existing: boolean): Promise<void> {
-    if (existing) await invoke('UpdatePolicy', request);
-    else await invoke('CreatePolicy', request);
-    await reload();
+  function savePolicy(request: PolicyRequest, existing: boolean): Promise<void> {
+    return thenReload(existing ? invoke('UpdatePolicy', request) : invoke('CreatePolicy', request));
   }
 
-  async function deletePolicy(name: string): Promise<void> {
-    await invoke('DeletePolicy', { Name: name });
-    await reload();
+  function saveAccessPoint(request: AccessPointRequest, existing: boolean): Promise<void> {
+    const { Name, Policies, Description } = request;
+    return thenReload(existing ? invoke('UpdateApplicationAccessPoint', { Name, Policies, Description }) : invoke('CreateApplicationAccessPoint', request));
   }
 
-  async function saveAccessPoint(request: AccessPointRequest, existing: boolean): Promise<void> {
-    if (existing) await invoke('UpdateApplicationAccessPoint', { Name: request.Name, Policies: request.Policies, Description: request.Description });
-    else await invoke('CreateApplicationAccessPoint', request);
-    await reload();
-  }
+  const deleteNetworkRule = (name: string): Promise<void> => thenReload(invoke('DeleteNetworkRule', { Name: name }));
+  const deletePolicy = (name: string): Promise<void> => thenReload(invoke('DeletePolicy', { Name: name }));
 
   /** Resolves with how many client keys the deletion revoked. */
   async function deleteAccessPoint(name: string): Promise<number> {

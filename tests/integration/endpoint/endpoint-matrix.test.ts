@@ -10,6 +10,7 @@ import { KEY_USER_PERMISSION, SECRET_USER_PERMISSION } from '../../../shared/con
 import { loadX509 } from '../../../electron/main/services/clusters/x509';
 import { createInitializedTestCore, disposeTestCore, type TestCore } from '../../support/test-core';
 import { agentFor, applicationCalls, createAccess, kmsClient, post, type ClientKey } from './endpoint-fixture';
+import { xksPost } from '../xks/xks-fixture';
 
 const HOUR = 3_600_000;
 
@@ -97,6 +98,8 @@ describe('application endpoint: who may call what', () => {
     const secretsOnly = await createAccess(t, { permissions: [SECRET_USER_PERMISSION], resources: ['key/*', 'secret/*'] });
     expect(await refusalOf(post(port, agentFor(secretsOnly.clientKey), '/v1/Encrypt', encryptBody()))).toEqual({ status: 403, code: 'Forbidden.Permission' });
     expect(await auditedRefusals(narrow.aapName, narrow.clientKey, 1)).toEqual(['FAILURE:Forbidden.Resource']);
+    // The refusal names the key that was asked for, as an allowed call would.
+    expect((await applicationCalls(t, `aap:${narrow.aapName}/${narrow.clientKey.ClientKeyId}`, 1))[0]?.ResourceId).toBe(keyId);
     expect(await auditedRefusals(secretsOnly.aapName, secretsOnly.clientKey, 1)).toEqual(['FAILURE:Forbidden.Permission']);
   });
 
@@ -121,7 +124,13 @@ describe('application endpoint: who may call what', () => {
       name: 'InvalidSignatureException',
       message: expect.stringMatching(/^Unauthenticated\.SignatureExpired:/),
     });
-    expect(await auditedRefusals(aapName, clientKey, 2)).toEqual(['FAILURE:Unauthenticated.SignatureExpired', 'FAILURE:Unauthenticated.Signature']);
+    // Signed correctly with the right secret, but for another service: a signature is valid for one service only.
+    const otherService = await xksPost(port, agentFor(clientKey), '/', { KeyId: keyId, Plaintext: 'eA==' }, { AccessKeyId: clientKey.ClientKeyId, SecretAccessKey: clientKey.AccessKeySecret }, {
+      service: 'kms-xks-proxy',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Encrypt' },
+    });
+    expect(otherService.status).toBe(401);
+    expect(await auditedRefusals(aapName, clientKey, 3)).toEqual(['FAILURE:Unauthenticated.Signature', 'FAILURE:Unauthenticated.SignatureExpired', 'FAILURE:Unauthenticated.Signature']);
   });
 
   it('never serves a management operation to an application, in either protocol', async () => {

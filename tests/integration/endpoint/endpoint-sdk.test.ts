@@ -128,6 +128,14 @@ describe('application endpoint', () => {
     agent.destroy();
   });
 
+  it('lets a policy naming an alias cover Encrypt and the Decrypt of what it encrypted', async () => {
+    const aliased = await createAccess(t, { resources: ['alias/app-data'] });
+    const kms = kmsClient(port, aliased.clientKey);
+    const sealed = await kms.send(new EncryptCommand({ KeyId: 'alias/app-data', Plaintext: Buffer.from('by alias') }));
+    const opened = await kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
+    expect(Buffer.from(opened.Plaintext!).toString()).toBe('by alias');
+  });
+
   it('answers curl with the client key file’s PKCS#12, the password and the CA certificate', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'keyward-curl-'));
     try {

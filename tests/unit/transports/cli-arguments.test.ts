@@ -82,10 +82,11 @@ describe('kms command line', () => {
     }
   });
 
-  it('never takes a backup password from a command-line word, while other passwords may still be one', () => {
+  it('never takes a backup or client key file password from a command-line word, while other passwords may still be one', () => {
     for (const argv of [
       ['CreateBackup', '--output', '/tmp/b.kwbackup', '--Password', 'Sup3r-backup-pass'],
       ['RestoreBackup', '--input', '/tmp/b.kwbackup', '--cli-input-json', '{"Password":"Sup3r-backup-pass"}'],
+      ['CreateClientKey', '--AapName', 'payments', '--Password', 'Sup3r-pkcs12-pass'],
     ]) {
       expect(() => parseCommandLine(argv)).toThrow('--secret-file Password=PATH');
     }

@@ -3,6 +3,7 @@
  * through `process.parentPort` (messages arrive as `{data}`); under Node's child_process.fork
  * through `process.send` / `process.on('message')` with 'advanced' serialization.
  */
+import { createOutbox, forEachMessage } from '../batching';
 import type { WorkerResponse } from '../protocol';
 
 /** The part of Electron's ParentPort the worker uses (typed here: electron's types are not in Node). */
@@ -30,21 +31,23 @@ export function createParentChannel(): ParentChannel | null {
         // postMessage has no completion callback; give the message loop a moment to flush it.
         setTimeout(() => process.exit(code), 100);
       },
-      onMessage: (listener) => parentPort.on('message', (event) => listener(event.data)),
+      // Answers go one by one here: the Electron launcher's side reads single messages.
+      onMessage: (listener) => parentPort.on('message', (event) => forEachMessage(event.data, listener)),
       onDisconnect: () => undefined,
     };
   }
   const send = process.send?.bind(process);
   if (!send) return null;
+  const outbox = createOutbox<WorkerResponse>((batch) => {
+    if (process.connected) send(batch);
+  });
   return {
-    send: (message) => {
-      if (process.connected) send(message);
-    },
+    send: (message) => outbox.push(message),
     sendAndExit: (message, code) => {
       if (!process.connected) process.exit(code);
-      send(message, undefined, {}, () => process.exit(code));
+      send([...outbox.drain(), message], undefined, {}, () => process.exit(code));
     },
-    onMessage: (listener) => process.on('message', listener),
+    onMessage: (listener) => process.on('message', (message: unknown) => forEachMessage(message, listener)),
     onDisconnect: (listener) => process.on('disconnect', listener),
   };
 }

@@ -1,6 +1,8 @@
 /**
- * Cryptographic operations on token keys. The *Init calls are synchronous and cheap; the data
- * calls use the pkcs11js async variants so a slow RSA operation does not stall the worker.
+ * Cryptographic operations on token keys. The *Init calls are synchronous and cheap. The data
+ * calls are synchronous too where they take microseconds (AES-GCM, HMAC, ECDSA, EdDSA on up to
+ * INLINE_MAX_BYTES): handing those to libuv's thread pool and back cost more CPU than the call
+ * itself. RSA, and anything larger, uses the async variants so it does not stall the worker.
  * Mechanism parameters are built here from validated values only (a malformed parameter can abort
  * the process inside the binding).
  */
@@ -22,6 +24,13 @@ type Pkcs11Mechanism = Parameters<PKCS11['C_EncryptInit']>[1];
 /** Largest RSA modulus we generate (4096 bits) in bytes: output size of RSA operations. */
 const RSA_MAX_BYTES = 512;
 const GCM_TAG_BYTES = 16;
+/** Largest input run inline: AES-GCM at well over 100 MB/s takes tens of microseconds on it. */
+const INLINE_MAX_BYTES = 16 * 1024;
+
+/** Whether a data call with this key type and input runs inline (see the file comment). */
+function runsInline(keyType: number, input: Buffer): boolean {
+  return keyType !== CKK.RSA && input.length <= INLINE_MAX_BYTES;
+}
 
 function cipherMechanism(mechanism: CipherMechanism): Pkcs11Mechanism {
   const P = pkcs11js();
@@ -42,8 +51,12 @@ function cipherMechanism(mechanism: CipherMechanism): Pkcs11Mechanism {
   return { mechanism: CKM.RSA_PKCS_OAEP, parameter };
 }
 
+function cipherKeyType(mechanism: CipherMechanism): number {
+  return mechanism.kind === 'AES_GCM' ? CKK.AES : CKK.RSA;
+}
+
 function cipherKey(handles: KeyHandles, mechanism: CipherMechanism, direction: 'encrypt' | 'decrypt'): ObjectHandle {
-  requireKeyType(handles, mechanism.kind === 'AES_GCM' ? CKK.AES : CKK.RSA, direction);
+  requireKeyType(handles, cipherKeyType(mechanism), direction);
   const handle =
     mechanism.kind === 'AES_GCM' ? handles.secret : direction === 'encrypt' ? handles.public : handles.private;
   if (!handle) throw notFound(direction, mechanism.kind === 'AES_GCM' ? 'secret key' : 'RSA key');
@@ -56,6 +69,7 @@ export async function encrypt(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<
     const key = cipherKey(handles, args.mechanism, 'encrypt');
     const size = args.mechanism.kind === 'AES_GCM' ? args.data.length + GCM_TAG_BYTES : RSA_MAX_BYTES;
     p11.C_EncryptInit(session, cipherMechanism(args.mechanism), key);
+    if (runsInline(cipherKeyType(args.mechanism), args.data)) return p11.C_Encrypt(session, args.data, Buffer.alloc(size));
     return p11.C_EncryptAsync(session, args.data, Buffer.alloc(size));
   });
 }
@@ -71,6 +85,7 @@ export async function decrypt(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<
       // SoftHSM checks the output room against the input length before it strips tag or padding.
       const size = args.mechanism.kind === 'AES_GCM' ? args.data.length : RSA_MAX_BYTES;
       p11.C_DecryptInit(session, cipherMechanism(args.mechanism), key);
+      if (runsInline(cipherKeyType(args.mechanism), args.data)) return p11.C_Decrypt(session, args.data, Buffer.alloc(size));
       return p11.C_DecryptAsync(session, args.data, Buffer.alloc(size));
     });
   } catch (error) {
@@ -134,6 +149,7 @@ export async function sign(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'si
     if (!key) throw notFound('sign', isHmac(args.mechanism) ? 'secret key' : 'private key');
     requireKeyType(handles, plan.keyType, 'sign');
     p11.C_SignInit(session, plan.mechanism, key);
+    if (runsInline(plan.keyType, plan.input)) return p11.C_Sign(session, plan.input, Buffer.alloc(plan.outputSize));
     return p11.C_SignAsync(session, plan.input, Buffer.alloc(plan.outputSize));
   });
 }
@@ -148,6 +164,7 @@ export async function verify(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'
       if (!key) throw notFound('verify', isHmac(args.mechanism) ? 'secret key' : 'public key');
       requireKeyType(handles, plan.keyType, 'verify');
       p11.C_VerifyInit(session, plan.mechanism, key);
+      if (runsInline(plan.keyType, plan.input)) return p11.C_Verify(session, plan.input, args.signature);
       return p11.C_VerifyAsync(session, plan.input, args.signature);
     });
   } catch (error) {

@@ -8,6 +8,7 @@ import { migration007KeyPairImport } from './007_key_pair_import';
 import { migration008PendingLogins } from './008_pending_logins';
 import { migration009Backups } from './009_backups';
 import { migration010AccessPoints } from './010_access_points';
+import { migration011XksProxies } from './011_xks_proxies';
 import type { Migration } from './types';
 
 /** Every migration this build knows, in order. Append only. */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008PendingLogins,
   migration009Backups,
   migration010AccessPoints,
+  migration011XksProxies,
 ];
 
 export type { Migration } from './types';

@@ -1,5 +1,4 @@
 import { KmsError } from '../../../../shared/errors';
-import type { ClientKeyRow } from '../../registry';
 import type { DataKeys } from '../crypto/data-keys';
 import type { KeyUse, UsableKey } from '../crypto/key-use';
 import type { KeyService } from '../keys/key-service';
@@ -23,18 +22,33 @@ export interface SealedAccessKeySecret {
   secretSealed: Buffer;
 }
 
-/** Additional data and encryption context bind a sealed secret to its client key: moved to another row, it does not open. */
-function valueAad(clientKeyId: string): Buffer {
-  return Buffer.from(JSON.stringify(['keyward-access-key-secret', clientKeyId]), 'utf8');
+/**
+ * Whose secret a sealed value is: additional data and encryption context bind it to that owner, so
+ * moved to another row it does not open. Client keys keep their original binding (existing rows).
+ */
+export interface SecretBinding {
+  kind: 'client-key' | 'xks-credential';
+  /** The client key id, or `<XksProxyId>/<AccessKeyId>` for an XKS proxy credential. */
+  id: string;
 }
 
-function dataKeyContext(clientKeyId: string): Record<string, string> {
-  return { 'keyward:client-key-id': clientKeyId };
+const BINDING_LABELS: Record<SecretBinding['kind'], { aad: string; context: string }> = {
+  'client-key': { aad: 'keyward-access-key-secret', context: 'keyward:client-key-id' },
+  'xks-credential': { aad: 'keyward-xks-proxy-secret', context: 'keyward:xks-credential' },
+};
+
+function valueAad(binding: SecretBinding): Buffer {
+  return Buffer.from(JSON.stringify([BINDING_LABELS[binding.kind].aad, binding.id]), 'utf8');
+}
+
+function dataKeyContext(binding: SecretBinding): Record<string, string> {
+  return { [BINDING_LABELS[binding.kind].context]: binding.id };
 }
 
 /**
- * The access key secrets applications sign SigV4 requests with: kept only sealed, by the envelope
- * encryption of secret values (a data key made and wrapped in the HSM under the access keys CMK).
+ * The access key secrets SigV4 requests are signed with (client keys, XKS proxy credentials): kept
+ * only sealed, by the envelope encryption of secret values (a data key made and wrapped in the HSM
+ * under the access keys CMK).
  */
 export class AccessKeySecrets {
   constructor(
@@ -44,11 +58,11 @@ export class AccessKeySecrets {
     private readonly dataKeys: DataKeys,
   ) {}
 
-  async seal(clientKeyId: string, secret: Buffer, request: RequestContext): Promise<SealedAccessKeySecret> {
+  async seal(binding: SecretBinding, secret: Buffer, request: RequestContext): Promise<SealedAccessKeySecret> {
     const cmk = await this.cmk(request);
-    const dataKey = await this.dataKeys.generate(cmk, DATA_KEY_BYTES, dataKeyContext(clientKeyId));
+    const dataKey = await this.dataKeys.generate(cmk, DATA_KEY_BYTES, dataKeyContext(binding));
     try {
-      return { secretKeyId: cmk.key.id, secretWrappedKey: dataKey.wrapped, secretSealed: sealValue(dataKey.plaintext, secret, valueAad(clientKeyId)) };
+      return { secretKeyId: cmk.key.id, secretWrappedKey: dataKey.wrapped, secretSealed: sealValue(dataKey.plaintext, secret, valueAad(binding)) };
     } finally {
       dataKey.plaintext.fill(0);
     }
@@ -60,12 +74,12 @@ export class AccessKeySecrets {
   }
 
   /** The secret in the clear; the caller zeroes it after use. */
-  async open(row: Pick<ClientKeyRow, 'clientKeyId' | 'secretKeyId' | 'secretWrappedKey' | 'secretSealed'>): Promise<Buffer> {
-    const key = this.use.resolver.resolve(row.secretKeyId);
+  async open(binding: SecretBinding, sealed: SealedAccessKeySecret): Promise<Buffer> {
+    const key = this.use.resolver.resolve(sealed.secretKeyId);
     this.use.resolver.requireUsable(key, 'ENCRYPT/DECRYPT');
-    const dataKey = await this.dataKeys.unwrap(row.secretWrappedKey, key, dataKeyContext(row.clientKeyId));
+    const dataKey = await this.dataKeys.unwrap(sealed.secretWrappedKey, key, dataKeyContext(binding));
     try {
-      return openValue(dataKey, row.secretSealed, valueAad(row.clientKeyId));
+      return openValue(dataKey, sealed.secretSealed, valueAad(binding));
     } finally {
       dataKey.fill(0);
     }

@@ -37,6 +37,6 @@ export class RegistryClientKeyCredentials implements ClientKeyCredentials {
   async accessKeySecret(clientKeyId: string): Promise<Buffer> {
     const row = this.context.registry.clientKeys.get(clientKeyId);
     if (!row) throw new KmsError('NotFound.ClientKey', `Client key ${clientKeyId} does not exist.`);
-    return this.secrets.open(row);
+    return this.secrets.open({ kind: 'client-key', id: row.clientKeyId }, row);
   }
 }

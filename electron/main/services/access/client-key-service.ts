@@ -81,7 +81,7 @@ export class ClientKeyService {
     let pkcs12: Buffer | null = null;
     try {
       pkcs12 = await buildPkcs12({ privateKeyPkcs8, certificates: [certificate.der, certificate.caCertificateDer], friendlyName: clientKeyId }, input.Password);
-      const sealed = await this.secrets.seal(clientKeyId, secret, request);
+      const sealed = await this.secrets.seal({ kind: 'client-key', id: clientKeyId }, secret, request);
       const certificateSha256 = createHash('sha256').update(certificate.der).digest('hex');
       const row = {
         clientKeyId,

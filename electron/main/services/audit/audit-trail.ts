@@ -13,6 +13,8 @@ export const MAINTENANCE_EVENTS = [
   'ExpireKeyMaterial',
   'ExpireImportToken',
   'DestroySecret',
+  // The application endpoint's TLS certificate replaced before it expires.
+  'RenewEndpointCertificate',
   // A maintenance round that failed as a whole (each failure audited once until it clears).
   'MaintenanceRound',
   // A cluster member dropped during a call (or came back): the cluster's recorded state changed.

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyRow, KeyVersionRow } from '../../registry';
 import { additionalData, assembleBlob, encodeHeader, IV_BYTES, parseBlob, type ParsedBlob } from './ciphertext-blob';
+import { IvSource } from './iv-source';
 import type { KeyUse, UsableKey } from './key-use';
 
 export type EncryptionContext = Record<string, string> | undefined;
@@ -18,6 +18,8 @@ export interface DataKey {
  * service's envelope encryption share it, so a wrapped data key is an ordinary Keyward ciphertext.
  */
 export class DataKeys {
+  private readonly ivs = new IvSource(IV_BYTES);
+
   constructor(private readonly use: KeyUse) {}
 
   /** `length` bytes from the HSM's generator on the CMK's token, and their sealed form. */
@@ -33,7 +35,7 @@ export class DataKeys {
 
   async seal({ key, version }: UsableKey, plaintext: Buffer, context: EncryptionContext): Promise<Buffer> {
     const header = encodeHeader({ keyId: key.id, keyVersionId: version.id });
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.ivs.next();
     const sealed = await this.use.onToken(key, { aesGcm: true }, (token) =>
       token.hsm.encrypt({
         objectId: version.objectId,

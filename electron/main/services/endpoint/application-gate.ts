@@ -33,11 +33,13 @@ export interface ApplicationCallRecord {
   /** The operation asked for, as named on the wire (refused names included). */
   operation: string;
   resource: string;
-  protocol: 'keyward-json' | 'aws-json' | 'tls';
+  protocol: 'keyward-json' | 'aws-json' | 'tls' | 'xks';
   errorCode: string | null;
   requestId: string;
   /** Why a TLS handshake failed (the OpenSSL error code), when that is the refusal. */
   reason?: string;
+  /** What the protocol adds to the record (an XKS call's proxy, credential and requestMetadata); never a secret. */
+  details?: Record<string, string>;
 }
 
 export interface ApplicationGateDeps {
@@ -85,15 +87,15 @@ export class ApplicationGate {
   }
 
   /** Refuses the call unless the operation is data-plane and a policy allows it from this address; returns the resource. */
-  authorize(client: AuthenticatedClient, operation: string, input: unknown, sourceAddress: string): string {
+  /** The resource the call names (for its audit record, refused or not) and the refusal, if any. */
+  authorize(client: AuthenticatedClient, operation: string, input: unknown, sourceAddress: string): { resource: string; refusal: KmsError | null } {
     if (!DATA_PLANE.has(operation)) {
       if (!isOperationName(operation)) throw new KmsError('InvalidAction', `Unknown operation ${printable(operation)}.`);
       throw new KmsError('Forbidden.ManagementOperation', `${printable(operation)} is not served to applications.`);
     }
     const request = this.accessRequest(client, operation as DataPlaneOperation, input, sourceAddress);
     const decision = this.deps.authorizer.decide(request);
-    if (!decision.allowed) throw new KmsError(decision.code, decision.message);
-    return resourceOf(request);
+    return { resource: resourceOf(request), refusal: decision.allowed ? null : new KmsError(decision.code, decision.message) };
   }
 
   /** A key id as AWS answers name keys. */
@@ -122,6 +124,7 @@ export class ApplicationGate {
         SourceAddress: call.sourceAddress,
         Protocol: call.protocol,
         ...(call.reason ? { Reason: call.reason.slice(0, 128) } : {}),
+        ...call.details,
       },
     });
     this.deps.recentCalls.add({
@@ -146,7 +149,11 @@ export class ApplicationGate {
   private accessRequest(client: AuthenticatedClient, operation: DataPlaneOperation, input: unknown, sourceAddress: string): AccessRequest {
     const base = { aapName: client.aapName, operation, sourceAddress };
     if (operation === 'GetSecretValue') return { ...base, secretName: stringField(input, 'SecretName') };
-    if (operation === 'Decrypt') return { ...base, key: { keyId: keyIdOfBlob(stringField(input, 'CiphertextBlob')), aliasNames: [] } };
+    if (operation === 'Decrypt') {
+      // The blob names its key by id; a policy naming one of the key's aliases covers it as for Encrypt.
+      const keyId = keyIdOfBlob(stringField(input, 'CiphertextBlob'));
+      return { ...base, key: keyId ? this.keyOf(keyId) : { keyId: '', aliasNames: [] } };
+    }
     return { ...base, key: this.keyOf(stringField(input, 'KeyId')) };
   }
 

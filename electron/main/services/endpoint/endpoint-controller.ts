@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { XksProxyGate } from '../xks/xks-proxy-gate';
 import type { ApplicationGate } from './application-gate';
 
 /** What the HTTPS server needs to listen: its TLS identity (in memory only) and the gate every call passes. */
@@ -11,6 +12,8 @@ export interface EndpointListenOptions {
   /** The instance CA: the only issuer whose client certificates the TLS handshake accepts. */
   caCertificatePem: string;
   gate: ApplicationGate;
+  /** The XKS proxies served under their URI paths (SigV4 with their own credentials). */
+  xks: XksProxyGate;
 }
 
 /**
@@ -20,6 +23,8 @@ export interface EndpointListenOptions {
 export interface EndpointController {
   /** Listens; resolves with the bound port. Rejects with EADDRINUSE/EADDRNOTAVAIL like `net`. */
   listen(options: EndpointListenOptions): Promise<{ port: number }>;
+  /** Serves new connections with this identity (open connections keep theirs). */
+  renewIdentity(identity: { certificatePem: string; privateKey: KeyObject; caCertificatePem: string }): void;
   /** Stops listening and destroys every open connection. */
   close(): Promise<void>;
 }

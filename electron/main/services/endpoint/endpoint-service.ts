@@ -5,10 +5,11 @@ import type { InstanceCaSigner } from '../access/access-seams';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
+import type { XksProxyGate } from '../xks/xks-proxy-gate';
 import type { ApplicationGate } from './application-gate';
 import type { EndpointController } from './endpoint-controller';
 import type { RecentCalls } from './recent-calls';
-import { issueServerIdentity } from './server-identity';
+import { issueServerIdentity, SERVER_CERTIFICATE_RENEW_AFTER_MS } from './server-identity';
 
 type EndpointDescription = Omit<OperationOutput<'DescribeApplicationEndpoint'>, 'RequestId'>;
 
@@ -17,6 +18,8 @@ interface Running {
   port: number;
   certificateSha256: string;
   startedAt: string;
+  /** When maintenance replaces the certificate (epoch ms, by the service's clock). */
+  renewAt: number;
 }
 
 export interface EndpointServiceDeps {
@@ -25,6 +28,7 @@ export interface EndpointServiceDeps {
   controller: EndpointController;
   ca: InstanceCaSigner;
   gate: ApplicationGate;
+  xks: XksProxyGate;
   recentCalls: RecentCalls;
 }
 
@@ -33,6 +37,8 @@ export class EndpointService {
   private running: Running | null = null;
   /** Start and stop take turns: a second start while the first is still issuing its certificate is refused. */
   private busy = false;
+  /** A certificate renewal in progress: closing waits for it rather than refusing to stop. */
+  private renewing: Promise<unknown> | null = null;
 
   constructor(private readonly deps: EndpointServiceDeps) {}
 
@@ -42,8 +48,8 @@ export class EndpointService {
     try {
       const { pem: caCertificatePem } = await this.deps.ca.certificate(request);
       const identity = await issueServerIdentity(this.deps.ca, input.Address);
-      const { port } = await this.listen({ address: input.Address, port: input.Port, certificatePem: identity.certificatePem, privateKey: identity.privateKey, caCertificatePem, gate: this.deps.gate });
-      const running = { address: input.Address, port, certificateSha256: identity.certificateSha256, startedAt: isoNow(this.deps.context) };
+      const { port } = await this.listen({ address: input.Address, port: input.Port, certificatePem: identity.certificatePem, privateKey: identity.privateKey, caCertificatePem, gate: this.deps.gate, xks: this.deps.xks });
+      const running = { address: input.Address, port, certificateSha256: identity.certificateSha256, startedAt: isoNow(this.deps.context), renewAt: this.renewalTime() };
       try {
         this.deps.audit.recordEvent(request, { operation: 'StartApplicationEndpoint', resourceId: `${input.Address}:${port}`, details: { TlsCertificateSha256: running.certificateSha256 } });
       } catch (error) {
@@ -72,6 +78,35 @@ export class EndpointService {
     }
   }
 
+  /** A maintenance round: a running endpoint whose certificate is a day old gets a new key pair and certificate. */
+  async renewCertificateIfDue(request: RequestContext): Promise<boolean> {
+    const running = this.running;
+    if (!running || this.busy || this.deps.context.now().getTime() < running.renewAt) return false;
+    this.busy = true;
+    const renewal = this.renew(running, request);
+    this.renewing = renewal.catch(() => undefined);
+    try {
+      return await renewal;
+    } finally {
+      this.renewing = null;
+      this.busy = false;
+    }
+  }
+
+  private async renew(running: Running, request: RequestContext): Promise<boolean> {
+    const { pem: caCertificatePem } = await this.deps.ca.certificate(request);
+    const identity = await issueServerIdentity(this.deps.ca, running.address);
+    if (this.running !== running) return false;
+    this.deps.audit.recordEvent(request, {
+      operation: 'RenewEndpointCertificate',
+      resourceId: `${running.address}:${running.port}`,
+      details: { TlsCertificateSha256: identity.certificateSha256, PreviousTlsCertificateSha256: running.certificateSha256 },
+    });
+    this.deps.controller.renewIdentity({ certificatePem: identity.certificatePem, privateKey: identity.privateKey, caCertificatePem });
+    this.running = { ...running, certificateSha256: identity.certificateSha256, renewAt: this.renewalTime() };
+    return true;
+  }
+
   describe(): EndpointDescription {
     const running = this.running;
     return {
@@ -86,12 +121,17 @@ export class EndpointService {
 
   /** The core is closing (or reopening after a restore): the endpoint stops with it. */
   async close(): Promise<void> {
+    await this.renewing;
     if (!this.running) {
       // A start still issuing its certificate may be about to listen: make sure nothing stays open.
       await this.deps.controller.close();
       return;
     }
     await this.stop({ requestId: randomUUID(), transport: 'internal', actor: 'keyward', progress: () => undefined });
+  }
+
+  private renewalTime(): number {
+    return this.deps.context.now().getTime() + SERVER_CERTIFICATE_RENEW_AFTER_MS;
   }
 
   private async listen(options: Parameters<EndpointController['listen']>[0]): Promise<{ port: number }> {

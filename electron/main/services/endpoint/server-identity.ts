@@ -2,8 +2,11 @@ import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from
 import type { InstanceCaSigner } from '../access/access-seams';
 import { serverNamesFor } from './server-names';
 
-/** The endpoint's TLS certificate lives as long as one start; a week covers a long-running endpoint. */
+/** The endpoint's TLS certificate is short-lived: a week, renewed by maintenance after a day. */
 const SERVER_CERTIFICATE_DAYS = 7;
+
+/** Six days of margin: a default key store locked for a while (the CA cannot sign) does not stop the endpoint. */
+export const SERVER_CERTIFICATE_RENEW_AFTER_MS = 24 * 3_600_000;
 
 export interface ServerIdentity {
   certificatePem: string;

@@ -25,6 +25,12 @@ export interface SecretsDueWork {
   destroyDue(request: RequestContext): string[];
 }
 
+/** The running application endpoint's certificate, renewed by the same rounds before it expires. */
+export interface EndpointDueWork {
+  /** True when a new certificate now serves. */
+  renewCertificateIfDue(request: RequestContext): Promise<boolean>;
+}
+
 export interface MaintenanceReport {
   deleted: string[];
   /** Secrets destroyed after their recovery window (names). */
@@ -32,6 +38,7 @@ export interface MaintenanceReport {
   rotated: string[];
   expired: string[];
   importTokensRemoved: number;
+  endpointCertificateRenewed: boolean;
   /** Keys whose work failed this round (HSM error); they are retried on the next round. */
   failed: { keyId: string; code: string }[];
 }
@@ -53,6 +60,7 @@ export class KeyMaintenance {
   private readonly keyImport: KeyImportService;
   private readonly audit: AuditTrail;
   private readonly secrets: SecretsDueWork | null;
+  private readonly endpoint: EndpointDueWork | null;
   private readonly problems: MaintenanceProblems;
   private readonly gate: StateChangeGate | null;
 
@@ -63,6 +71,7 @@ export class KeyMaintenance {
     keyImport: KeyImportService;
     audit: AuditTrail;
     secrets?: SecretsDueWork | null;
+    endpoint?: EndpointDueWork | null;
     /** Hears each new problem (logged by the app); it is also audited. */
     onProblem: MaintenanceProblemSink;
     /** Rounds change state: a backup's snapshot waits for them. */
@@ -75,6 +84,7 @@ export class KeyMaintenance {
     this.keyImport = deps.keyImport;
     this.audit = deps.audit;
     this.secrets = deps.secrets ?? null;
+    this.endpoint = deps.endpoint ?? null;
     this.problems = new MaintenanceProblems(deps.audit, deps.onProblem);
     this.unsubscribe = deps.connections.onConnected(() => void this.runInBackground());
   }
@@ -116,7 +126,7 @@ export class KeyMaintenance {
 
   private async round(): Promise<MaintenanceReport> {
     const request = maintenanceRequest();
-    const report: MaintenanceReport = { deleted: [], secretsDestroyed: [], rotated: [], expired: [], importTokensRemoved: 0, failed: [] };
+    const report: MaintenanceReport = { deleted: [], secretsDestroyed: [], rotated: [], expired: [], importTokensRemoved: 0, endpointCertificateRenewed: false, failed: [] };
     const now = isoNow(this.context);
     try {
       // Needs no key store: a destroyed secret is gone with its rows.
@@ -153,6 +163,15 @@ export class KeyMaintenance {
     } catch (error) {
       // Retried next round; the tokens are refused as expired meanwhile.
       this.problems.failed(request, 'ExpireImportToken', '', error);
+    }
+    if (this.endpoint) {
+      try {
+        report.endpointCertificateRenewed = await this.endpoint.renewCertificateIfDue(request);
+        this.problems.solved('RenewEndpointCertificate', '');
+      } catch (error) {
+        // Retried next round; the current certificate serves until it expires.
+        this.problems.failed(request, 'RenewEndpointCertificate', '', error);
+      }
     }
     return report;
   }

@@ -3,12 +3,25 @@ import { KmsError } from '../../../../shared/errors';
 import type { KeyRow, KeyVersionRow } from '../../registry';
 import type { ServiceContext } from '../service-context';
 import { parseKeyReference } from './key-identifiers';
+import { ResolvedKeyCache } from './resolved-key-cache';
 
-/** Finds keys by id, alias or ARN and checks they may be used; every service goes through here. */
+/**
+ * Finds keys by id, alias or ARN and checks they may be used; every service goes through here.
+ * Found rows are cached until the registry's change stamp moves (see ResolvedKeyCache): the
+ * crypto path resolves a key and a version on every call, and reading them costs more than the
+ * HSM's AES-GCM on 1 KiB.
+ */
 export class KeyResolver {
+  private readonly cache = new ResolvedKeyCache();
+
   constructor(private readonly context: ServiceContext) {}
 
   resolve(identifier: string): KeyRow {
+    this.cache.refresh(this.context.registry);
+    return this.cache.key(identifier) ?? this.cache.rememberKey(identifier, this.lookup(identifier));
+  }
+
+  private lookup(identifier: string): KeyRow {
     const reference = parseKeyReference(identifier);
     let keyId: string;
     if (reference.kind === 'alias') {
@@ -40,11 +53,19 @@ export class KeyResolver {
   /** The named version, or the primary one; it must belong to the key. */
   version(key: KeyRow, versionId: string | undefined): KeyVersionRow {
     const id = versionId ?? key.primaryVersionId;
-    const version = id ? this.context.registry.keyVersions.get(id) : null;
+    const version = id ? this.cachedVersion(id) : null;
     if (!version || version.keyId !== key.id) {
       throw new KmsError('NotFound.KeyVersion', `Key ${key.id} has no version ${id ? printable(id) : '(no primary version)'}.`);
     }
     return version;
+  }
+
+  /** Versions are written once and never changed or deleted: the stamp check of resolve() is enough. */
+  private cachedVersion(id: string): KeyVersionRow | null {
+    const cached = this.cache.version(id);
+    if (cached) return cached;
+    const row = this.context.registry.keyVersions.get(id);
+    return row ? this.cache.rememberVersion(row) : null;
   }
 }
 

@@ -46,11 +46,13 @@ export async function handleApplicationRequest(deps: ApplicationRequestDeps, req
     state.operation = protocol.kind === 'keyward-json' ? protocol.operation : protocol.awsOperation;
     const body = await readBoundedBody(request);
     // The signature covers the raw body: it is checked before anything parses what it vouches for.
-    if (protocol.kind === 'aws-json') await verifyAwsSignature(deps, client, request, body);
+    if (protocol.kind === 'aws-json') await verifyAwsSignature(deps, client, request, body, protocol.service);
     const fields = parseJsonObject(body);
     const call = keywardCallOf(protocol, fields);
     state.operation = call.operation;
-    state.resource = deps.gate.authorize(client, call.operation, call.input, state.sourceAddress);
+    const access = deps.gate.authorize(client, call.operation, call.input, state.sourceAddress);
+    state.resource = access.resource;
+    if (access.refusal) throw access.refusal;
     const outcome = await deps.dispatch(call.operation, call.input, { transport: 'endpoint', actor: client.actor });
     if (!outcome.ok) {
       state.requestId = outcome.error.RequestId;
@@ -67,9 +69,10 @@ export async function handleApplicationRequest(deps: ApplicationRequestDeps, req
   }
 }
 
-async function verifyAwsSignature(deps: ApplicationRequestDeps, client: AuthenticatedClient, request: IncomingMessage, body: Buffer): Promise<void> {
+async function verifyAwsSignature(deps: ApplicationRequestDeps, client: AuthenticatedClient, request: IncomingMessage, body: Buffer, service: AwsService): Promise<void> {
   const parts = { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body };
-  const signature = parseSignature(parts, deps.now());
+  // A signature made for another service (an XKS proxy credential's, say) never opens this one.
+  const signature = parseSignature(parts, deps.now(), service);
   const secret = await deps.gate.signingSecret(client, signature.accessKeyId);
   try {
     await verifySignature(parts, signature, secret);
@@ -136,7 +139,7 @@ function protocolOf(request: IncomingMessage): Protocol | null {
   return service && /^[A-Za-z]{1,64}$/.test(awsOperation) ? { kind: 'aws-json', service, awsOperation } : null;
 }
 
-function presentedCertificateOf(request: IncomingMessage): PresentedCertificate | null {
+export function presentedCertificateOf(request: IncomingMessage): PresentedCertificate | null {
   const socket = request.socket as TLSSocket;
   if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return null;
   const certificate = socket.getPeerCertificate();
@@ -153,7 +156,7 @@ function firstValue(value: string | string[] | undefined): string {
 }
 
 /** The TCP peer, with IPv4-mapped IPv6 addresses unmapped for the network rules. */
-function sourceAddressOf(request: IncomingMessage): string {
+export function sourceAddressOf(request: IncomingMessage): string {
   return unmappedAddress(request.socket.remoteAddress);
 }
 

@@ -1,9 +1,13 @@
+import type { KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
 import type { EndpointController, EndpointListenOptions } from '../../services/endpoint/endpoint-controller';
 import type { Dispatch } from '../dispatcher';
 import { newRequestId } from '../../services/endpoint/application-gate';
+import { isXksPath } from '../../services/xks/xks-paths';
 import { handleApplicationRequest, unmappedAddress } from './application-request';
+import { handleXksRequest } from './xks-request';
 
 /** Slow clients are bounded: a TLS handshake, the request headers and a whole request each have a deadline. */
 export const ENDPOINT_TIMEOUTS = {
@@ -32,13 +36,9 @@ export class EndpointServer implements EndpointController {
     if (this.server) throw new Error('the endpoint server is already listening');
     const server = createServer(
       {
-        // Exported to PEM in memory only: TLS takes no KeyObject; it is never written anywhere.
-        key: options.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-        cert: options.certificatePem,
-        ca: [options.caCertificatePem],
+        ...tlsIdentity(options),
         requestCert: true,
         rejectUnauthorized: true,
-        minVersion: 'TLSv1.2',
         handshakeTimeout: ENDPOINT_TIMEOUTS.handshakeMs,
         headersTimeout: ENDPOINT_TIMEOUTS.headersMs,
         requestTimeout: ENDPOINT_TIMEOUTS.requestMs,
@@ -48,7 +48,11 @@ export class EndpointServer implements EndpointController {
         connectionsCheckingInterval: 1_000,
       },
       (request, response) => {
-        handleApplicationRequest({ dispatch: this.deps.dispatch, gate: options.gate, now: this.deps.now }, request, response).catch((error: unknown) => {
+        // Paths in the XKS API's shape are XKS calls (answered in its error format even when no proxy serves them).
+        const handled = isXksPath((request.url ?? '').split('?', 1)[0] ?? '')
+          ? handleXksRequest({ gate: options.gate, xks: options.xks, now: this.deps.now }, request, response)
+          : handleApplicationRequest({ dispatch: this.deps.dispatch, gate: options.gate, now: this.deps.now }, request, response);
+        handled.catch((error: unknown) => {
           // Only a broken response gets here (every refusal is answered inside): drop that connection.
           console.error(`[keyward] application endpoint: ${error instanceof Error ? error.name : typeof error}`);
           response.destroy();
@@ -89,6 +93,11 @@ export class EndpointServer implements EndpointController {
     return { port: typeof address === 'object' && address ? address.port : options.port };
   }
 
+  renewIdentity(identity: { certificatePem: string; privateKey: KeyObject; caCertificatePem: string }): void {
+    if (!this.server) throw new Error('the endpoint server is not listening');
+    this.server.setSecureContext(tlsIdentity(identity));
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
@@ -98,4 +107,15 @@ export class EndpointServer implements EndpointController {
     this.sockets.clear();
     await closed;
   }
+}
+
+/** The TLS context options that change with the server's identity (given again whole on renewal). */
+function tlsIdentity(identity: { certificatePem: string; privateKey: KeyObject; caCertificatePem: string }): SecureContextOptions {
+  return {
+    // Exported to PEM in memory only: TLS takes no KeyObject; it is never written anywhere.
+    key: identity.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    cert: identity.certificatePem,
+    ca: [identity.caCertificatePem],
+    minVersion: 'TLSv1.2',
+  };
 }

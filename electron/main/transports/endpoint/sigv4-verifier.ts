@@ -28,8 +28,11 @@ export interface ParsedSignature {
   signatureHex: string;
 }
 
-/** Reads the SigV4 Authorization header; refuses a malformed one or a date outside the window. */
-export function parseSignature(parts: SignedRequestParts, now: Date): ParsedSignature {
+/**
+ * Reads the SigV4 Authorization header; refuses a malformed one, a date outside the window, or a
+ * credential scope naming another service than `expectedService` (when the endpoint fixes one).
+ */
+export function parseSignature(parts: SignedRequestParts, now: Date, expectedService?: string): ParsedSignature {
   const authorization = single(parts.headers.authorization);
   const match = AUTHORIZATION.exec(authorization);
   if (!match) throw new KmsError('Unauthenticated.Signature', 'The request is not signed with AWS Signature Version 4.');
@@ -40,6 +43,9 @@ export function parseSignature(parts: SignedRequestParts, now: Date): ParsedSign
   }
   if (Math.abs(now.getTime() - signingDate.getTime()) > SIGNATURE_WINDOW_MS) {
     throw new KmsError('Unauthenticated.SignatureExpired', 'The signature is outside its five-minute window (replayed, or the client’s clock is wrong).');
+  }
+  if (expectedService !== undefined && service !== expectedService) {
+    throw new KmsError('Unauthenticated.Signature', `The signature’s credential scope must name the service ${expectedService}.`);
   }
   const signedHeaders = signedHeaderList.split(';');
   if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) {

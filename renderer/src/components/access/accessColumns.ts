@@ -40,7 +40,7 @@ export function networkRuleColumns(actions: RowActions<NetworkRule>): DataTableC
     { title: 'Source addresses', key: 'SourcePrivateIp', render: (row) => tags(row.SourcePrivateIp, 'network-rule-addresses') },
     { title: 'Used by policies', key: 'Policies', width: 200, render: (row) => tags(row.Policies, 'network-rule-policies') },
     { title: 'Description', key: 'Description', render: (row) => orDash(row.Description) },
-    { title: 'Updated', key: 'UpdatedAt', width: 180, render: (row) => formatUtc(row.UpdatedAt) },
+    { title: 'Updated', key: 'UpdatedAt', width: 200, render: (row) => formatUtc(row.UpdatedAt) },
     { title: 'Actions', key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'network-rule') },
   ];
 }
@@ -65,7 +65,7 @@ export function accessPointColumns(actions: RowActions<AccessPoint>, clientKeys:
     { title: 'Authentication', key: 'AuthenticationMethod', width: 130 },
     { title: 'Client keys', key: 'ClientKeyCount', width: 100, align: 'right' },
     { title: 'Description', key: 'Description', render: (row) => orDash(row.Description) },
-    { title: 'Created', key: 'CreatedAt', width: 180, render: (row) => formatUtc(row.CreatedAt) },
+    { title: 'Created', key: 'CreatedAt', width: 200, render: (row) => formatUtc(row.CreatedAt) },
     { title: 'Actions', key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'access-point') },
   ];
 }

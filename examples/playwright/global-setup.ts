@@ -1,0 +1,5 @@
+import { buildConsole } from 'keyward/testing';
+
+export default function globalSetup(): void {
+  buildConsole();
+}

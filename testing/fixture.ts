@@ -1,0 +1,113 @@
+import { test as base, type Page } from '@playwright/test';
+import { launchElectron } from './electron';
+import { hostKmsClient, type KmsClient } from './kms-client';
+import { createLabHsms, type LabHsm } from './lab-hsms';
+import { launchHost } from './launch';
+
+export interface KeywardOptions {
+  /** The default key store's password (the officer password), used when `initialize` is on. */
+  password: string;
+  /** A data directory to use and keep; default: a fresh temporary one, removed after the test. */
+  dataDir: string | undefined;
+  /** Initialize the default key store with `password` (or connect it, on a `dataDir` set up before). Default true. */
+  initialize: boolean;
+  /** Names of SoftHSM2 "devices" to create and register as modules, each with one blank token slot. */
+  tokens: string[];
+  /** `browser-host` (Debian Chromium against the loopback host; the default) or `electron` (needs a binary). */
+  runtime: 'browser-host' | 'electron';
+}
+
+export interface Keyward {
+  /** The console's address (it opens no session by itself). */
+  url: string;
+  dataDir: string;
+  /** The SoftHSM2 modules of the `tokens` option, registered, in the order given. */
+  tokens: LabHsm[];
+  runtime: KeywardOptions['runtime'];
+}
+
+interface KeywardFixtures {
+  keyward: Keyward;
+  kms: KmsClient;
+}
+
+/** One running Keyward, whichever runtime: what the public fixtures are made from. */
+interface Running {
+  url: string;
+  dataDir: string;
+  kms: KmsClient;
+  /** The Electron window, which stands in for `page` there; null for the browser host. */
+  window: Page | null;
+  /** `keyward_session=…` the kit opened on the browser host, for the test's page to join. */
+  sessionCookie: string;
+  log(): string;
+  dispose(): Promise<void>;
+}
+
+async function startRuntime(runtime: KeywardOptions['runtime'], dataDir: string | undefined): Promise<Running> {
+  const where = dataDir === undefined ? {} : { dataDir };
+  if (runtime === 'electron') {
+    const app = await launchElectron(where);
+    return { url: app.window.url(), dataDir: app.dataDir, kms: app.kms, window: app.window, sessionCookie: '', log: () => '', dispose: app.dispose };
+  }
+  const launched = await launchHost({ openSessionFromNode: true, ...where });
+  const { host } = launched;
+  return { url: host.url, dataDir: host.dataDir, kms: hostKmsClient(host), window: null, sessionCookie: host.sessionCookie, log: launched.log, dispose: launched.dispose };
+}
+
+/** Test password of the kit's default; a procedure under test should set its own. */
+const DEFAULT_PASSWORD = 'Keyward-Test-2024';
+
+async function prepareDefaultKeyStore(kms: KmsClient, password: string): Promise<void> {
+  const { KeyStores } = await kms.call('DescribeKeyStores', { KeyStoreId: 'kst-default' });
+  const store = KeyStores[0];
+  if (!store) throw new Error('the default key store is missing');
+  if (!store.Initialized) await kms.call('InitializeDefaultKeyStore', { KeyStorePassword: password });
+  else if (store.ConnectionState !== 'CONNECTED') await kms.call('ConnectKeyStore', { KeyStoreId: 'kst-default', KeyStorePassword: password });
+}
+
+/**
+ * Keyward for a Playwright test: one instance per test on its own data directory, the default key
+ * store ready, `page` on its console (in the same session as `kms`), everything removed afterwards.
+ */
+export const test = base.extend<KeywardFixtures & KeywardOptions & { running: Running & Pick<Keyward, 'tokens' | 'runtime'> }>({
+  password: [DEFAULT_PASSWORD, { option: true }],
+  dataDir: [undefined, { option: true }],
+  initialize: [true, { option: true }],
+  tokens: [[], { option: true }],
+  runtime: ['browser-host', { option: true }],
+
+  running: async ({ context, password, dataDir, initialize, tokens, runtime }, use, testInfo) => {
+    const running = await startRuntime(runtime, dataDir);
+    let lab: Awaited<ReturnType<typeof createLabHsms>> | null = null;
+    try {
+      if (running.sessionCookie) {
+        // The page joins the session the kit opened: the same cookie the kms client carries.
+        const [name, value] = splitCookie(running.sessionCookie);
+        await context.addCookies([{ name, value, url: running.url, httpOnly: true, sameSite: 'Strict' }]);
+      }
+      if (initialize) await prepareDefaultKeyStore(running.kms, password);
+      if (tokens.length > 0) lab = await createLabHsms(running.kms, tokens);
+      await use({ ...running, tokens: lab?.hsms ?? [], runtime });
+    } finally {
+      await running.dispose();
+      await lab?.cleanup();
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('keyward.log', { body: running.log(), contentType: 'text/plain' });
+    }
+  },
+  keyward: async ({ running }, use) => use({ url: running.url, dataDir: running.dataDir, tokens: running.tokens, runtime: running.runtime }),
+  kms: async ({ running }, use) => use(running.kms),
+  page: async ({ page, running }, use) => {
+    if (running.window) return use(running.window);
+    await page.goto(running.url);
+    await use(page);
+  },
+});
+
+function splitCookie(header: string): [string, string] {
+  const at = header.indexOf('=');
+  if (at <= 0) throw new Error('the launch address set no session cookie');
+  return [header.slice(0, at), header.slice(at + 1)];
+}
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectTestIds, renderTestIds } from '../../build/lib/test-ids.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RENDERER_SRC = path.join(ROOT, 'renderer', 'src');
+
+describe('docs/test-ids.md, the console selector contract', () => {
+  it('is what the renderer source gives (else: npm run test-ids, and note renamed ids as breaking)', () => {
+    const expected = renderTestIds(collectTestIds(RENDERER_SRC));
+    expect(readFileSync(path.join(ROOT, 'docs', 'test-ids.md'), 'utf8')).toBe(expected);
+  });
+
+  it('lists every test id the example project relies on', () => {
+    const listed = collectTestIds(RENDERER_SRC).map(({ id }) => new RegExp(`^${id.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.+')}$`));
+    const specs = path.join(ROOT, 'examples', 'playwright', 'tests');
+    const used = readdirSync(specs)
+      .filter((name) => name.endsWith('.spec.ts'))
+      .flatMap((name) => [...readFileSync(path.join(specs, name), 'utf8').matchAll(/getByTestId\('([^']+)'\)/g)].map((match) => match[1] ?? ''));
+    expect(used.length).toBeGreaterThan(10);
+    expect(used.filter((id) => !listed.some((pattern) => pattern.test(id)))).toEqual([]);
+  });
+});
+
+describe('the test id generator', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyward-test-ids-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function generate(files: Record<string, string>): ReturnType<typeof collectTestIds> {
+    rmSync(dir, { recursive: true, force: true });
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    return collectTestIds(dir);
+  }
+
+  it('takes ids from attributes, bound templates, props and render functions, with a meaning', () => {
+    const rows = generate({
+      'b/Panel.vue': [
+        '<template>',
+        '  <!-- Opens the ceremony log -->',
+        '  <n-button data-testid="log-open" @click="open">Open</n-button>',
+        '  <n-button data-testid="log-close">Close log</n-button>',
+        '  <div :data-testid="`log-row-${row.id}`" />',
+        '  <step-footer testid="log-next" label="Next" />',
+        '</template>',
+      ].join('\n'),
+      'a/columns.ts': "export const cell = () => h('span', { 'data-testid': 'audit-cell' }, 'x');\n",
+    });
+    expect(rows).toEqual([
+      { id: 'audit-cell', component: 'a/columns.ts', element: 'span', meaning: 'part of columns' },
+      { id: 'log-open', component: 'b/Panel.vue', element: 'n-button', meaning: 'Opens the ceremony log' },
+      { id: 'log-close', component: 'b/Panel.vue', element: 'n-button', meaning: '“Close log”' },
+      { id: 'log-row-*', component: 'b/Panel.vue', element: 'div', meaning: 'part of Panel' },
+      { id: 'log-next', component: 'b/Panel.vue', element: 'step-footer', meaning: '“Next”' },
+    ]);
+    expect(renderTestIds(rows)).toContain('| `log-open` | `n-button` | Opens the ceremony log |');
+  });
+
+  it('a renamed id changes the document', () => {
+    const before = renderTestIds(generate({ 'P.vue': '<n-input data-testid="so-pin" />\n' }));
+    const after = renderTestIds(generate({ 'P.vue': '<n-input data-testid="so-pin-field" />\n' }));
+    expect(after).not.toBe(before);
+  });
+});
