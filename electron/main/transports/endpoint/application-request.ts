@@ -139,16 +139,26 @@ function protocolOf(request: IncomingMessage): Protocol | null {
   return service && /^[A-Za-z]{1,64}$/.test(awsOperation) ? { kind: 'aws-json', service, awsOperation } : null;
 }
 
+/**
+ * The certificate each connection's handshake verified, read once per connection: Node parses it
+ * anew at every getPeerCertificate(). Revocation and validity are still decided at every request.
+ */
+const presentedBySocket = new WeakMap<TLSSocket, PresentedCertificate>();
+
 export function presentedCertificateOf(request: IncomingMessage): PresentedCertificate | null {
   const socket = request.socket as TLSSocket;
   if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return null;
+  const known = presentedBySocket.get(socket);
+  if (known) return known;
   const certificate = socket.getPeerCertificate();
   if (!certificate.raw) return null;
-  return {
+  const presented = {
     sha256: createHash('sha256').update(certificate.raw).digest('hex'),
     subjectClientKeyId: firstValue(certificate.subject.CN),
     subjectAapName: firstValue(certificate.subject.OU),
   };
+  presentedBySocket.set(socket, presented);
+  return presented;
 }
 
 function firstValue(value: string | string[] | undefined): string {
