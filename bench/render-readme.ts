@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchResult } from './lib/result';
+import { outcomeOf, type BenchResult } from './lib/result';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const README = path.join(ROOT, 'README.md');
@@ -28,10 +28,16 @@ function number(value: number | null): string {
   return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : String(Number(value.toPrecision(3)));
 }
 
+function resultCell(result: BenchResult): string {
+  const outcome = outcomeOf(result);
+  if (outcome === 'skipped') return `skipped${result.note ? `: ${result.note}` : ''}`;
+  return outcome === 'missed' ? '**missed**' : outcome;
+}
+
 function benchTable(results: BenchResult[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.name} | ${number(r.keyward)} | ${number(r.baseline)} | ${r.unit} | ${r.ratio === null ? '–' : r.ratio.toFixed(2)} | ${r.goal} | ${r.met === null ? `skipped${r.note ? `: ${r.note}` : ''}` : r.met ? 'met' : '**missed**'} |`,
+      `| ${r.name} | ${number(r.keyward)} | ${number(r.baseline)} | ${r.unit} | ${r.ratio === null ? '–' : r.ratio.toFixed(2)} | ${r.goal} | ${resultCell(r)} |`,
   );
   return ['| benchmark | Keyward | baseline | unit | ratio | goal | result |', '|---|---:|---:|---|---:|---|---|', ...rows].join('\n');
 }

@@ -7,16 +7,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Benchmark, BenchResult } from './lib/result';
+import { outcomeOf, type Benchmark, type BenchResult } from './lib/result';
 import { p1Throughput } from './suites/p1-throughput';
 import { p2Registry } from './suites/p2-registry';
 import { p3Ceremony } from './suites/p3-ceremony';
 import { p4Renderer } from './suites/p4-renderer';
 import { p5EventLoop } from './suites/p5-event-loop';
 import { p6Endpoint } from './suites/p6-endpoint';
+import { p7XksEncrypt } from './suites/p7-xks';
 import { p8Backup } from './suites/p8-backup';
 
-const BENCHMARKS: Benchmark[] = [p1Throughput, p2Registry, p3Ceremony, p4Renderer, p5EventLoop, p6Endpoint, p8Backup];
+const BENCHMARKS: Benchmark[] = [p1Throughput, p2Registry, p3Ceremony, p4Renderer, p5EventLoop, p6Endpoint, p7XksEncrypt, p8Backup];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] | null } {
@@ -38,7 +39,7 @@ function table(results: BenchResult[]): string {
     r.unit,
     r.ratio === null ? '-' : r.ratio.toFixed(3),
     r.goal,
-    r.met === null ? 'skipped' : r.met ? 'met' : 'MISSED',
+    outcomeOf(r) === 'missed' ? 'MISSED' : outcomeOf(r),
   ]);
   const header = ['benchmark', 'keyward', 'baseline', 'unit', 'ratio', 'goal', 'result'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

@@ -1,11 +1,11 @@
-/** The parent's handle on the P6 application process (endpoint-app-process.ts). */
+/** The parent's handle on the application process of P6 and P7 (endpoint-app-process.ts). */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export type AppCommand =
-  | { kind: 'connect'; port: number; lanes: number; pkcs12Base64: string; passphrase: string; caCertificate: string }
+  | ({ kind: 'connect' } & EndpointAppConnection)
   | { kind: 'round'; path: string; body: string; ms: number; lanes: number };
 
 export type AppReply =
@@ -19,13 +19,26 @@ export interface EndpointAppConnection {
   pkcs12Base64: string;
   passphrase: string;
   caCertificate: string;
+  sigv4?: SigV4Signing;
 }
 
-/** A round's throughput, each call's latency, the application process's CPU time and new TLS connections. */
+/** A SigV4 credential the application signs every request with, in its own process (never logged). */
+export interface SigV4Signing {
+  accessKeyId: string;
+  secretAccessKey: string;
+  service: string;
+  region: string;
+}
+
+/**
+ * A round's throughput, each call's latency, the application process's CPU time, the part of it
+ * spent signing (0 without SigV4) and new TLS connections.
+ */
 export interface AppRound {
   opsPerSecond: number;
   latenciesMs: number[];
   cpuMs: number;
+  signingMs: number;
   connectionsOpened: number;
 }
 

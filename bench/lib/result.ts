@@ -14,6 +14,16 @@ export interface BenchResult {
   note?: string;
 }
 
+/** The goal of a figure the issue asks to report without a target (shown as `reported`, counted as met). */
+export const REPORT_ONLY_GOAL = 'report';
+
+/** The result column of the printed and README tables. */
+export function outcomeOf(result: BenchResult): 'met' | 'missed' | 'skipped' | 'reported' {
+  if (result.met === null) return 'skipped';
+  if (result.goal === REPORT_ONLY_GOAL) return 'reported';
+  return result.met ? 'met' : 'missed';
+}
+
 export interface BenchOptions {
   quick: boolean;
   log: (line: string) => void;
