@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { pageNumberSchema, pageSizeSchema } from './primitives';
 
 /**
@@ -61,6 +61,7 @@ export const networkRuleSchema = z.object({
   CreatedAt: z.string(),
   UpdatedAt: z.string(),
 });
+export type NetworkRule = z.infer<typeof networkRuleSchema>;
 
 export const policySchema = z.object({
   Name: z.string(),
@@ -73,6 +74,7 @@ export const policySchema = z.object({
   CreatedAt: z.string(),
   UpdatedAt: z.string(),
 });
+export type AccessPolicy = z.infer<typeof policySchema>;
 
 export const accessPointSchema = z.object({
   Name: z.string(),
@@ -83,6 +85,7 @@ export const accessPointSchema = z.object({
   CreatedAt: z.string(),
   UpdatedAt: z.string(),
 });
+export type AccessPoint = z.infer<typeof accessPointSchema>;
 
 export const clientKeySummarySchema = z.object({
   ClientKeyId: z.string(),
@@ -94,6 +97,7 @@ export const clientKeySummarySchema = z.object({
   CertificateSha256: z.string(),
   CreatedAt: z.string(),
 });
+export type ClientKeySummary = z.infer<typeof clientKeySummarySchema>;
 
 const pageShape = { PageNumber: pageNumberSchema, PageSize: pageSizeSchema };
 const pageResult = { TotalCount: z.number(), PageNumber: z.number(), PageSize: z.number() };
@@ -255,7 +259,7 @@ export const accessPointOperations = {
       NotAfter: z.string(),
       CertificateSha256: z.string(),
     }),
-    errors: ['NotFound.ApplicationAccessPoint', 'Forbidden.KeyStoreState'],
+    errors: [...TOKEN_SESSION_ERRORS, 'NotFound.ApplicationAccessPoint', 'Forbidden.KeyStoreState'],
     mutates: true,
     secretFields: ['Password'],
   }),

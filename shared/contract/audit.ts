@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { pageNumberSchema, pageSizeSchema } from './primitives';
 
 export const auditEventSchema = z.object({
@@ -23,6 +23,7 @@ export const auditFilterSchema = z.strictObject({
   Key: z.enum(['Operation', 'ResourceId', 'Outcome', 'Actor']),
   Values: z.array(z.string().min(1).max(256)).min(1).max(10),
 });
+export type AuditFilter = z.input<typeof auditFilterSchema>;
 
 /** A point of the chain kept outside the registry file: the anchor in the HSM, or an officer's checkpoint. */
 export const auditCheckpointSchema = z.strictObject({
@@ -86,7 +87,7 @@ export const auditOperations = {
       LastSequence: z.number(),
       UnanchoredRecords: z.number(),
     }),
-    errors: ['Forbidden.KeyStoreState', 'HsmError.Generic'],
+    errors: [...TOKEN_SESSION_ERRORS, 'Forbidden.KeyStoreState', 'HsmError.Generic'],
     mutates: false,
   }),
 };

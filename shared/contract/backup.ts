@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 
 /**
  * Backup and recovery. The backup file itself never crosses the operation contract: the transport
@@ -167,7 +167,7 @@ export const backupOperations = {
       Passed: z.number(),
       Problems: z.array(materialProblemSchema),
     }),
-    errors: ['NotFound.KeyStore', 'Forbidden.KeyStoreState'],
+    errors: [...TOKEN_SESSION_ERRORS, 'NotFound.KeyStore', 'Forbidden.KeyStoreState'],
     mutates: true,
   }),
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { passwordSchema } from './primitives';
 
 export const clusterStateSchema = z.enum(['UNINITIALIZED', 'INITIALIZED', 'ACTIVE', 'DEGRADED']);
@@ -27,6 +27,7 @@ export const clusterSummarySchema = z.object({
   KeyStoreId: z.string().nullable(),
   CreationDate: z.string(),
 });
+export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 
 export const hsmDescriptionSchema = z.object({
   HsmId: z.string(),
@@ -44,6 +45,7 @@ export const hsmDescriptionSchema = z.object({
   SupportsAesKeyWrap: z.boolean(),
   SupportsAesGcm: z.boolean(),
 });
+export type HsmDescription = z.infer<typeof hsmDescriptionSchema>;
 
 export const replicationIssueSchema = z.object({
   KeyId: z.string(),
@@ -68,6 +70,7 @@ export const memberPasswordChangeSchema = z.object({
   Status: z.enum(['CHANGED', 'ROLLED_BACK', 'FAILED', 'NOT_ATTEMPTED']),
   ErrorCode: z.string().nullable(),
 });
+export type MemberPasswordChange = z.infer<typeof memberPasswordChangeSchema>;
 
 const certificatePemSchema = z.string().min(64).max(16_384).regex(/-----BEGIN CERTIFICATE-----/, 'must be a PEM certificate');
 
@@ -150,7 +153,7 @@ export const clusterOperations = {
     summary: 'Initialize every member token with the SO PIN, create the owner key pair and certificate and the domain key.',
     input: z.strictObject({ ClusterId: clusterIdSchema, SoPin: soPinSchema }),
     result: z.object({ ClusterId: z.string(), State: clusterStateSchema, ClusterOwnerCertificate: z.string() }),
-    errors: ['NotFound.Cluster', 'Forbidden.ClusterState', 'InsufficientHsms', 'HsmError.PinIncorrect', 'HsmError.DeviceError'],
+    errors: [...TOKEN_SESSION_ERRORS, 'NotFound.Cluster', 'Forbidden.ClusterState', 'InsufficientHsms', 'HsmError.PinIncorrect', 'HsmError.DeviceError'],
     mutates: true,
     secretFields: ['SoPin'],
   }),
@@ -181,7 +184,7 @@ export const clusterOperations = {
     summary: 'Create the crypto user kmsuser on every member (user PIN set under SO login).',
     input: z.strictObject({ ClusterId: clusterIdSchema, UserName: userNameSchema, Password: passwordSchema, SoPin: soPinSchema }),
     result: z.object({ ClusterId: z.string(), UserName: z.string() }),
-    errors: ['NotFound.Cluster', 'AlreadyExists.CryptoUser', 'Forbidden.ClusterState', 'HsmError.PinIncorrect', 'Cluster.PartialFailure', 'HsmError.PinLocked', 'Throttling.LoginBackoff'],
+    errors: [...TOKEN_SESSION_ERRORS, 'NotFound.Cluster', 'AlreadyExists.CryptoUser', 'Forbidden.ClusterState', 'HsmError.PinIncorrect', 'Cluster.PartialFailure', 'HsmError.PinLocked', 'Throttling.LoginBackoff'],
     mutates: true,
     secretFields: ['Password', 'SoPin'],
   }),
@@ -189,7 +192,7 @@ export const clusterOperations = {
     summary: 'Change the crypto user password on every member; rolled back where possible when one member fails.',
     input: z.strictObject({ ClusterId: clusterIdSchema, UserName: userNameSchema, OldPassword: z.string().min(1).max(64), NewPassword: passwordSchema }),
     result: z.object({ ClusterId: z.string(), UserName: z.string(), Members: z.array(memberPasswordChangeSchema) }),
-    errors: ['NotFound.Cluster', 'NotFound.CryptoUser', 'HsmError.PinIncorrect', 'Cluster.PartialFailure', 'HsmError.PinLocked', 'Throttling.LoginBackoff'],
+    errors: [...TOKEN_SESSION_ERRORS, 'NotFound.Cluster', 'NotFound.CryptoUser', 'HsmError.PinIncorrect', 'Cluster.PartialFailure', 'HsmError.PinLocked', 'Throttling.LoginBackoff'],
     mutates: true,
     secretFields: ['OldPassword', 'NewPassword'],
   }),

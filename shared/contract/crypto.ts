@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { signingAlgorithmSchema } from './enums';
 import { RSAES_ALGORITHMS } from './key-import';
 import {
@@ -12,7 +12,7 @@ import {
 } from './primitives';
 
 const keyStateErrors = ['NotFound.Key', 'NotFound.Alias', 'NotFound.KeyVersion', 'Forbidden.KeyState', 'Forbidden.KeyUsage', 'Forbidden.KeyStoreState'] as const;
-const hsmErrors = ['HsmError.DeviceError', 'HsmError.DeviceRemoved', 'HsmError.ObjectNotFound', 'UnsupportedOperation'] as const;
+const hsmErrors = [...TOKEN_SESSION_ERRORS, 'HsmError.DeviceError', 'HsmError.DeviceRemoved', 'HsmError.ObjectNotFound', 'UnsupportedOperation'] as const;
 
 const keyAndVersion = z.object({ KeyId: z.string(), KeyVersionId: z.string() });
 

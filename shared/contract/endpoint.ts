@@ -24,6 +24,7 @@ export const DATA_PLANE_OPERATIONS = [
 export type DataPlaneOperation = (typeof DATA_PLANE_OPERATIONS)[number];
 
 export const endpointStateSchema = z.enum(['RUNNING', 'STOPPED']);
+export type EndpointState = z.infer<typeof endpointStateSchema>;
 
 export const applicationCallSchema = z.object({
   Time: z.string(),
@@ -35,6 +36,7 @@ export const applicationCallSchema = z.object({
   Outcome: z.enum(['SUCCESS', 'FAILURE']),
   ErrorCode: z.string(),
 });
+export type ApplicationCall = z.infer<typeof applicationCallSchema>;
 
 export const endpointDescriptionSchema = z.object({
   State: endpointStateSchema,

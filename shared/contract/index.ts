@@ -67,4 +67,4 @@ export * from './backup';
 export * from './access-points';
 export * from './endpoint';
 export * from './xks-proxies';
-export { COMMON_ERRORS, type OperationDefinition } from './define';
+export { COMMON_ERRORS, declaresError, TOKEN_SESSION_ERRORS, type InputField, type OperationDefinition } from './define';

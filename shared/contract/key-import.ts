@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { EXTERNAL_KEY_PAIR_SPECS, keyStateSchema, type KeySpec } from './enums';
 import { base64Bytes, keyIdentifierSchema } from './primitives';
 
@@ -52,7 +52,7 @@ export const keyImportOperations = {
       PublicKey: z.string(),
       TokenExpireTime: z.string(),
     }),
-    errors: [...keyNotFound, 'Forbidden.KeyState', 'Forbidden.KeyStoreState', 'UnsupportedOperation', 'HsmError.DeviceError'],
+    errors: [...TOKEN_SESSION_ERRORS, ...keyNotFound, 'Forbidden.KeyState', 'Forbidden.KeyStoreState', 'UnsupportedOperation', 'HsmError.DeviceError'],
     mutates: true,
   }),
   ImportKeyMaterial: defineOperation({
@@ -70,6 +70,7 @@ export const keyImportOperations = {
     }),
     result: z.object({ KeyId: z.string(), KeyState: keyStateSchema, MaterialExpireTime: z.string() }),
     errors: [
+      ...TOKEN_SESSION_ERRORS,
       ...keyNotFound,
       'Forbidden.KeyState',
       'Forbidden.KeyStoreState',
@@ -84,7 +85,7 @@ export const keyImportOperations = {
     summary: 'Destroy imported key material in the HSM; the key returns to PendingImport.',
     input: z.strictObject({ KeyId: keyIdentifierSchema }),
     result: z.object({ KeyId: z.string(), KeyState: keyStateSchema }),
-    errors: [...keyNotFound, 'Forbidden.KeyState', 'Forbidden.KeyStoreState', 'UnsupportedOperation'],
+    errors: [...TOKEN_SESSION_ERRORS, ...keyNotFound, 'Forbidden.KeyState', 'Forbidden.KeyStoreState', 'UnsupportedOperation'],
     mutates: true,
   }),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { keySpecSchema, keyStateSchema, keyUsageSchema, originSchema, protectionLevelSchema } from './enums';
 import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema } from './primitives';
 import { keyStoreIdSchema } from './keystores';
@@ -53,6 +53,7 @@ export const listKeysFilterSchema = z.strictObject({
   Key: z.enum(['KeyState', 'KeySpec', 'KeyUsage', 'ProtectionLevel', 'KeyStoreId', 'Origin', 'Text', 'Tag']),
   Values: z.array(z.string().min(1).max(256)).min(1).max(10),
 });
+export type ListKeysFilter = z.input<typeof listKeysFilterSchema>;
 
 export const keyOperations = {
   CreateKey: defineOperation({
@@ -76,6 +77,7 @@ export const keyOperations = {
     }),
     result: z.object({ KeyMetadata: keyMetadataSchema }),
     errors: [
+      ...TOKEN_SESSION_ERRORS,
       'AlreadyExists.Alias',
       'NotFound.KeyStore',
       'Forbidden.KeyStoreState',

@@ -25,6 +25,7 @@ export const keyStoreSchema = z.object({
   /** CreateKey with ProtectionLevel HSM and no KeyStoreId uses this store (UpdateKeyStore DefaultForHsmKeys). */
   DefaultForHsmKeys: z.boolean(),
 });
+export type KeyStore = z.infer<typeof keyStoreSchema>;
 
 export const keyStoreIdSchema = z.string().min(1).max(64);
 

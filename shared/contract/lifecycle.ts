@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { keyStateSchema } from './enums';
 import { rotationIntervalSchema } from './keys';
 import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema, secretNameSchema, userKeyNameSchema } from './primitives';
@@ -59,7 +59,7 @@ export const lifecycleOperations = {
     summary: 'Generate new key material in the HSM and make it the primary version (symmetric keys with generated material).',
     input: z.strictObject({ KeyId: keyIdentifierSchema }),
     result: z.object({ KeyVersion: keyVersionSchema }),
-    errors: [...keyNotFound, 'Forbidden.KeyState', 'Forbidden.KeyStoreState', 'UnsupportedOperation'],
+    errors: [...TOKEN_SESSION_ERRORS, ...keyNotFound, 'Forbidden.KeyState', 'Forbidden.KeyStoreState', 'UnsupportedOperation'],
     mutates: true,
   }),
   ListKeyVersions: defineOperation({

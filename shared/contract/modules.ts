@@ -21,6 +21,7 @@ export const moduleSummarySchema = z.object({
   /** What the worker of this module is started with besides Keyward's fixed base environment. */
   Environment: z.record(z.string(), z.string()),
 });
+export type ModuleSummary = z.infer<typeof moduleSummarySchema>;
 
 /** A PKCS#11 library found in the usual Debian paths and not registered yet. */
 export const moduleSuggestionSchema = z.object({
@@ -29,6 +30,7 @@ export const moduleSuggestionSchema = z.object({
   /** Network client libraries need P11_KIT_SERVER_ADDRESS in their Environment. */
   NetworkClient: z.boolean(),
 });
+export type ModuleSuggestion = z.infer<typeof moduleSuggestionSchema>;
 
 export const tokenInfoSchema = z.object({
   Label: z.string(),
@@ -67,6 +69,7 @@ export const moduleDetailSchema = moduleSummarySchema.extend({
   }),
   Slots: z.array(slotInfoSchema),
 });
+export type ModuleDetail = z.infer<typeof moduleDetailSchema>;
 
 export const moduleOperations = {
   ListModules: defineOperation({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { keyStoreIdSchema } from './keystores';
 
 /**
@@ -85,7 +85,7 @@ export const reconcileOperations = {
         Truncated: z.boolean(),
       }),
     }),
-    errors: ['NotFound.KeyStore', 'Forbidden.KeyStoreState', 'HsmError.DeviceError', 'HsmError.WorkerCrashed'],
+    errors: [...TOKEN_SESSION_ERRORS, 'NotFound.KeyStore', 'Forbidden.KeyStoreState', 'HsmError.DeviceError', 'HsmError.WorkerCrashed'],
     mutates: true,
   }),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { tagSchema } from './lifecycle';
 import { keyIdentifierSchema, pageNumberSchema, pageSizeSchema, secretNameSchema } from './primitives';
 
@@ -84,6 +84,7 @@ export const listSecretsFilterSchema = z.strictObject({
   Key: z.enum(['NamePrefix', 'Tag', 'SecretState']),
   Values: z.array(z.string().min(1).max(256)).min(1).max(10),
 });
+export type ListSecretsFilter = z.input<typeof listSecretsFilterSchema>;
 
 const secretNotFound = ['NotFound.Secret'] as const;
 /** What a secret's CMK can refuse; UnsupportedOperation: its store has only p11-kit members, which carry no AES-GCM. */
@@ -105,7 +106,7 @@ export const secretOperations = {
       })
       .superRefine(checkSecretData),
     result: z.object({ Arn: z.string(), SecretName: z.string(), VersionId: z.string() }),
-    errors: ['AlreadyExists.Secret', ...keyErrors, 'NotFound.KeyStore', 'HsmError.DeviceError'],
+    errors: [...TOKEN_SESSION_ERRORS, 'AlreadyExists.Secret', ...keyErrors, 'NotFound.KeyStore', 'HsmError.DeviceError'],
     mutates: true,
     secretFields: ['SecretData'],
   }),
@@ -122,7 +123,7 @@ export const secretOperations = {
       SecretDataType: secretDataTypeSchema,
       CreateTime: z.string(),
     }),
-    errors: [...secretNotFound, 'NotFound.SecretVersion', 'Forbidden.SecretState', ...keyErrors, 'InvalidCiphertext'],
+    errors: [...TOKEN_SESSION_ERRORS, ...secretNotFound, 'NotFound.SecretVersion', 'Forbidden.SecretState', ...keyErrors, 'InvalidCiphertext'],
     mutates: false,
   }),
   PutSecretValue: defineOperation({
@@ -140,6 +141,7 @@ export const secretOperations = {
       .superRefine(checkSecretData),
     result: z.object({ SecretName: z.string(), VersionId: z.string(), VersionStages: z.array(z.string()) }),
     errors: [
+      ...TOKEN_SESSION_ERRORS,
       ...secretNotFound,
       'AlreadyExists.SecretVersion',
       'Conflict.SecretVersion',
@@ -208,7 +210,7 @@ export const secretOperations = {
       .strictObject({ SecretName: secretNameSchema, Description: z.string().max(1024).optional(), EncryptionKeyId: keyIdentifierSchema.optional() })
       .refine((input) => input.Description !== undefined || input.EncryptionKeyId !== undefined, 'give Description, EncryptionKeyId or both'),
     result: z.object({ Arn: z.string(), SecretName: z.string(), EncryptionKeyId: z.string() }),
-    errors: [...secretNotFound, 'Forbidden.SecretState', ...keyErrors, 'InvalidCiphertext', 'Conflict.SecretVersion'],
+    errors: [...TOKEN_SESSION_ERRORS, ...secretNotFound, 'Forbidden.SecretState', ...keyErrors, 'InvalidCiphertext', 'Conflict.SecretVersion'],
     mutates: true,
   }),
   DeleteSecret: defineOperation({
@@ -245,7 +247,7 @@ export const secretOperations = {
       })
       .refine((input) => !(input.ExcludeLowercase && input.ExcludeUppercase && input.ExcludeNumbers && input.ExcludePunctuation), 'every character type is excluded'),
     result: z.object({ RandomPassword: z.string() }),
-    errors: ['Forbidden.KeyStoreState', 'HsmError.DeviceError'],
+    errors: [...TOKEN_SESSION_ERRORS, 'Forbidden.KeyStoreState', 'HsmError.DeviceError'],
     mutates: false,
   }),
 };

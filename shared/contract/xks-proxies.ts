@@ -54,6 +54,7 @@ export const xksProxySchema = z.object({
   /** The keys the proxy serves: AES-256 ENCRYPT/DECRYPT keys of its key store (Keyward's own reserved keys excepted). */
   Keys: z.array(xksExposedKeySchema),
 });
+export type XksProxy = z.infer<typeof xksProxySchema>;
 
 const byId = z.strictObject({ XksProxyId: xksProxyIdSchema });
 

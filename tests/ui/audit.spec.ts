@@ -1,5 +1,5 @@
 import { expect, screen, test } from './fixtures';
-import { createKey, firstRun, openKeyTab } from './steps';
+import { choose, createKey, firstRun, openKeyTab } from './steps';
 
 test('the audit log lists the operations and its chain verifies', async ({ page, host }) => {
   await firstRun(page, host);
@@ -26,4 +26,37 @@ test('the audit log lists the operations and its chain verifies', async ({ page,
   await expect(result).toContainText(/\d+ records, chain intact/);
   await expect(page.getByTestId('audit-checkpoint')).toContainText(/^Sequence \d+\nHash [0-9a-f]{64}$/);
   await screen(page, '10-audit-verified');
+});
+
+test('audit filters narrow the log and live in the address', async ({ page, host }) => {
+  await firstRun(page, host);
+  const keyId = await createKey(page, 'Aliyun_AES_256');
+  await createKey(page, 'Aliyun_AES_256');
+
+  await page.getByTestId('nav-audit').click();
+  const operations = page.getByTestId('audit-table').getByTestId('audit-operation');
+  await expect(operations.filter({ hasText: /^CreateKey$/ })).toHaveCount(2);
+
+  await choose(page, 'audit-filter-operation', 'CreateKey');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('audit-filter-resource').fill(keyId);
+  await expect(page).toHaveURL(new RegExp(`operation=CreateKey.*resource=${keyId}`));
+  await expect(operations).toHaveCount(1);
+  await expect(page.getByTestId('audit-table').locator('.n-data-table-tr').filter({ hasText: 'CreateKey' })).toContainText(keyId);
+  await screen(page, '11-audit-filtered');
+
+  // A reload (or a shared link) shows the same filtered view, its fields filled in.
+  await page.reload();
+  await expect(operations).toHaveCount(1);
+  await expect(page.getByTestId('audit-filter-resource')).toHaveValue(keyId);
+  await expect(page.getByTestId('audit-filter-operation')).toContainText('CreateKey');
+
+  await choose(page, 'audit-filter-outcome', 'FAILURE');
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/outcome=FAILURE/);
+  await expect(page.getByTestId('audit-table')).toContainText('No audit events match these filters.');
+
+  await page.getByTestId('audit-filter-clear').click();
+  await expect(page).not.toHaveURL(/operation=|resource=|outcome=/);
+  await expect(operations.filter({ hasText: /^CreateKey$/ })).toHaveCount(2);
 });

@@ -45,7 +45,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     return result;
   }
   result.operation = first;
-  const shape = isOperationName(first) ? shapeOf(contract[first].input) : {};
+  const shape: Record<string, z.ZodType> = isOperationName(first) ? contract[first].input.shape : {};
 
   while (rest.length > 0) {
     const flag = rest.shift() as string;
@@ -118,7 +118,9 @@ const PROTECTS_A_FILE_HANDED_OUT = new Set<string>(['CreateClientKey']);
  */
 function neverAWord(operation: string, name: string): boolean {
   if (NEVER_ON_THE_COMMAND_LINE.has(name)) return true;
-  if (!isOperationName(operation) || !contract[operation].secretFields.includes(name)) return false;
+  if (!isOperationName(operation)) return false;
+  const secrets: readonly string[] = contract[operation].secretFields;
+  if (!secrets.includes(name)) return false;
   return contract[operation].file !== undefined || PROTECTS_A_FILE_HANDED_OUT.has(operation);
 }
 
@@ -239,9 +241,4 @@ function baseTypeOf(schema: z.ZodType | undefined): string {
     else return type;
   }
   return 'unknown';
-}
-
-function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
-  const candidate = schema as unknown as { shape?: Record<string, z.ZodType> };
-  return candidate.shape ?? {};
 }

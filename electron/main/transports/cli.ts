@@ -191,7 +191,7 @@ async function openClusterKeyStores(dispatch: Dispatch, password: string): Promi
 function usage(operation: string): string {
   if (isOperationName(operation)) {
     const definition = contract[operation];
-    const shape = (definition.input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+    const shape: Record<string, unknown> = definition.input.shape;
     const fileParam = definition.file === 'produces' ? ['--output FILE'] : definition.file === 'consumes' ? ['--input FILE'] : [];
     // A FileId only means something inside one process: on the command line the file is --input.
     const params = [...Object.keys(shape).filter((name) => !(definition.file === 'consumes' && name === 'FileId')).map((name) => `--${name} <value>`), ...fileParam].join(' ');

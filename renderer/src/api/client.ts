@@ -1,3 +1,4 @@
+import type { KmsBridge } from '../../../shared/bridge';
 import type { Invoke, OperationInput, OperationName, OperationOutput } from '../../../shared/contract';
 import type { ProgressEvent } from '../../../shared/wire';
 import { rpcUrl } from '../lib/rpc-url';
@@ -7,15 +8,33 @@ import { createWsTransport } from './ws-transport';
 
 let transport: Transport | null = null;
 
+/**
+ * What the pick reads of the page's `window`, typed without the DOM library: the stores' unit tests
+ * reach this module and type-check under Node, where they install a fake transport instead.
+ */
+interface Page {
+  kms?: KmsBridge;
+  location: { href: string };
+}
+
 /** Picks the transport once: the Electron preload's bridge when present, else the browser host's WebSocket. */
 export function startClient(): Transport {
   if (transport) return transport;
-  if (window.kms) {
-    transport = createBridgeTransport(window.kms);
+  const page = globalThis as unknown as Page;
+  if (page.kms) {
+    transport = createBridgeTransport(page.kms);
     return transport;
   }
-  transport = createWsTransport({ url: rpcUrl(window.location.href) });
+  transport = createWsTransport({ url: rpcUrl(page.location.href) });
   return transport;
+}
+
+/**
+ * Makes `next` the transport every later call goes through, instead of the one startClient would
+ * pick: how the stores' unit tests put a fake host behind `invoke`.
+ */
+export function installTransport(next: Transport): void {
+  transport = next;
 }
 
 /** The one typed entry point to every operation; rejects with KmsClientError. */

@@ -14,10 +14,23 @@ interface QueuedCall extends Call {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** What the transport uses of a browser WebSocket: the seam its unit tests fill with a fake socket. */
+export interface WsSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  addEventListener(type: 'open' | 'close', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+/** WebSocket.OPEN, spelled out so the transport needs no WebSocket global outside the browser. */
+const SOCKET_OPEN = 1;
+
 export interface WsTransportOptions {
   url: string;
   /** How long a call waits for the socket to (re)open before failing. */
   connectWaitMs?: number;
+  /** Opens a socket to `url`; a browser WebSocket unless a test passes its own. */
+  openSocket?: (url: string) => WsSocket;
 }
 
 /**
@@ -27,11 +40,12 @@ export interface WsTransportOptions {
  */
 export function createWsTransport(options: WsTransportOptions): Transport {
   const connectWaitMs = options.connectWaitMs ?? 15_000;
+  const openSocket = options.openSocket ?? ((url: string): WsSocket => new WebSocket(url));
   const sent = new Map<number, Call>();
   const queued = new Map<number, QueuedCall>();
   const progressListeners = new Set<(event: ProgressEvent) => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
-  let socket: WebSocket | null = null;
+  let socket: WsSocket | null = null;
   let status: ConnectionStatus = 'connecting';
   let attempt = 0;
   let nextId = 1;
@@ -42,7 +56,7 @@ export function createWsTransport(options: WsTransportOptions): Transport {
   }
 
   function connect(): void {
-    const ws = new WebSocket(options.url);
+    const ws = openSocket(options.url);
     socket = ws;
     ws.addEventListener('open', () => {
       attempt = 0;
@@ -63,7 +77,7 @@ export function createWsTransport(options: WsTransportOptions): Transport {
     });
   }
 
-  function send(ws: WebSocket, request: WireRequest, call: Call): void {
+  function send(ws: WsSocket, request: WireRequest, call: Call): void {
     sent.set(request.id, call);
     ws.send(JSON.stringify(request));
   }
@@ -106,7 +120,7 @@ export function createWsTransport(options: WsTransportOptions): Transport {
       return new Promise((resolve, reject) => {
         const request: WireRequest = { id: nextId++, op: operation, input };
         const call: Call = { operation, resolve, reject };
-        if (socket && socket.readyState === WebSocket.OPEN) {
+        if (socket && socket.readyState === SOCKET_OPEN) {
           send(socket, request, call);
           return;
         }

@@ -1,6 +1,5 @@
 import { defineComponent, h, type PropType } from 'vue';
-import type { z } from 'zod';
-import type { ClusterState, ConnectionState, endpointStateSchema, KeyState, SecretState } from '../../../shared/contract';
+import type { ClusterState, ConnectionState, EndpointState, KeyState, SecretState } from '../../../shared/contract';
 import StateTag, { type StateTagType } from './StateTag.vue';
 
 /** A tag component for one kind of state: its colours, and the attributes every such tag carries. */
@@ -34,5 +33,4 @@ export const ConnectionStateTag = stateTagFor<ConnectionState>(
 
 export const SecretStateTag = stateTagFor<SecretState>('SecretStateTag', { Enabled: 'success', PendingDeletion: 'error' });
 
-type EndpointState = z.infer<typeof endpointStateSchema>;
 export const EndpointStateTag = stateTagFor<EndpointState>('EndpointStateTag', { RUNNING: 'success', STOPPED: 'default' }, { class: 'mono', 'data-testid': 'endpoint-state' });

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
-import type { KeySpec, KeyState, KeyUsage, listKeysFilterSchema, ProtectionLevel } from '../../../shared/contract';
+import type { KeySpec, KeyState, KeyUsage, ListKeysFilter, ProtectionLevel } from '../../../shared/contract';
 
-export type ListKeysFilter = z.input<typeof listKeysFilterSchema>;
+export type { ListKeysFilter } from '../../../shared/contract';
 
 /** What the Keys page filters on; within one field any value matches, fields are combined. */
 export interface KeyFilters {

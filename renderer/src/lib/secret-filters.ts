@@ -1,7 +1,6 @@
-import type { z } from 'zod';
-import type { listSecretsFilterSchema, SecretState } from '../../../shared/contract';
+import type { ListSecretsFilter, SecretState } from '../../../shared/contract';
 
-export type ListSecretsFilter = z.input<typeof listSecretsFilterSchema>;
+export type { ListSecretsFilter } from '../../../shared/contract';
 
 /** What the Secrets page filters on; the host combines the fields. */
 export interface SecretFilters {

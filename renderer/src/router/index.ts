@@ -40,6 +40,7 @@ const routes: RouteRecordRaw[] = [
     props: true,
     meta: { title: 'Key', menu: 'keys' },
   },
+  { path: '/aliases', name: 'aliases', component: () => import('../pages/AliasesPage.vue'), meta: { title: 'Aliases' } },
   { path: '/secrets', name: 'secrets', component: () => import('../pages/SecretsPage.vue'), meta: { title: 'Secrets' } },
   {
     // One segment: a name's `/` arrives encoded (%2F), so prod/db/password opens one secret.

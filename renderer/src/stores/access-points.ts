@@ -1,19 +1,9 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { z } from 'zod';
-import type {
-  accessPointSchema,
-  clientKeySummarySchema,
-  networkRuleSchema,
-  OperationInput,
-  policySchema,
-} from '../../../shared/contract';
+import type { AccessPoint, AccessPolicy, ClientKeySummary, NetworkRule, OperationInput } from '../../../shared/contract';
 import { invoke } from '../api/client';
 
-export type NetworkRule = z.infer<typeof networkRuleSchema>;
-export type AccessPolicy = z.infer<typeof policySchema>;
-export type AccessPoint = z.infer<typeof accessPointSchema>;
-export type ClientKeySummary = z.infer<typeof clientKeySummarySchema>;
+export type { AccessPoint, AccessPolicy, ClientKeySummary, NetworkRule } from '../../../shared/contract';
 export type NetworkRuleRequest = OperationInput<'CreateNetworkRule'>;
 export type PolicyRequest = OperationInput<'CreatePolicy'>;
 export type AccessPointRequest = OperationInput<'CreateApplicationAccessPoint'>;

@@ -3,8 +3,8 @@ import { defineStore } from 'pinia';
 import type { OperationResult } from '../../../shared/contract';
 import { invoke } from '../api/client';
 
+export type { ApplicationCall } from '../../../shared/contract';
 export type EndpointDescription = OperationResult<'DescribeApplicationEndpoint'>;
-export type ApplicationCall = EndpointDescription['RecentCalls'][number];
 export type InstanceCa = OperationResult<'GetInstanceCaCertificate'>;
 
 /** The application endpoint's state and latest calls, and the instance CA certificate applications trust. */

@@ -2,6 +2,7 @@ import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { AuditEvent, OperationOutput } from '../../../shared/contract';
 import { invoke } from '../api/client';
+import { DEFAULT_AUDIT_PAGE_SIZE, emptyAuditFilters, toAuditListFilters, type AuditFilters, type AuditView } from '../lib/audit-filters';
 
 export type AuditVerification = Omit<OperationOutput<'VerifyAuditLog'>, 'RequestId'>;
 
@@ -10,14 +11,19 @@ export const useAuditStore = defineStore('audit', () => {
   const events = ref<AuditEvent[]>([]);
   const total = ref(0);
   const page = ref(1);
-  const pageSize = ref(50);
+  const pageSize = ref(DEFAULT_AUDIT_PAGE_SIZE);
+  const filters = ref<AuditFilters>(emptyAuditFilters());
   const loading = ref(false);
   const verification = ref<AuditVerification | null>(null);
 
   async function load(): Promise<void> {
     loading.value = true;
     try {
-      const output = await invoke('ListAuditEvents', { PageNumber: page.value, PageSize: pageSize.value });
+      const output = await invoke('ListAuditEvents', {
+        PageNumber: page.value,
+        PageSize: pageSize.value,
+        Filters: toAuditListFilters(filters.value),
+      });
       events.value = output.Events;
       total.value = output.TotalCount;
     } finally {
@@ -25,9 +31,11 @@ export const useAuditStore = defineStore('audit', () => {
     }
   }
 
-  async function goTo(nextPage: number, nextSize = pageSize.value): Promise<void> {
-    page.value = nextSize === pageSize.value ? nextPage : 1;
-    pageSize.value = nextSize;
+  /** Shows the view the address names (its filters and page). */
+  async function show(view: AuditView): Promise<void> {
+    filters.value = view.filters;
+    page.value = view.page;
+    pageSize.value = view.pageSize;
     await load();
   }
 
@@ -38,5 +46,5 @@ export const useAuditStore = defineStore('audit', () => {
     return result;
   }
 
-  return { events, total, page, pageSize, loading, verification, load, goTo, verify };
+  return { events, total, page, pageSize, filters, loading, verification, load, show, verify };
 });

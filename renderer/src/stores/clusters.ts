@@ -1,13 +1,10 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { z } from 'zod';
-import type { clusterSummarySchema, hsmDescriptionSchema, memberPasswordChangeSchema, OperationResult } from '../../../shared/contract';
+import type { ClusterSummary, HsmDescription, MemberPasswordChange, OperationResult } from '../../../shared/contract';
 import { invoke } from '../api/client';
 
-export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
-export type HsmDescription = z.infer<typeof hsmDescriptionSchema>;
+export type { ClusterSummary, HsmDescription, MemberPasswordChange } from '../../../shared/contract';
 export type ClusterDetail = ClusterSummary & { Hsms: HsmDescription[] };
-export type MemberPasswordChange = z.infer<typeof memberPasswordChangeSchema>;
 export type SyncReport = OperationResult<'SyncCluster'>;
 export type JoinReport = OperationResult<'JoinHsm'>;
 export interface CryptoUser {

@@ -1,11 +1,10 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { z } from 'zod';
-import type { keyStoreSchema, OperationResult, ReconcileAction } from '../../../shared/contract';
+import type { KeyStore, OperationResult, ReconcileAction } from '../../../shared/contract';
 import { invoke, type KmsClientError } from '../api/client';
 import { isKmsClientError } from '../api/errors';
 
-export type KeyStore = z.infer<typeof keyStoreSchema>;
+export type { KeyStore } from '../../../shared/contract';
 export type ReconcileReport = OperationResult<'ReconcileKeyStore'>;
 export type KeyStoreCapabilities = OperationResult<'DescribeKeyStoreCapabilities'>;
 

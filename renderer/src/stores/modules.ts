@@ -1,12 +1,9 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { z } from 'zod';
-import type { moduleDetailSchema, moduleSuggestionSchema, moduleSummarySchema } from '../../../shared/contract';
+import type { ModuleDetail, ModuleSuggestion, ModuleSummary } from '../../../shared/contract';
 import { invoke } from '../api/client';
 
-export type ModuleSummary = z.infer<typeof moduleSummarySchema>;
-export type ModuleDetail = z.infer<typeof moduleDetailSchema>;
-export type ModuleSuggestion = z.infer<typeof moduleSuggestionSchema>;
+export type { ModuleDetail, ModuleSuggestion, ModuleSummary } from '../../../shared/contract';
 
 /** Registered PKCS#11 modules and, on demand, their slots and tokens. */
 export const useModulesStore = defineStore('modules', () => {

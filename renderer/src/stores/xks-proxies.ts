@@ -1,11 +1,10 @@
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import type { z } from 'zod';
-import type { AuditEvent, OperationInput, xksProxySchema } from '../../../shared/contract';
+import type { AuditEvent, OperationInput, XksProxy } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import { XKS_CALL_OPERATIONS } from '../lib/xks-proxies';
 
-export type XksProxy = z.infer<typeof xksProxySchema>;
+export type { XksProxy } from '../../../shared/contract';
 export type XksProxyRequest = OperationInput<'CreateXksProxy'>;
 
 /** A credential just made (by CreateXksProxy or RotateXksProxyCredential), held for its one-time view only. */

@@ -66,7 +66,7 @@ describe('secret hygiene', () => {
           for (const value of values) {
             const input: Record<string, unknown> = { KeyStoreId: 'kst-default' };
             for (const field of contract[op].secretFields) input[field] = value;
-            for (const field of ['SoPin', 'OldPassword', 'NewPassword', 'Password']) if (field in (contract[op].input as unknown as { shape: object }).shape) input[field] = CANARY_PIN;
+            for (const field of ['SoPin', 'OldPassword', 'NewPassword', 'Password']) if (field in contract[op].input.shape) input[field] = CANARY_PIN;
             answers.push(JSON.stringify(await t.core.dispatch(op, input, { transport: 'internal' })));
             // The secret in an unknown field, and as a field name, must not be echoed either.
             answers.push(JSON.stringify(await t.core.dispatch(op, { ...input, Extra: value }, { transport: 'internal' })));

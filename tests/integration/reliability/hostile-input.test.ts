@@ -19,6 +19,7 @@ import { startBrowserHost, type BrowserHost } from '../../../electron/main/trans
 import { hostSocket, openHostSession } from '../../support/host-session';
 import { runKms } from '../../support/run-cli';
 import { createTestCore, removeDir, type TestCore } from '../../support/test-core';
+import { ObservedCodes } from './support/declared-errors';
 import { writeFigures, thousands } from './support/figures';
 import { hostileCases, mayChangeState, type FuzzWorld, type HostileCase } from './support/hostile-inputs';
 import { describeCase, judgeError, judgeOutcome, Tally } from './support/outcomes';
@@ -36,6 +37,7 @@ const APP_URL = 'file:///opt/keyward/out/renderer/index.html';
 
 const random = new Random(SEED);
 const tally = new Tally();
+const observed = new ObservedCodes();
 let t: TestCore;
 let world: FuzzWorld;
 let before: StateSnapshot;
@@ -78,6 +80,7 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
     const cases = hostileCases(DISPATCHER_CASES, random, world);
     await inBatches(cases, 16, async (c) => {
       const outcome = await t.core.dispatch(c.op, c.input, { transport: 'internal' });
+      observed.addOutcome(c.op, outcome);
       tally.record('dispatcher', c.kind, outcome, judgeOutcome(c.op, c.input, outcome), () => describeCase(c.op, c.input));
     });
     const ops = new Set(cases.map((c) => c.op));
@@ -113,6 +116,7 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
         return;
       }
       const outcome = await invoke(event(), c.op, input);
+      observed.addOutcome(c.op, outcome);
       tally.record('ipc', c.kind, outcome, judgeOutcome(c.op, input, outcome), () => describeCase(c.op, c.input));
     });
     // Frames other than the app's own top frame are refused before the core.
@@ -170,6 +174,7 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
         message.kind === 'result'
           ? { ok: true, output: message.output }
           : { ok: false, error: message.kind === 'error' ? message.error : { Code: 'InternalFailure', Message: 'progress instead of an answer', RequestId: '' } };
+      observed.addOutcome(c.op, outcome);
       tally.record('ws', c.kind, outcome, judgeOutcome(c.op, JSON.parse(frame).input, outcome), () => describeCase(c.op, c.input));
     });
 
@@ -248,7 +253,9 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
       if (code !== 1 && code !== 2) return `exit code ${code}`;
       const line = stderr.trim().split('\n').reverse().find((l) => l.startsWith('{'));
       if (!line) return 'no JSON error on stderr';
-      return judgeError(JSON.parse(line));
+      const error: unknown = JSON.parse(line);
+      if (typeof error === 'object' && error !== null && 'Code' in error && typeof error.Code === 'string') observed.add(argv[0], error.Code);
+      return judgeError(error);
     };
 
     const cases = hostileCases(CLI_INPROCESS_CASES, random, world);
@@ -273,6 +280,11 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
     expect(tally.findings).toEqual([]);
   }, 240_000);
 
+  it('answered each operation only with error codes its contract entry declares or COMMON_ERRORS lists', () => {
+    expect(observed.size).toBeGreaterThan(OPERATION_NAMES.length);
+    expect(observed.undeclared()).toEqual([]);
+  });
+
   it('left the registry, the token and the audit chain intact, and polluted no prototype', async () => {
     const after = snapshotState(t.dataDir);
     expect(after).toEqual(before);
@@ -296,6 +308,7 @@ describe(`R1 hostile input (seed ${SEED})`, () => {
         `case kinds: ${Object.entries(tally.byKind).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`,
         `answers: ${Object.entries(tally.byCode).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`,
         'registry tables and token object files byte-identical before/after; audit chain valid; no crash, no worker restart',
+        `${observed.size} distinct operation/error-code answers, each declared by its operation or in COMMON_ERRORS`,
       ],
       findings: tally.findings,
     });

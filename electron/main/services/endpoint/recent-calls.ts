@@ -1,7 +1,6 @@
-import type { z } from 'zod';
-import type { applicationCallSchema } from '../../../../shared/contract';
+import type { ApplicationCall } from '../../../../shared/contract';
 
-export type ApplicationCall = z.infer<typeof applicationCallSchema>;
+export type { ApplicationCall } from '../../../../shared/contract';
 
 /** How many application calls the endpoint card shows (the audit log keeps them all). */
 export const RECENT_CALLS_KEPT = 50;

@@ -9,7 +9,7 @@ export const auditColumns: DataTableColumns<AuditEvent> = [
   { title: 'Time', key: 'Time', width: 185, render: (row) => formatUtc(row.Time) },
   { title: 'Operation', key: 'Operation', width: 190, render: (row) => h('span', { 'data-testid': 'audit-operation' }, row.Operation) },
   { title: 'Actor', key: 'Actor', width: 90, ellipsis: { tooltip: true } },
-  { title: 'Transport', key: 'Transport', width: 80 },
+  { title: 'Transport', key: 'Transport', width: 100 },
   {
     title: 'Resource',
     key: 'ResourceId',

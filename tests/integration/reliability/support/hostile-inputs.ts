@@ -73,7 +73,7 @@ function core(schema: z.ZodType): Def {
 }
 
 export function shapeOf(op: OperationName): Record<string, z.ZodType> {
-  return (contract[op].input as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  return contract[op].input.shape;
 }
 
 const ID_FIELDS = new Set(['KeyId', 'KeyStoreId', 'ModuleId', 'KeyVersionId', 'ClusterId', 'HsmId', 'AliasName', 'TargetKeyId', 'SecretName']);
