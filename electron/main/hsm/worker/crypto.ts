@@ -27,9 +27,16 @@ const GCM_TAG_BYTES = 16;
 /** Largest input run inline: AES-GCM at well over 100 MB/s takes tens of microseconds on it. */
 const INLINE_MAX_BYTES = 16 * 1024;
 
+/**
+ * A network HSM (the p11-kit client, given its server's address in this worker's environment) may
+ * take a network round trip or hang: its calls stay asynchronous, so a stalled member holds one
+ * libuv thread rather than this worker's whole event loop.
+ */
+const LOCAL_MODULE = process.env.P11_KIT_SERVER_ADDRESS === undefined;
+
 /** Whether a data call with this key type and input runs inline (see the file comment). */
 function runsInline(keyType: number, input: Buffer): boolean {
-  return keyType !== CKK.RSA && input.length <= INLINE_MAX_BYTES;
+  return LOCAL_MODULE && keyType !== CKK.RSA && input.length <= INLINE_MAX_BYTES;
 }
 
 function cipherMechanism(mechanism: CipherMechanism): Pkcs11Mechanism {

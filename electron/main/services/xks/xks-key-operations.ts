@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { RESERVED_ALIAS_PREFIX } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { KeyRow, KeyVersionRow, XksProxyRow } from '../../registry';
 import { IV_BYTES } from '../crypto/ciphertext-blob';
+import { IvSource } from '../crypto/iv-source';
 import type { KeyUse } from '../crypto/key-use';
 import type { ServiceContext } from '../service-context';
 import {
@@ -59,6 +60,8 @@ const USAGE_NAMES: Record<string, string[]> = {
  * A proxy reaches only keys of its own store, and never Keyward's own reserved keys.
  */
 export class XksKeyOperations {
+  private readonly ivs = new IvSource(IV_BYTES);
+
   constructor(
     private readonly context: ServiceContext,
     private readonly use: KeyUse,
@@ -87,7 +90,7 @@ export class XksKeyOperations {
   async encrypt(key: KeyRow, request: XksEncryptRequest): Promise<XksEncryptResult> {
     const version = this.usableVersion(key, undefined);
     const ciphertextMetadata = encodeCiphertextMetadata(version.id);
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.ivs.next();
     const sealed = await this.use.onToken(key, { aesGcm: true }, (token) =>
       token.hsm.encrypt({
         objectId: version.objectId,
