@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
-import { pageNumberSchema, pageSizeSchema } from './primitives';
+import { pageNumberSchema, pageSizeSchema, utcTimestampSchema } from './primitives';
 
 /**
  * Application access points (seeds 001, 002; names as in Alibaba KMS): how applications
@@ -49,7 +49,6 @@ export const clientKeyPasswordSchema = z
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 const descriptionSchema = z.string().max(256);
-const timestampSchema = z.iso.datetime({ offset: false });
 
 export const networkRuleSchema = z.object({
   Name: z.string(),
@@ -244,8 +243,8 @@ export const accessPointOperations = {
     input: z.strictObject({
       AapName: accessNameSchema,
       Password: clientKeyPasswordSchema,
-      NotBefore: timestampSchema.optional(),
-      NotAfter: timestampSchema.optional(),
+      NotBefore: utcTimestampSchema.optional(),
+      NotAfter: utcTimestampSchema.optional(),
     }),
     result: z.object({
       ClientKeyId: z.string(),

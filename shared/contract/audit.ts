@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
-import { pageNumberSchema, pageSizeSchema } from './primitives';
+import { pageNumberSchema, pageSizeSchema, utcTimestampSchema } from './primitives';
 
 export const auditEventSchema = z.object({
   Sequence: z.number(),
@@ -47,7 +47,15 @@ export const auditOperations = {
       PageNumber: pageNumberSchema,
       PageSize: pageSizeSchema,
       Filters: z.array(auditFilterSchema).max(4).default([]),
-    }),
+      /** Events at or after this time (inclusive); named like ExportAuditLog's FromSequence. */
+      FromTime: utcTimestampSchema.optional(),
+      /** Events before this time (exclusive), so consecutive ranges never count an event twice. */
+      ToTime: utcTimestampSchema.optional(),
+    })
+    .refine(
+      (input) => input.FromTime === undefined || input.ToTime === undefined || Date.parse(input.ToTime) > Date.parse(input.FromTime),
+      { message: 'ToTime must be later than FromTime', path: ['ToTime'] },
+    ),
     result: z.object({
       Events: z.array(auditEventSchema),
       TotalCount: z.number(),

@@ -51,7 +51,8 @@ export const passwordSchema = z
   .regex(/[0-9]/, 'must contain a digit')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-export const isoDateSchema = z.string();
+/** A point in time as the API takes it: ISO 8601 in UTC (`Z`), e.g. `2019-07-04T13:14:15Z`. */
+export const utcTimestampSchema = z.iso.datetime({ offset: false });
 export const pageNumberSchema = z.number().int().min(1).max(1_000_000).default(1);
 export const pageSizeSchema = z.number().int().min(1).max(100).default(20);
 

@@ -11,6 +11,10 @@ import {
   type Permission,
 } from '../../../shared/contract';
 import { countOf } from './format';
+import { pickedAsUtc, utcSecondsText } from './utc-picker';
+
+// Its tests and callers predate utc-picker.ts, which the audit range shares.
+export { pickedAsUtc };
 
 /** What the officer reads for each permission of a policy. */
 export const PERMISSION_LABELS: Readonly<Record<Permission, string>> = {
@@ -86,21 +90,6 @@ export interface ClientKeyValidity {
 
 const DAY_MS = 86_400_000;
 
-/**
- * The time a date-time picker shows, taken as UTC. Naive UI's pickers work in the browser's time
- * zone while Keyward shows every time in UTC (lists, certificates, audit): the officer types UTC,
- * and what the list shows afterwards is what was typed.
- */
-export function pickedAsUtc(pickerMs: number): number {
-  const shown = new Date(pickerMs);
-  return Date.UTC(shown.getFullYear(), shown.getMonth(), shown.getDate(), shown.getHours(), shown.getMinutes(), shown.getSeconds());
-}
-
-/** CreateClientKey's form of a time: UTC, whole seconds (what the certificate holds). */
-function certificateTime(utcMs: number): string {
-  return new Date(Math.floor(utcMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 function validityProblem(start: number | undefined, end: number | undefined, nowMs: number): string {
   if (end === undefined) return '';
   if (start !== undefined && end <= start) return 'Not after must be later than Not before.';
@@ -121,8 +110,8 @@ function notAfterNote(start: number, end: number | undefined): string {
  */
 export function clientKeyValidity(notBefore: number | null, notAfter: number | null, nowMs: number): ClientKeyValidity {
   const request: ClientKeyValidity['request'] = {};
-  if (notBefore !== null) request.NotBefore = certificateTime(pickedAsUtc(notBefore));
-  if (notAfter !== null) request.NotAfter = certificateTime(pickedAsUtc(notAfter));
+  if (notBefore !== null) request.NotBefore = utcSecondsText(pickedAsUtc(notBefore));
+  if (notAfter !== null) request.NotAfter = utcSecondsText(pickedAsUtc(notAfter));
   const start = request.NotBefore === undefined ? undefined : Date.parse(request.NotBefore);
   const end = request.NotAfter === undefined ? undefined : Date.parse(request.NotAfter);
   return {

@@ -2,7 +2,7 @@ import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { AuditEvent, OperationOutput } from '../../../shared/contract';
 import { invoke } from '../api/client';
-import { DEFAULT_AUDIT_PAGE_SIZE, emptyAuditFilters, toAuditListFilters, type AuditFilters, type AuditView } from '../lib/audit-filters';
+import { DEFAULT_AUDIT_PAGE_SIZE, emptyAuditFilters, toAuditListInput, type AuditFilters, type AuditView } from '../lib/audit-filters';
 
 export type AuditVerification = Omit<OperationOutput<'VerifyAuditLog'>, 'RequestId'>;
 
@@ -22,7 +22,7 @@ export const useAuditStore = defineStore('audit', () => {
       const output = await invoke('ListAuditEvents', {
         PageNumber: page.value,
         PageSize: pageSize.value,
-        Filters: toAuditListFilters(filters.value),
+        ...toAuditListInput(filters.value),
       });
       events.value = output.Events;
       total.value = output.TotalCount;

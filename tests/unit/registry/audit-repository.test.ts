@@ -114,6 +114,34 @@ describe('audit repository', () => {
     expect(fresh.registry.audit.list({ pageNumber: 1, pageSize: 1 }).rows[0]?.details).toEqual({ Index: 4 });
   });
 
+  it('lists a time range, start inclusive and end exclusive, through the time index', () => {
+    const at = (index: number, time: string) => usageEvent(index, { time, operation: index === 3 ? 'Decrypt' : 'Encrypt' });
+    fresh.registry.audit.appendMany([
+      at(1, '2026-03-01T09:59:59.999Z'),
+      at(2, '2026-03-01T10:00:00.000Z'),
+      at(3, '2026-03-01T10:30:00.000Z'),
+      at(4, '2026-03-01T11:00:00.000Z'),
+    ]);
+    const sequences = (query: { from?: string; to?: string; operation?: string }) => {
+      const page = fresh.registry.audit.list({
+        pageNumber: 1,
+        pageSize: 10,
+        from: query.from === undefined ? undefined : new Date(query.from),
+        to: query.to === undefined ? undefined : new Date(query.to),
+        filters: query.operation ? [{ key: 'Operation', values: [query.operation] }] : [],
+      });
+      return { seq: page.rows.map((row) => row.sequence), total: page.totalCount };
+    };
+    expect(sequences({ from: '2026-03-01T10:00:00Z', to: '2026-03-01T11:00:00Z' })).toEqual({ seq: [3, 2], total: 2 });
+    expect(sequences({ from: '2026-03-01T10:00:00Z' })).toEqual({ seq: [4, 3, 2], total: 3 });
+    expect(sequences({ to: '2026-03-01T10:00:00Z' })).toEqual({ seq: [1], total: 1 });
+    expect(sequences({ from: '2026-03-01T10:00:00Z', operation: 'Encrypt' })).toEqual({ seq: [4, 2], total: 2 });
+    const db = fresh.scratch.raw();
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM audit_events WHERE time >= ? AND time < ?").all('a', 'b');
+    db.close();
+    expect(JSON.stringify(plan)).toContain('audit_events_time');
+  });
+
   it('cannot be rewritten through SQL by the app: the table is append-only', () => {
     fresh.registry.audit.append(usageEvent(1));
     const db = fresh.scratch.raw();

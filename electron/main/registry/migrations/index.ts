@@ -9,6 +9,7 @@ import { migration008PendingLogins } from './008_pending_logins';
 import { migration009Backups } from './009_backups';
 import { migration010AccessPoints } from './010_access_points';
 import { migration011XksProxies } from './011_xks_proxies';
+import { migration012AuditTimeIndex } from './012_audit_time_index';
 import type { Migration } from './types';
 
 /** Every migration this build knows, in order. Append only. */
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009Backups,
   migration010AccessPoints,
   migration011XksProxies,
+  migration012AuditTimeIndex,
 ];
 
 export type { Migration } from './types';

@@ -25,6 +25,10 @@ export interface AuditListFilter {
 
 export interface AuditListQuery extends PageRequest {
   filters?: readonly AuditListFilter[];
+  /** Records at or after this time (inclusive). */
+  from?: Date;
+  /** Records before this time (exclusive). */
+  to?: Date;
 }
 
 /** The chain check plus, from the same snapshot, the last sequence and each checkpoint's verdict. */
@@ -112,6 +116,15 @@ export function createAuditRepository(db: Database): AuditRepository {
       if (column === undefined) throw new RangeError(`unknown audit filter ${String(key)}`);
       clauses.push(inList(column, values.length));
       params.push(...values);
+    }
+    // Stored times are toISOString() text (record.ts), so the bounds in that same form compare as times.
+    if (query.from) {
+      clauses.push('time >= ?');
+      params.push(query.from.toISOString());
+    }
+    if (query.to) {
+      clauses.push('time < ?');
+      params.push(query.to.toISOString());
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     // Unfiltered, the count is the last sequence: records are numbered 1..n without gaps (gaps are

@@ -6,6 +6,7 @@ import { DEFAULT_KEY_STORE_ID } from '../keystores/default-key-store';
 import type { ServiceContext } from '../service-context';
 import { AuditAnchorStore } from './anchor-store';
 import { type AuditAnchorer, defaultStoreToken } from './audit-anchor';
+import { auditTimeBound } from './audit-time-bound';
 import { type HsmAnchorCheck, auditVerdict } from './audit-verdict';
 
 const NOT_CONNECTED =
@@ -26,6 +27,8 @@ export class AuditService {
     await this.usageWriter.flush();
     const page = this.context.registry.audit.list({
       filters: input.Filters.map((filter) => ({ key: filter.Key, values: filter.Values })),
+      from: input.FromTime === undefined ? undefined : auditTimeBound(input.FromTime),
+      to: input.ToTime === undefined ? undefined : auditTimeBound(input.ToTime),
       pageNumber: input.PageNumber,
       pageSize: input.PageSize,
     });
