@@ -39,6 +39,9 @@ export function receiveUpload(request: IncomingMessage, response: ServerResponse
     request.unpipe(out);
     out.destroy();
     rmSync(path, { force: true });
+    // The file's open may still be in flight on a busy thread pool and create it after the removal
+    // above: remove it again once the stream has closed.
+    out.once('close', () => rmSync(path, { force: true }));
   };
   request.on('data', (chunk: Buffer) => {
     received += chunk.length;

@@ -179,8 +179,7 @@ describe('browser host file exchange: POST /files and GET /files/<BackupId>', ()
       Buffer.alloc(600, 4),
     ]);
     expect(streamed.status).toBe(413);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(exchangeFiles()).toEqual(before);
+    await expect.poll(() => exchangeFiles(), { timeout: 5_000 }).toEqual(before);
     // Exactly the limit is fine.
     const fits = await send(small, 'POST', '/files', { ...OCTETS, Cookie: smallCookie, Origin: new URL(small.url).origin }, [Buffer.alloc(1024, 5)]);
     expect(fits.status).toBe(201);
