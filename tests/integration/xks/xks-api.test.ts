@@ -184,7 +184,7 @@ describe('XKS Proxy API', () => {
     const health = { requestMetadata: { kmsRequestId: 'r', kmsOperation: 'KmsHealthCheck' } };
     const clusterProxy = (await t.call('DescribeXksProxies', {})).XksProxies.find((proxy) => proxy.Name === 'cluster');
     const cases = [
-      await call('health', health, { ...credential, SecretAccessKey: `${credential.SecretAccessKey.slice(0, -1)}A` }),
+      await call('health', health, { ...credential, SecretAccessKey: `${credential.SecretAccessKey.slice(0, -1)}${credential.SecretAccessKey.endsWith('A') ? 'B' : 'A'}` }),
       await call('health', health, credential, { service: 'kms' }),
       await call('health', health, credential, { signingDate: new Date(Date.now() - 6 * 60_000) }),
       await call('health', health, { ...credential, AccessKeyId: 'AAAAAAAAAAAAAAAAAAAA' }),
