@@ -113,6 +113,28 @@ export const ERROR_CODES = [
   'AlreadyExists.XksProxy',
   // RetireXksProxyCredential when the proxy has a single credential (retiring it would lock everyone out).
   'Forbidden.XksProxyCredential',
+  // External key stores: the XKS proxy Keyward calls could not be used (ConnectKeyStore maps each to an XKS_PROXY_* connection error code).
+  'XksProxy.Unreachable',
+  'XksProxy.TimedOut',
+  'XksProxy.AccessDenied',
+  'XksProxy.InvalidResponse',
+  'XksProxy.InvalidConfiguration',
+  'XksProxy.InvalidTlsConfiguration',
+  'Throttling.XksProxy',
+  // The external key behind an XKS proxy: absent, not AES_256 ENCRYPT/DECRYPT, or disabled there.
+  'XksKey.NotFound',
+  'XksKey.InvalidConfiguration',
+  'XksKey.InvalidState',
+  // Officers and quorum.
+  'QuorumRequired',
+  'NotFound.Officer',
+  'AlreadyExists.Officer',
+  'Forbidden.OfficerState',
+  'Forbidden.Quorum',
+  'NotFound.ApprovalRequest',
+  'Forbidden.ApprovalRequestState',
+  'AlreadyExists.Approval',
+  'InvalidApprovalSignature',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -121,15 +143,19 @@ export interface KmsErrorBody {
   Code: ErrorCode;
   Message: string;
   RequestId: string;
+  /** What a caller needs to act on some refusals (QuorumRequired: ApprovalRequestId, RequestDigest, Expires); never a secret. */
+  Details?: Record<string, string>;
 }
 
 /** Thrown by services; transports turn it into a KmsErrorBody. Messages must never carry a secret. */
 export class KmsError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly details: Record<string, string> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, string>) {
     super(message);
     this.name = 'KmsError';
     this.code = code;
+    this.details = details;
   }
 }
 

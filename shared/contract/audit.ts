@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
-import { pageNumberSchema, pageSizeSchema, utcTimestampSchema } from './primitives';
+import { MAX_REQUEST_BYTES, pageNumberSchema, pageSizeSchema, utcTimestampSchema } from './primitives';
+
+/** Most records one ExportAuditLog answers with; a longer log is exported in ranges. */
+export const MAX_AUDIT_EXPORT_RECORDS = 100_000;
+/**
+ * Largest Export VerifyAuditExport takes: the schema's bound is the request limit every transport
+ * applies first, so a bigger export is checked offline (openssl and the README's chain recipe).
+ */
+export const MAX_AUDIT_EXPORT_VERIFY_CHARS = MAX_REQUEST_BYTES;
+
+const auditSequenceSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export const auditEventSchema = z.object({
   Sequence: z.number(),
@@ -96,6 +106,65 @@ export const auditOperations = {
       UnanchoredRecords: z.number(),
     }),
     errors: [...TOKEN_SESSION_ERRORS, 'Forbidden.KeyStoreState', 'HsmError.Generic'],
+    mutates: false,
+  }),
+  GetAuditSigningKey: defineOperation({
+    summary:
+      'The audit signing key (EC P-256, made inside the default key store HSM on first use, never extractable) that signs audit exports: its public key and fingerprint.',
+    input: z.strictObject({}),
+    result: z.object({
+      /** PEM SubjectPublicKeyInfo, for `openssl dgst -verify`. */
+      PublicKey: z.string(),
+      /** SHA-256 of the DER SubjectPublicKeyInfo, lowercase hex: what a witness compares. */
+      Sha256: z.string(),
+      KeySpec: z.literal('EC_P256'),
+    }),
+    errors: ['Forbidden.KeyStoreState', ...TOKEN_SESSION_ERRORS, 'HsmError.DeviceError'],
+    mutates: true,
+  }),
+  ExportAuditLog: defineOperation({
+    summary:
+      'Export audit records (a sequence range, inclusive; the whole log by default) as JSON Lines with their chain hashes, signed by the audit signing key inside the HSM.',
+    input: z
+      .strictObject({
+        FromSequence: auditSequenceSchema.optional(),
+        ToSequence: auditSequenceSchema.optional(),
+      })
+      .refine((input) => input.FromSequence === undefined || input.ToSequence === undefined || input.ToSequence >= input.FromSequence, {
+        message: 'ToSequence must not be lower than FromSequence',
+        path: ['ToSequence'],
+      }),
+    result: z.object({
+      /** One JSON object per line (ListAuditEvents' fields, in that order), each line ending in '\n'. */
+      Export: z.string(),
+      /** Base64 of the DER ECDSA-SHA256 signature over the UTF-8 bytes of Export. */
+      Signature: z.string(),
+      SigningPublicKey: z.string(),
+      FromSequence: z.number(),
+      ToSequence: z.number(),
+      RecordCount: z.number(),
+    }),
+    errors: ['Forbidden.KeyStoreState', ...TOKEN_SESSION_ERRORS, 'HsmError.DeviceError'],
+    mutates: true,
+  }),
+  VerifyAuditExport: defineOperation({
+    summary:
+      'Check an audit export offline: its signature (against SigningPublicKey, or this instance’s audit signing key) and its hash chain; report the first broken record.',
+    input: z.strictObject({
+      Export: z.string().min(1).max(MAX_AUDIT_EXPORT_VERIFY_CHARS),
+      Signature: z.string().min(1).max(1024),
+      /** PEM of the key that signed; by default this instance's audit signing key. */
+      SigningPublicKey: z.string().min(1).max(4096).optional(),
+    }),
+    result: z.object({
+      Valid: z.boolean(),
+      SignatureValid: z.boolean(),
+      ChainValid: z.boolean(),
+      RecordCount: z.number(),
+      FirstBrokenSequence: z.number().nullable(),
+      Reason: z.string().nullable(),
+    }),
+    errors: ['Forbidden.KeyStoreState'],
     mutates: false,
   }),
 };

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
+import {
+  certificatePemSchema,
+  xksProxyAuthenticationCredentialSchema,
+  xksProxyConnectivitySchema,
+  xksProxyUriEndpointSchema,
+  xksProxyUriPathSchema,
+} from './external-key-stores';
 import { passwordSchema } from './primitives';
 
 export const clusterStateSchema = z.enum(['UNINITIALIZED', 'INITIALIZED', 'ACTIVE', 'DEGRADED']);
@@ -9,6 +16,15 @@ export type ClusterState = z.infer<typeof clusterStateSchema>;
 export const hsmHealthSchema = z.enum(['HEALTHY', 'UNREACHABLE', 'TOKEN_NOT_PRESENT', 'NOT_INITIALIZED']);
 
 export const clusterIdSchema = z.string().min(1).max(64);
+const keyStoreNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -');
+
+/** Which CreateKeyStore fields each type takes; the others are refused rather than ignored. */
+const CLUSTER_STORE_FIELDS = { required: ['ClusterId', 'KeyStorePassword', 'TrustAnchorCertificate'], optional: [] } as const;
+const EXTERNAL_STORE_FIELDS = {
+  required: ['XksProxyUriEndpoint', 'XksProxyUriPath', 'XksProxyAuthenticationCredential'],
+  optional: ['XksProxyConnectivity', 'XksProxyCaCertificate'],
+} as const;
+
 const zoneSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -');
 /** PKCS#11 SO PIN: never stored, never logged. */
 const soPinSchema = z.string().min(4).max(64).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
@@ -72,7 +88,6 @@ export const memberPasswordChangeSchema = z.object({
 });
 export type MemberPasswordChange = z.infer<typeof memberPasswordChangeSchema>;
 
-const certificatePemSchema = z.string().min(64).max(16_384).regex(/-----BEGIN CERTIFICATE-----/, 'must be a PEM certificate');
 
 export const clusterOperations = {
   CreateCluster: defineOperation({
@@ -204,40 +219,68 @@ export const clusterOperations = {
     mutates: false,
   }),
   CreateKeyStore: defineOperation({
-    summary: 'Create the private key store of an active cluster; the trust anchor must match the owner key in the HSM.',
-    input: z.strictObject({
-      KeyStoreName: z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -'),
-      ClusterId: clusterIdSchema,
-      KeyStorePassword: z.string().min(1).max(64),
-      TrustAnchorCertificate: certificatePemSchema,
-    }),
+    summary:
+      'Create a key store. HSM_CLUSTER (the default type): the private key store of an active cluster; the trust anchor must match the owner key in the HSM. EXTERNAL_KEY_STORE: keys behind an XKS proxy, reached at XksProxyUriEndpoint + XksProxyUriPath with a SigV4 credential (sealed in the default key store; it must be connected).',
+    input: z
+      .strictObject({
+        KeyStoreName: keyStoreNameSchema,
+        KeyStoreType: z.enum(['HSM_CLUSTER', 'EXTERNAL_KEY_STORE']).default('HSM_CLUSTER'),
+        ClusterId: clusterIdSchema.optional(),
+        KeyStorePassword: z.string().min(1).max(64).optional(),
+        TrustAnchorCertificate: certificatePemSchema.optional(),
+        XksProxyUriEndpoint: xksProxyUriEndpointSchema.optional(),
+        XksProxyUriPath: xksProxyUriPathSchema.optional(),
+        XksProxyAuthenticationCredential: xksProxyAuthenticationCredentialSchema.optional(),
+        XksProxyConnectivity: xksProxyConnectivitySchema.optional(),
+        /** PEM of the CA that issued the proxy's TLS certificate (Keyward's proxy: its GetInstanceCaCertificate); without it, the system's CAs. */
+        XksProxyCaCertificate: certificatePemSchema.optional(),
+      })
+      .superRefine((input, issues) => {
+        const fields = input.KeyStoreType === 'HSM_CLUSTER' ? CLUSTER_STORE_FIELDS : EXTERNAL_STORE_FIELDS;
+        const others = input.KeyStoreType === 'HSM_CLUSTER' ? EXTERNAL_STORE_FIELDS : CLUSTER_STORE_FIELDS;
+        for (const field of fields.required) {
+          if (input[field] === undefined) issues.addIssue({ code: 'custom', path: [field], message: `is required for KeyStoreType ${input.KeyStoreType}` });
+        }
+        for (const field of [...others.required, ...others.optional]) {
+          if (input[field] !== undefined) issues.addIssue({ code: 'custom', path: [field], message: `does not apply to KeyStoreType ${input.KeyStoreType}` });
+        }
+      }),
     result: z.object({ KeyStoreId: z.string() }),
     errors: [
       'NotFound.Cluster',
       'NotFound.CryptoUser',
+      'NotFound.KeyStore',
       'AlreadyExists.KeyStore',
       'Forbidden.ClusterState',
+      'Forbidden.KeyStoreState',
       'InsufficientHsms',
       'TrustAnchorMismatch',
       'HsmError.PinIncorrect',
       'HsmError.DeviceError',
       'HsmError.PinLocked',
       'Throttling.LoginBackoff',
+      ...TOKEN_SESSION_ERRORS,
     ],
     mutates: true,
-    secretFields: ['KeyStorePassword'],
+    secretFields: ['KeyStorePassword', 'XksProxyAuthenticationCredential'],
   }),
   UpdateKeyStore: defineOperation({
     summary: 'Rename a key store, or mark it as the default for HSM keys (CreateKey with ProtectionLevel HSM and no KeyStoreId).',
     input: z.strictObject({
       KeyStoreId: z.string().min(1).max(64),
-      NewKeyStoreName: z.string().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, 'must be letters, digits, space, . _ -').optional(),
+      NewKeyStoreName: keyStoreNameSchema.optional(),
       /** true marks this HSM-protected store as the default for HSM keys (any other store loses the mark); false removes it. */
       DefaultForHsmKeys: z.boolean().optional(),
+      /** External key stores, while disconnected: where the proxy is, and the credential it expects (after a rotation at the proxy). */
+      XksProxyUriEndpoint: xksProxyUriEndpointSchema.optional(),
+      XksProxyUriPath: xksProxyUriPathSchema.optional(),
+      XksProxyAuthenticationCredential: xksProxyAuthenticationCredentialSchema.optional(),
+      XksProxyCaCertificate: certificatePemSchema.optional(),
     }),
     result: z.object({ KeyStoreId: z.string() }),
-    errors: ['NotFound.KeyStore', 'AlreadyExists.KeyStore', 'UnsupportedOperation'],
+    errors: ['NotFound.KeyStore', 'AlreadyExists.KeyStore', 'UnsupportedOperation', 'Forbidden.KeyStoreState', ...TOKEN_SESSION_ERRORS],
     mutates: true,
+    secretFields: ['XksProxyAuthenticationCredential'],
   }),
   DeleteKeyStore: defineOperation({
     summary: 'Delete a disconnected cluster key store that holds no keys; the cluster stays.',

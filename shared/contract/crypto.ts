@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
+import { XKS_CALL_ERRORS } from './external-key-stores';
 import { signingAlgorithmSchema } from './enums';
 import { RSAES_ALGORITHMS } from './key-import';
 import {
@@ -69,7 +70,7 @@ export const cryptoOperations = {
       EncryptionContext: encryptionContextSchema.optional(),
     }),
     result: z.object({ CiphertextBlob: z.string(), KeyId: z.string(), KeyVersionId: z.string() }),
-    errors: [...keyStateErrors, ...hsmErrors],
+    errors: [...keyStateErrors, ...hsmErrors, ...XKS_CALL_ERRORS],
     mutates: false,
   }),
   Decrypt: defineOperation({
@@ -79,21 +80,21 @@ export const cryptoOperations = {
       EncryptionContext: encryptionContextSchema.optional(),
     }),
     result: z.object({ Plaintext: z.string(), KeyId: z.string(), KeyVersionId: z.string() }),
-    errors: ['InvalidCiphertext', ...keyStateErrors, ...hsmErrors],
+    errors: ['InvalidCiphertext', ...keyStateErrors, ...hsmErrors, ...XKS_CALL_ERRORS],
     mutates: false,
   }),
   GenerateDataKey: defineOperation({
     summary: 'A random data key: returned in plaintext and as a ciphertext blob under the CMK (envelope encryption).',
     input: dataKeyInput,
     result: keyAndVersion.extend({ Plaintext: z.string(), CiphertextBlob: z.string() }),
-    errors: [...keyStateErrors, ...hsmErrors],
+    errors: [...keyStateErrors, ...hsmErrors, ...XKS_CALL_ERRORS],
     mutates: false,
   }),
   GenerateDataKeyWithoutPlaintext: defineOperation({
     summary: 'A random data key, returned only as a ciphertext blob under the CMK.',
     input: dataKeyInput,
     result: keyAndVersion.extend({ CiphertextBlob: z.string() }),
-    errors: [...keyStateErrors, ...hsmErrors],
+    errors: [...keyStateErrors, ...hsmErrors, ...XKS_CALL_ERRORS],
     mutates: false,
   }),
   AsymmetricEncrypt: defineOperation({

@@ -72,7 +72,9 @@ export const COMMON_ERRORS: readonly ErrorCode[] = [
  * Clients branch on codes, so an undocumented code is a contract break (tests run this over what
  * they observe).
  */
-export function declaresError(definition: Pick<OperationDefinition, 'errors'>, code: string): boolean {
+export function declaresError(definition: Pick<OperationDefinition, 'errors' | 'mutates'>, code: string): boolean {
   const declared: readonly string[] = definition.errors;
+  // Any state change may wait for officers' approvals once a quorum policy names it.
+  if (code === 'QuorumRequired' && definition.mutates) return true;
   return declared.includes(code) || (COMMON_ERRORS as readonly string[]).includes(code);
 }

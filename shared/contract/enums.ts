@@ -20,7 +20,8 @@ export const KEY_USAGES = ['ENCRYPT/DECRYPT', 'SIGN/VERIFY', 'GENERATE/VERIFY_MA
 export const keyUsageSchema = z.enum(KEY_USAGES);
 export type KeyUsage = z.infer<typeof keyUsageSchema>;
 
-export const originSchema = z.enum(['Aliyun_KMS', 'EXTERNAL']);
+/** EXTERNAL: imported material; EXTERNAL_KEY_STORE: a key of an external key store, behind an XKS proxy. */
+export const originSchema = z.enum(['Aliyun_KMS', 'EXTERNAL', 'EXTERNAL_KEY_STORE']);
 export type Origin = z.infer<typeof originSchema>;
 
 export const protectionLevelSchema = z.enum(['SOFTWARE', 'HSM']);
@@ -49,10 +50,17 @@ export const connectionErrorCodeSchema = z.enum([
   'TRUST_ANCHOR_MISMATCH',
   'NETWORK_ERRORS',
   'INTERNAL_ERROR',
+  'XKS_PROXY_ACCESS_DENIED',
+  'XKS_PROXY_INVALID_CONFIGURATION',
+  'XKS_PROXY_INVALID_RESPONSE',
+  'XKS_PROXY_INVALID_TLS_CONFIGURATION',
+  'XKS_PROXY_NOT_REACHABLE',
+  'XKS_PROXY_TIMED_OUT',
 ]);
 export type ConnectionErrorCode = z.infer<typeof connectionErrorCodeSchema>;
 
-export const keyStoreTypeSchema = z.enum(['DEFAULT', 'HSM_CLUSTER']);
+export const keyStoreTypeSchema = z.enum(['DEFAULT', 'HSM_CLUSTER', 'EXTERNAL_KEY_STORE']);
+export type KeyStoreType = z.infer<typeof keyStoreTypeSchema>;
 
 /** Which usages each spec allows; CreateKey refuses other combinations. */
 export const USAGES_BY_SPEC: Record<KeySpec, readonly KeyUsage[]> = {

@@ -13,6 +13,7 @@ import { moduleOperations } from './modules';
 import { reconcileOperations } from './reconcile';
 import { secretOperations } from './secrets';
 import { xksProxyOperations } from './xks-proxies';
+import { officerOperations } from './officers';
 
 /** The operation catalogue: one entry per operation, served identically by IPC, the browser host and the CLI. */
 export const contract = {
@@ -30,6 +31,7 @@ export const contract = {
   ...accessPointOperations,
   ...endpointOperations,
   ...xksProxyOperations,
+  ...officerOperations,
 } as const;
 
 export type Contract = typeof contract;
@@ -67,4 +69,6 @@ export * from './backup';
 export * from './access-points';
 export * from './endpoint';
 export * from './xks-proxies';
+export * from './external-key-stores';
+export * from './officers';
 export { COMMON_ERRORS, declaresError, TOKEN_SESSION_ERRORS, type InputField, type OperationDefinition } from './define';

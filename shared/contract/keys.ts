@@ -3,6 +3,7 @@ import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { keySpecSchema, keyStateSchema, keyUsageSchema, originSchema, protectionLevelSchema } from './enums';
 import { aliasNameSchema, keyIdentifierSchema, pageNumberSchema, pageSizeSchema } from './primitives';
 import { keyStoreIdSchema } from './keystores';
+import { XKS_CALL_ERRORS, xksKeyIdSchema } from './external-key-stores';
 
 /** The shape of seed 003 / API.md. Dates are ISO-8601 UTC; absent dates are empty strings, as in the cloud API. */
 export const keyMetadataSchema = z.object({
@@ -24,6 +25,8 @@ export const keyMetadataSchema = z.object({
   RotationInterval: z.string(),
   NextRotationDate: z.string(),
   LastRotationDate: z.string(),
+  /** Origin EXTERNAL_KEY_STORE: the key's id at the XKS proxy (AWS KMS XksKeyConfiguration). */
+  XksKeyConfiguration: z.object({ Id: z.string() }).optional(),
 });
 export type KeyMetadata = z.infer<typeof keyMetadataSchema>;
 
@@ -74,6 +77,11 @@ export const keyOperations = {
        * material exists, and that the key is unusable whenever it expires or is deleted.
        */
       AcknowledgeExternalKeyMaterial: z.boolean().optional(),
+      /**
+       * Required with `Origin: EXTERNAL_KEY_STORE` (and only then): the key at the store's XKS proxy,
+       * which must report AES_256, ENCRYPT and DECRYPT, ENABLED.
+       */
+      XksKeyId: xksKeyIdSchema.optional(),
     }),
     result: z.object({ KeyMetadata: keyMetadataSchema }),
     errors: [
@@ -85,6 +93,7 @@ export const keyOperations = {
       'UnsupportedOperation',
       'HsmError.DeviceError',
       'HsmError.MechanismInvalid',
+      ...XKS_CALL_ERRORS,
     ],
     mutates: true,
   }),

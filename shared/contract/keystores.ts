@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineOperation } from './define';
+import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 import { connectionErrorCodeSchema, connectionStateSchema, keySpecSchema, keyStoreTypeSchema, protectionLevelSchema } from './enums';
+import { XKS_CALL_ERRORS, xksProxyConfigurationSchema, xksProxyHealthSchema } from './external-key-stores';
 import { wrappingAlgorithmSchema } from './key-import';
 import { passwordSchema } from './primitives';
 
@@ -24,6 +25,10 @@ export const keyStoreSchema = z.object({
   LockedOut: z.boolean(),
   /** CreateKey with ProtectionLevel HSM and no KeyStoreId uses this store (UpdateKeyStore DefaultForHsmKeys). */
   DefaultForHsmKeys: z.boolean(),
+  /** External key stores: the proxy and the credential's access key id (never its secret). */
+  XksProxyConfiguration: xksProxyConfigurationSchema.optional(),
+  /** External key stores: what this process's last call to the proxy found. */
+  XksProxyHealth: xksProxyHealthSchema.nullable().optional(),
 });
 export type KeyStore = z.infer<typeof keyStoreSchema>;
 
@@ -55,7 +60,7 @@ export const keyStoreOperations = {
   }),
   ConnectKeyStore: defineOperation({
     summary:
-      'Log in to the key store HSMs with its password. Refused while CONNECTED (disconnect first). After 3 consecutive failed logins each attempt waits out a window doubling from 1 s to 5 min (Throttling.LoginBackoff, the password is not tried); a locked store answers HsmError.PinLocked.',
+      'Log in to the key store HSMs with its password (an external key store takes none: its XKS proxy is probed with GetHealthStatus, and the store is FAILED with an XKS_PROXY_* code when the probe fails). Refused while CONNECTED (disconnect first). After 3 consecutive failed logins each attempt waits out a window doubling from 1 s to 5 min (Throttling.LoginBackoff, the password is not tried); a locked store answers HsmError.PinLocked.',
     input: z.strictObject({ KeyStoreId: keyStoreIdSchema, KeyStorePassword: z.string().min(1).max(64).optional() }),
     result: z.object({
       KeyStoreId: z.string(),
@@ -74,6 +79,8 @@ export const keyStoreOperations = {
       'Forbidden.ClusterState',
       'InsufficientHsms',
       'TrustAnchorMismatch',
+      ...XKS_CALL_ERRORS,
+      ...TOKEN_SESSION_ERRORS,
     ],
     mutates: true,
     secretFields: ['KeyStorePassword'],

@@ -23,6 +23,7 @@ export function keyRow(overrides: Partial<KeyRow> = {}): KeyRow {
     nextRotationDate: null,
     lastRotationDate: null,
     deletedAt: null,
+    xksKeyId: null,
     ...overrides,
   };
 }

@@ -1,23 +1,14 @@
 import type { Page } from '@playwright/test';
+import { addHsm } from '../../testing/pages/add-hsm-form';
+import { ClusterWizardPage } from '../../testing/pages/cluster-wizard-page';
+import { KeyDetailPage } from '../../testing/pages/key-detail-page';
+import { KeyStorePage } from '../../testing/pages/key-store-page';
 import { expect, screen, test, type KeywardHost } from './fixtures';
-import { createLabHsms, SOFTHSM_MODULE } from './softhsm-tokens';
-import { choose, firstRun, visibleOptions } from './steps';
+import { createLabHsms } from './softhsm-tokens';
+import { firstRun } from './steps';
 
 const SO_PIN = 'Officer-SO-8812';
 const KMSUSER_PASSWORD = 'Kmsuser2024vault';
-
-async function step(page: Page, id: string, timeout = 30_000): Promise<void> {
-  await expect(page.getByTestId('wizard-panel')).toHaveAttribute('data-step', id, { timeout });
-}
-
-/** Adds the first free token of a module as a member in a zone. */
-async function addHsm(page: Page, moduleName: string, zone: string): Promise<void> {
-  await choose(page, 'hsm-module', `${moduleName} — ${SOFTHSM_MODULE}`);
-  await page.getByTestId('hsm-token').click();
-  await visibleOptions(page).filter({ hasText: /blank token/ }).first().click();
-  await page.getByTestId('hsm-zone').fill(zone);
-  await page.getByTestId('hsm-add').click();
-}
 
 /** No secret typed into the wizard may stay in the page or in browser storage. */
 async function expectNoSecretsLeft(page: Page): Promise<void> {
@@ -35,91 +26,76 @@ test('sets up a two-zone cluster key store with the wizard, resuming from the ho
   await firstRun(page, host);
   const lab = await createLabHsms(host, ['SoftHSM vault A', 'SoftHSM vault B']);
   try {
+    const wizard = new ClusterWizardPage(page);
     await page.getByTestId('nav-clusters').click();
     await expect(page.getByTestId('clusters-empty')).toBeVisible();
     await page.getByTestId('cluster-setup-start').click();
 
     // Modules are registered already: the wizard starts at the cluster; one step back lists them.
-    await step(page, 'cluster');
+    await wizard.expectStep('cluster');
     await page.getByRole('button', { name: 'Back: modules' }).click();
-    await step(page, 'module');
-    await expect(page.getByTestId('wizard-modules')).toContainText('SoftHSM vault A');
-    await expect(page.getByTestId('wizard-modules')).toContainText('SoftHSM vault B');
+    await wizard.expectStep('module');
+    await expect(wizard.modules).toContainText('SoftHSM vault A');
+    await expect(wizard.modules).toContainText('SoftHSM vault B');
     await screen(page, '40-wizard-module');
-    await page.getByTestId('wizard-module-next').click();
+    await wizard.continueFromModules();
 
-    await step(page, 'cluster');
-    await page.getByTestId('cluster-name').fill('vault-cluster-1');
-    await page.getByTestId('cluster-description').fill('Two SoftHSM2 tokens standing in for two zones');
+    await wizard.fillCluster({ name: 'vault-cluster-1', description: 'Two SoftHSM2 tokens standing in for two zones' });
     await screen(page, '41-wizard-cluster');
-    await page.getByTestId('cluster-create').click();
-    await step(page, 'hsms');
+    await wizard.createCluster();
     await expect(page).toHaveURL(/#\/clusters\/[^/]+\/setup$/);
 
-    await addHsm(page, 'SoftHSM vault A', 'zone-a');
-    await expect(page.getByTestId('hsm-item')).toHaveCount(1);
+    await wizard.addHsm('SoftHSM vault A', 'zone-a');
+    await expect(wizard.hsmItems).toHaveCount(1);
     await expect(page.getByTestId('wizard-hsms-next')).toBeDisabled();
-    await addHsm(page, 'SoftHSM vault B', 'zone-b');
-    await expect(page.getByTestId('hsm-item')).toHaveCount(2);
+    await wizard.addHsm('SoftHSM vault B', 'zone-b');
+    await expect(wizard.hsmItems).toHaveCount(2);
     await expect(page.getByTestId('hsms-requirement')).toContainText('2 HSMs in 2 zones');
     await expect(page.getByTestId('topology-zone')).toHaveCount(2);
     await screen(page, '42-wizard-hsms');
-    await page.getByTestId('wizard-hsms-next').click();
+    await wizard.continueFromHsms();
 
-    await step(page, 'initialize');
-    await page.getByTestId('so-pin').fill(SO_PIN);
-    await page.getByTestId('so-pin-confirm').fill(`${SO_PIN}x`);
+    await wizard.fillSoPin(SO_PIN, `${SO_PIN}x`);
     await expect(page.getByText('The PINs do not match')).toBeVisible();
     await expect(page.getByTestId('cluster-initialize')).toBeDisabled();
-    await page.getByTestId('so-pin-confirm').fill(SO_PIN);
+    await wizard.fillSoPin(SO_PIN);
     await screen(page, '43-wizard-initialize');
-    await page.getByTestId('cluster-initialize').click();
+    await wizard.initialize();
 
-    await step(page, 'activate', 120_000);
     await expect(page.getByTestId('topology-hsm')).toHaveCount(2);
     await screen(page, '44-wizard-activate');
-    await page.getByTestId('cluster-activate').click();
-    await step(page, 'crypto-user');
+    await wizard.activate();
 
     // Resume: a reload (or another window) reads the host and lands on the same step.
     await page.reload();
-    await step(page, 'crypto-user');
-    await expect(page.getByTestId('wizard-progress')).toHaveText('Step 6 of 9');
+    await wizard.expectStep('crypto-user');
+    await expect(wizard.progress).toHaveText('Step 6 of 9');
     await page.getByTestId('nav-clusters').click();
     await expect(page.getByTestId('clusters-table')).toContainText('ACTIVE');
     await screen(page, '45-clusters-list-mid-setup');
     await page.getByTestId('cluster-continue-setup').first().click();
-    await step(page, 'crypto-user');
+    await wizard.expectStep('crypto-user');
 
-    await page.getByTestId('kmsuser-password').fill(KMSUSER_PASSWORD);
-    await page.getByTestId('kmsuser-password-confirm').fill(KMSUSER_PASSWORD);
-    await page.getByTestId('crypto-user-so-pin').fill(SO_PIN);
+    await wizard.fillCryptoUser(KMSUSER_PASSWORD, SO_PIN);
     await screen(page, '46-wizard-kmsuser');
-    await page.getByTestId('crypto-user-create').click();
+    await wizard.createCryptoUser();
 
-    await step(page, 'key-store', 60_000);
     await expect(page.getByTestId('keystore-trust-anchor')).toHaveValue(/-----BEGIN CERTIFICATE-----/);
-    await page.getByTestId('keystore-name').fill('vault-store-1');
-    await page.getByTestId('keystore-password').fill(KMSUSER_PASSWORD);
+    await wizard.fillKeyStore('vault-store-1', KMSUSER_PASSWORD);
     await screen(page, '47-wizard-key-store');
-    await page.getByTestId('keystore-create').click();
-
-    await expect(page.getByTestId('wizard-panel')).toHaveAttribute('data-step', /^(connect|first-key)$/, { timeout: 60_000 });
-    if ((await page.getByTestId('wizard-panel').getAttribute('data-step')) === 'connect') {
+    if ((await wizard.createKeyStore()) === 'connect') {
       await screen(page, '48-wizard-connect');
-      await page.getByTestId('wizard-connect-password').fill(KMSUSER_PASSWORD);
-      await page.getByTestId('wizard-connect').click();
+      await wizard.connect(KMSUSER_PASSWORD);
     }
-    await step(page, 'first-key', 60_000);
+    await wizard.expectStep('first-key', 60_000);
     await expectNoSecretsLeft(page);
-    await page.getByTestId('first-key-create').click();
-    await step(page, 'done', 60_000);
-    await expect(page.getByTestId('wizard-progress')).toHaveText('All 9 steps done');
+    await wizard.createFirstKey();
+    await expect(wizard.progress).toHaveText('All 9 steps done');
     await screen(page, '49-wizard-done');
 
     // The first key lives in the cluster key store, HSM protection.
     await page.getByTestId('wizard-done-key').click();
-    await expect(page.getByTestId('key-detail-metadata').locator('[data-field="ProtectionLevel"]')).toHaveText('HSM');
+    await expect(new KeyDetailPage(page).field('ProtectionLevel')).toHaveText('HSM');
 
     // Cluster page: topology with both zones reachable, the owner certificate.
     await page.getByTestId('nav-clusters').click();
@@ -132,19 +108,14 @@ test('sets up a two-zone cluster key store with the wizard, resuming from the ho
 
     // Key store page: connection state, disconnect with a confirmation, a failed connect shows its error code.
     await page.getByTestId('cluster-keystore-link').click();
-    await expect(page.getByTestId('keystore-state')).toHaveText('CONNECTED');
-    await page.getByTestId('keystore-disconnect').click();
-    await page.getByRole('button', { name: 'Disconnect', exact: true }).last().click();
-    await expect(page.getByTestId('keystore-state')).toHaveText('DISCONNECTED');
-    await page.getByTestId('keystore-connect').click();
-    await page.getByTestId('connect-password').fill('WrongPassword99');
-    await page.getByTestId('connect-submit').click();
-    await expect(page.getByTestId('keystore-error-code')).toBeVisible();
+    const store = new KeyStorePage(page);
+    await expect(store.state).toHaveText('CONNECTED');
+    await store.disconnect();
+    await store.connect('WrongPassword99');
+    await expect(store.errorCode).toBeVisible();
     await screen(page, '51-keystore-connect-failed');
-    await page.getByTestId('keystore-connect').click();
-    await page.getByTestId('connect-password').fill(KMSUSER_PASSWORD);
-    await page.getByTestId('connect-submit').click();
-    await expect(page.getByTestId('keystore-state')).toHaveText('CONNECTED');
+    await store.connect(KMSUSER_PASSWORD);
+    await expect(store.state).toHaveText('CONNECTED');
     await screen(page, '52-keystore-connected');
     await expectNoSecretsLeft(page);
 
@@ -199,25 +170,19 @@ test('a single-HSM lab cluster is marked LAB everywhere', async ({ page, host })
   await firstRun(page, host);
   const lab = await createLabHsms(host, ['SoftHSM lab']);
   try {
-    await page.getByTestId('nav-clusters').click();
-    await page.getByTestId('cluster-setup-start').click();
-    await step(page, 'cluster');
-    await page.getByTestId('cluster-name').fill('training-lab');
-    await page.getByTestId('cluster-lab').click();
+    const wizard = new ClusterWizardPage(page);
+    await wizard.start();
+    await wizard.expectStep('cluster');
+    await wizard.fillCluster({ name: 'training-lab', lab: true });
     await expect(page.getByTestId('cluster-lab-warning')).toContainText('no redundancy');
-    await page.getByTestId('cluster-create').click();
-    await step(page, 'hsms');
+    await wizard.createCluster();
     await expect(page.getByTestId('wizard-lab-tag')).toBeVisible();
-    await addHsm(page, 'SoftHSM lab', 'lab-zone');
-    await page.getByTestId('wizard-hsms-next').click();
-    await step(page, 'initialize');
-    await page.getByTestId('so-pin').fill(SO_PIN);
-    await page.getByTestId('so-pin-confirm').fill(SO_PIN);
-    await page.getByTestId('cluster-initialize').click();
-    await step(page, 'activate', 120_000);
+    await wizard.addHsm('SoftHSM lab', 'lab-zone');
+    await wizard.continueFromHsms();
+    await wizard.fillSoPin(SO_PIN);
+    await wizard.initialize();
     await expect(page.getByTestId('lab-tag')).toBeVisible();
-    await page.getByTestId('cluster-activate').click();
-    await step(page, 'crypto-user');
+    await wizard.activate();
     await screen(page, '53-lab-wizard');
 
     await page.getByTestId('nav-clusters').click();

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { KeyDetailPage } from '../../testing/pages/key-detail-page';
+import { KeysPage } from '../../testing/pages/keys-page';
 import { expect, screen, test } from './fixtures';
-import { choose, createKey, firstRun, openKeyTab, visibleOptions } from './steps';
+import { firstRun, visibleOptions } from './steps';
 
 const SPECS: readonly [string, string][] = [
   ['Aliyun_AES_256', 'ENCRYPT/DECRYPT'],
@@ -62,66 +64,68 @@ async function wrapPrivateKeyWithOpenssl(publicKeyDerBase64: string): Promise<st
 test('creates one key of each spec through the dialog and filters them', async ({ page, host }) => {
   test.setTimeout(240_000);
   await firstRun(page, host);
+  const keys = new KeysPage(page);
+  const detail = new KeyDetailPage(page);
   const ids = new Map<string, string>();
   for (const [spec, usage] of SPECS) {
-    const keyId = await createKey(page, spec, usage);
-    await expect(page.getByTestId('key-detail-metadata').locator('[data-field="KeyUsage"]')).toHaveText(usage);
-    await expect(page.getByTestId('key-detail-state')).toHaveText('Enabled');
+    const keyId = await keys.createKey({ spec, usage, description: `UI test ${spec}` });
+    await expect(detail.field('KeyUsage')).toHaveText(usage);
+    await expect(detail.state).toHaveText('Enabled');
     ids.set(spec, keyId);
   }
   // One crypto panel per operation the key allows.
-  await page.goto(`${new URL(host.url).origin}/#/keys/${ids.get('HMAC_SHA512')}?tab=crypto`);
-  await page.getByTestId('mac-message').fill('ceremony minutes');
-  await page.getByTestId('mac-generate').click();
-  await expect(page.getByTestId('mac-output')).toHaveText(/^[A-Za-z0-9+/]{86}==$/);
-  await page.getByTestId('mac-verify').click();
-  await expect(page.getByTestId('mac-result')).toHaveAttribute('data-valid', 'true');
+  await detail.goto(ids.get('HMAC_SHA512') ?? '-', 'crypto');
+  await detail.macPanel.generate('ceremony minutes');
+  await expect(detail.macPanel.mac).toHaveText(/^[A-Za-z0-9+/]{86}==$/);
+  await detail.macPanel.verify();
+  await expect(detail.macPanel.verdict).toHaveAttribute('data-valid', 'true');
   await screen(page, '20-hmac-panel');
 
-  await page.goto(`${new URL(host.url).origin}/#/keys/${ids.get('RSA_2048')}?tab=crypto`);
-  await page.getByTestId('asym-plaintext').fill('wrapped for the vault');
-  await page.getByTestId('asym-encrypt').click();
-  await expect(page.getByTestId('asym-ciphertext')).toHaveText(/^[A-Za-z0-9+/]{342}==$/);
-  await page.getByTestId('asym-decrypt').click();
-  await expect(page.getByTestId('asym-plaintext-output')).toHaveText('wrapped for the vault');
+  await detail.goto(ids.get('RSA_2048') ?? '-', 'crypto');
+  await detail.asymmetricPanel.encrypt('wrapped for the vault');
+  await expect(detail.asymmetricPanel.ciphertext).toHaveText(/^[A-Za-z0-9+/]{342}==$/);
+  await detail.asymmetricPanel.decrypt();
+  await expect(detail.asymmetricPanel.decrypted).toHaveText('wrapped for the vault');
   await screen(page, '21-rsa-oaep-panel');
 
-  await page.goto(`${new URL(host.url).origin}/#/keys/${ids.get('Aliyun_AES_128')}?tab=crypto`);
-  await expect(page.getByTestId('encrypt-panel')).toBeVisible();
-  await page.getByTestId('data-key-generate').click();
-  await expect(page.getByTestId('data-key-plaintext')).toHaveText(/^[A-Za-z0-9+/]{43}=$/);
-  await expect(page.getByTestId('data-key-ciphertext')).toBeVisible();
+  await detail.goto(ids.get('Aliyun_AES_128') ?? '-', 'crypto');
+  await expect(detail.encryptPanel.root).toBeVisible();
+  await detail.dataKeyPanel.generate();
+  await expect(detail.dataKeyPanel.plaintext).toHaveText(/^[A-Za-z0-9+/]{43}=$/);
+  await expect(detail.dataKeyPanel.ciphertext).toBeVisible();
   await screen(page, '22-aes-panels');
 
-  await page.getByTestId('nav-keys').click();
-  await expect(page.getByTestId('keys-count')).toContainText('10 keys');
-  await expect(page.getByTestId('key-row')).toHaveCount(10);
+  await keys.open();
+  await expect(keys.count).toContainText('10 keys');
+  await expect(keys.rows).toHaveCount(10);
   await screen(page, '23-keys-every-spec');
-  await choose(page, 'keys-filter-usage', 'GENERATE/VERIFY_MAC');
-  await expect(page.getByTestId('keys-count')).toContainText('2 keys');
-  await expect(page.getByTestId('key-row').filter({ hasText: ids.get('HMAC_SHA256') ?? '-' })).toHaveCount(1);
-  await page.getByTestId('keys-search').fill(ids.get('HMAC_SHA512')?.slice(0, 13) ?? '-');
-  await expect(page.getByTestId('keys-count')).toContainText('1 key');
+  await keys.filterBy('usage', 'GENERATE/VERIFY_MAC');
+  await expect(keys.count).toContainText('2 keys');
+  await expect(keys.row(ids.get('HMAC_SHA256') ?? '-')).toHaveCount(1);
+  await keys.search.fill(ids.get('HMAC_SHA512')?.slice(0, 13) ?? '-');
+  await expect(keys.count).toContainText('1 key');
   await screen(page, '24-keys-filtered');
-  await page.getByTestId('keys-filter-clear').click();
-  await expect(page.getByTestId('keys-count')).toContainText('10 keys');
+  await keys.clearFilters();
+  await expect(keys.count).toContainText('10 keys');
 });
 
 test('imports external key material through the wizard', async ({ page, host }) => {
   await firstRun(page, host);
-  await page.getByTestId('create-key-button').click();
-  await choose(page, 'create-key-origin', 'EXTERNAL: key material imported later');
-  await expect(page.getByTestId('create-key-external-note')).toContainText('PendingImport');
+  const keys = new KeysPage(page);
+  const detail = new KeyDetailPage(page);
+  const dialog = await keys.openCreateDialog();
+  await dialog.chooseExternalOrigin();
+  await expect(dialog.externalNote).toContainText('PendingImport');
   await screen(page, '25-create-external-key');
-  await page.keyboard.press('Escape');
+  await dialog.cancel();
 
-  const keyId = await createKey(page, 'Aliyun_AES_256', undefined, { external: true, description: 'Imported vault key' });
-  await expect(page.getByTestId('key-detail-state')).toHaveText('PendingImport');
-  await expect(page.getByTestId('key-state-picture')).toHaveAttribute('data-state', 'PendingImport');
+  const keyId = await keys.createKey({ spec: 'Aliyun_AES_256', external: true, description: 'Imported vault key' });
+  await expect(detail.state).toHaveText('PendingImport');
+  await expect(detail.statePicture).toHaveAttribute('data-state', 'PendingImport');
   await screen(page, '26-key-pending-import');
 
-  await page.getByTestId('key-action-import-material').click();
-  await expect(page.getByTestId('key-tab-import')).toHaveClass(/n-tabs-tab--active/);
+  await detail.startTransition('import-material');
+  await expect(detail.tab('import')).toHaveClass(/n-tabs-tab--active/);
   await page.getByTestId('import-get-parameters').click();
   const publicKey = (await page.getByTestId('import-public-key').textContent())?.trim() ?? '';
   expect(publicKey).toMatch(/^MII[A-Za-z0-9+/]+=*$/);
@@ -135,31 +139,27 @@ test('imports external key material through the wizard', async ({ page, host }) 
   await page.getByTestId('import-encrypted-material').fill(wrapped);
   await screen(page, '27-import-wizard');
   await page.getByTestId('import-submit').click();
-  await expect(page.getByTestId('key-detail-state')).toHaveText('Enabled');
-  await expect(page.getByTestId('key-detail-metadata').locator('[data-field="Origin"]')).toHaveText('EXTERNAL');
+  await expect(detail.state).toHaveText('Enabled');
+  await expect(detail.field('Origin')).toHaveText('EXTERNAL');
 
   // The imported material encrypts and decrypts.
-  await openKeyTab(page, 'crypto');
-  await page.getByTestId('encrypt-plaintext').fill('sealed with imported material');
-  await page.getByTestId('encrypt-button').click();
-  await page.getByTestId('decrypt-button').click();
-  await expect(page.getByTestId('decrypt-output')).toHaveText('sealed with imported material');
+  await detail.openTab('crypto');
+  await detail.encryptPanel.roundTrip('sealed with imported material');
   await screen(page, '28-imported-key-in-use');
 
   // EXTERNAL is offered exactly for the specs CreateKey accepts it for (one shared list): HMAC and key pairs too, not Ed25519.
-  await page.getByTestId('nav-keys').click();
-  await page.getByTestId('create-key-button').click();
-  await choose(page, 'create-key-spec', 'EC_ED25519');
-  await page.getByTestId('create-key-origin').click();
+  await keys.openCreateDialog();
+  await dialog.chooseSpec('EC_ED25519');
+  await dialog.origin.click();
   await expect(visibleOptions(page)).toHaveCount(1);
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Escape');
-  await createKey(page, 'HMAC_SHA256', 'GENERATE/VERIFY_MAC', { external: true, description: 'Imported MAC key' });
-  await expect(page.getByTestId('key-detail-state')).toHaveText('PendingImport');
+  await dialog.cancel();
+  await keys.createKey({ spec: 'HMAC_SHA256', usage: 'GENERATE/VERIFY_MAC', external: true, description: 'Imported MAC key' });
+  await expect(detail.state).toHaveText('PendingImport');
 
   // A key pair: the panel offers RSA_AES_KEY_WRAP_SHA_1 and shows the openssl recipe; the PKCS#8 comes in.
-  await createKey(page, 'EC_P256', 'SIGN/VERIFY', { external: true, description: 'Imported signing key' });
-  await page.getByTestId('key-action-import-material').click();
+  await keys.createKey({ spec: 'EC_P256', usage: 'SIGN/VERIFY', external: true, description: 'Imported signing key' });
+  await detail.startTransition('import-material');
   await expect(page.getByTestId('import-algorithm')).toContainText('RSA_AES_KEY_WRAP_SHA_1');
   await page.getByTestId('import-get-parameters').click();
   await expect(page.getByTestId('import-wrap-command')).toContainText('openssl enc -id-aes256-wrap-pad -iv A65959A6');
@@ -167,49 +167,53 @@ test('imports external key material through the wizard', async ({ page, host }) 
   await page.getByTestId('import-encrypted-material').fill(await wrapPrivateKeyWithOpenssl(pairWrappingKey));
   await screen(page, '29-import-key-pair');
   await page.getByTestId('import-submit').click();
-  await expect(page.getByTestId('key-detail-state')).toHaveText('Enabled');
+  await expect(detail.state).toHaveText('Enabled');
 });
 
 test('disables, schedules and cancels a deletion with confirmations that name the key', async ({ page, host }) => {
   await firstRun(page, host);
-  const keyId = await createKey(page, 'Aliyun_AES_256', undefined, { description: 'Backup encryption key' });
+  const keyId = await new KeysPage(page).createKey({ spec: 'Aliyun_AES_256', description: 'Backup encryption key' });
+  const detail = new KeyDetailPage(page);
 
-  await page.getByTestId('key-action-disable').click();
-  const dialog = page.getByTestId('key-transition-dialog');
-  await expect(dialog).toContainText(keyId);
-  await expect(page.getByTestId('key-transition-consequence')).toContainText('refused until it is enabled again');
-  await page.getByTestId('key-transition-confirm').click();
-  await expect(page.getByTestId('key-detail-state')).toHaveText('Disabled');
-  await page.getByTestId('key-action-enable').click();
-  await expect(page.getByTestId('key-detail-state')).toHaveText('Enabled');
+  await detail.startTransition('disable');
+  await expect(detail.transitionDialog).toContainText(keyId);
+  await expect(detail.transitionConsequence).toContainText('refused until it is enabled again');
+  await detail.confirmTransition();
+  await expect(detail.state).toHaveText('Disabled');
+  await detail.enable();
 
-  await page.getByTestId('key-action-schedule-deletion').click();
-  await expect(dialog).toContainText(keyId);
-  await expect(dialog).toContainText('Backup encryption key');
-  await expect(page.getByTestId('key-transition-consequence')).toContainText('can never be decrypted');
-  await page.getByTestId('pending-window-days').fill('5');
-  await page.getByTestId('pending-window-days').blur();
-  await expect(dialog).toContainText('7-366 days');
-  await page.getByTestId('pending-window-days').fill('7');
-  await page.getByTestId('pending-window-days').blur();
+  await detail.startTransition('schedule-deletion');
+  await expect(detail.transitionDialog).toContainText(keyId);
+  await expect(detail.transitionDialog).toContainText('Backup encryption key');
+  await expect(detail.transitionConsequence).toContainText('can never be decrypted');
+  await detail.setPendingWindow(5);
+  await expect(detail.transitionDialog).toContainText('7-366 days');
+  await detail.setPendingWindow(7);
   await screen(page, '29-schedule-deletion-confirm');
-  await page.getByTestId('key-transition-confirm').click();
-  await expect(page.getByTestId('key-detail-state')).toHaveText('PendingDeletion');
-  await expect(page.getByTestId('key-state-picture')).toHaveAttribute('data-state', 'PendingDeletion');
-  await expect(page.getByTestId('key-detail-metadata').locator('[data-field="DeleteDate"]')).toHaveText(/UTC$/);
+  await detail.confirmTransition();
+  await expect(detail.state).toHaveText('PendingDeletion');
+  await expect(detail.statePicture).toHaveAttribute('data-state', 'PendingDeletion');
+  await expect(detail.field('DeleteDate')).toHaveText(/UTC$/);
   await screen(page, '30-key-pending-deletion');
 
-  await page.getByTestId('key-action-cancel-deletion').click();
-  await expect(page.getByTestId('key-detail-state')).toHaveText('Enabled');
-  await expect(page.getByTestId('key-detail-metadata').locator('[data-field="DeleteDate"]')).toHaveText('—');
+  await detail.cancelDeletion();
+  await expect(detail.field('DeleteDate')).toHaveText('—');
   await screen(page, '31-key-deletion-cancelled');
+
+  // The same again in one step each, as a procedure would drive it.
+  await detail.disable();
+  await detail.enable();
+  await detail.scheduleDeletion(30);
+  await expect(detail.field('DeleteDate')).toHaveText(/UTC$/);
 });
 
 test('rotates a key and manages its aliases and tags', async ({ page, host }) => {
   await firstRun(page, host);
-  const keyId = await createKey(page, 'Aliyun_AES_256');
+  const keys = new KeysPage(page);
+  const detail = new KeyDetailPage(page);
+  const keyId = await keys.createKey({ spec: 'Aliyun_AES_256', description: 'UI test Aliyun_AES_256' });
 
-  await openKeyTab(page, 'versions');
+  await detail.openTab('versions');
   await expect(page.getByTestId('key-versions-table').locator('tbody tr')).toHaveCount(1);
   await page.getByTestId('key-create-version').click();
   await expect(page.getByTestId('key-versions-table').locator('tbody tr')).toHaveCount(2);
@@ -219,18 +223,18 @@ test('rotates a key and manages its aliases and tags', async ({ page, host }) =>
   await expect(page.getByTestId('key-versions')).toContainText('Enabled');
   await screen(page, '32-key-versions');
 
-  await openKeyTab(page, 'aliases');
+  await detail.openTab('aliases');
   await page.getByTestId('alias-name').fill('alias/ui-backup');
   await page.getByTestId('alias-add').click();
   await expect(page.getByTestId('alias-item')).toContainText('alias/ui-backup');
 
-  await openKeyTab(page, 'tags');
+  await detail.openTab('tags');
   await page.getByTestId('tag-key').fill('owner');
   await page.getByTestId('tag-value').fill('vault-team');
   await page.getByTestId('tag-add').click();
   await expect(page.getByTestId('tag-item')).toContainText('vault-team');
   await screen(page, '33-key-tags');
 
-  await page.getByTestId('nav-keys').click();
-  await expect(page.getByTestId('key-row').filter({ hasText: keyId })).toContainText('alias/ui-backup');
+  await keys.open();
+  await expect(keys.row(keyId)).toContainText('alias/ui-backup');
 });

@@ -1,3 +1,6 @@
+import { KeyStoresPage } from '../../testing/pages/key-stores-page';
+import { KeysPage } from '../../testing/pages/keys-page';
+import { UnlockPage } from '../../testing/pages/unlock-page';
 import { expect, screen, test } from './fixtures';
 import { firstRun, PASSWORD } from './steps';
 
@@ -5,24 +8,22 @@ test('lock, then unlock with a wrong and then the right password', async ({ page
   await firstRun(page, host);
 
   await page.getByTestId('lock-button').click();
-  const password = page.getByTestId('unlock-password');
-  await expect(password).toBeVisible();
-  await expect(password).toHaveAttribute('type', 'password');
+  const gate = new UnlockPage(page);
+  await expect(gate.password).toBeVisible();
+  await expect(gate.password).toHaveAttribute('type', 'password');
 
-  await password.fill('Wrong12345');
-  await page.getByTestId('unlock-submit').click();
-  await expect(page.getByTestId('unlock-error')).toHaveText('Incorrect password');
-  await expect(password).toHaveValue('');
+  await gate.submitPassword('Wrong12345');
+  await expect(gate.error).toHaveText('Incorrect password');
+  await expect(gate.password).toHaveValue('');
   await screen(page, '11-unlock-wrong-password');
 
-  await password.fill(PASSWORD);
-  await page.getByTestId('unlock-submit').click();
-  await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
-  await expect(page.getByTestId('keys-table')).toBeVisible();
+  await gate.unlock(PASSWORD);
+  await expect(new KeysPage(page).table).toBeVisible();
 
   // The key stores page shows the same store, connected.
-  await page.getByTestId('nav-keystores').click();
-  await expect(page.getByTestId('keystores-table')).toContainText('DEFAULT');
-  await expect(page.getByTestId('keystores-table')).toContainText('CONNECTED');
+  const keyStores = new KeyStoresPage(page);
+  await keyStores.open();
+  await expect(keyStores.table).toContainText('DEFAULT');
+  await expect(keyStores.table).toContainText('CONNECTED');
   await screen(page, '12-keystores');
 });

@@ -5,6 +5,7 @@ import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher'
 import { keyObjectLabel } from '../../electron/main/services/clusters/cluster-objects';
 import { objectIdOfVersion } from '../../electron/main/services/keys/key-identifiers';
 import { SOFTHSM_MODULE_PATH } from '../support/softhsm';
+import { KeyStoresPage } from '../../testing/pages/key-stores-page';
 import { expect, screen, test } from './fixtures';
 import { callHost } from './host-call';
 import { firstRun, PASSWORD } from './steps';
@@ -30,26 +31,26 @@ test('reconcile the default key store: an orphan a crash left is reported, then 
     await outside.close();
   }
 
-  await page.getByTestId('nav-keystores').click();
-  await page.getByTestId('keystore-link').first().click();
-  await page.getByTestId('keystore-reconcile').click();
+  const keyStores = new KeyStoresPage(page);
+  await keyStores.open();
+  const store = await keyStores.openStore();
+  const reconcile = await store.openReconcile();
   await screen(page, '70-reconcile-dialog');
-  await page.getByTestId('reconcile-run').click();
-  const report = page.getByTestId('reconcile-report');
-  await expect(report.getByTestId('reconcile-orphan')).toHaveCount(1);
-  await expect(report.getByTestId('reconcile-orphan')).toContainText(orphanId);
-  await expect(report.getByTestId('reconcile-token-orphans')).toHaveText('1');
-  await expect(report.getByTestId('reconcile-clean')).toHaveCount(0);
+  await reconcile.run();
+  await expect(reconcile.orphans).toHaveCount(1);
+  await expect(reconcile.orphans).toContainText(orphanId);
+  await expect(reconcile.tokenOrphans).toHaveText('1');
+  await expect(reconcile.clean).toHaveCount(0);
   await screen(page, '71-reconcile-orphan-found');
 
-  await page.getByTestId('reconcile-remove').click();
-  await expect(report.getByTestId('reconcile-removed')).toContainText('1 orphan object destroyed');
-  await expect(report.getByTestId('reconcile-orphan')).toHaveAttribute('data-removed', 'true');
-  await expect(page.getByTestId('reconcile-remove')).toHaveCount(0);
+  await reconcile.removeOrphans();
+  await expect(reconcile.removed).toContainText('1 orphan object destroyed');
+  await expect(reconcile.orphans).toHaveAttribute('data-removed', 'true');
+  await expect(reconcile.removeButton).toHaveCount(0);
   await screen(page, '72-reconcile-orphan-removed');
 
-  await page.getByRole('button', { name: 'Close', exact: true }).click();
-  await page.getByTestId('keystore-reconcile').click();
-  await page.getByTestId('reconcile-run').click();
-  await expect(page.getByTestId('reconcile-clean')).toContainText('1 key version checked on 1 token');
+  await reconcile.close();
+  await store.openReconcile();
+  await reconcile.run();
+  await expect(reconcile.clean).toContainText('1 key version checked on 1 token');
 });

@@ -1,7 +1,13 @@
 import type { Page } from '@playwright/test';
-import { choose } from '../../testing/naive-ui';
+import { KeyDetailPage, type KeyTab } from '../../testing/pages/key-detail-page';
+import { KeysPage } from '../../testing/pages/keys-page';
+import { UnlockPage } from '../../testing/pages/unlock-page';
 import { expect, type KeywardHost } from './fixtures';
 
+/*
+ * The suite's shorthands over the kit's page objects (testing/pages), kept for the specs that call
+ * them: the flows themselves live in the kit, so the kit cannot drift from the console.
+ */
 export { choose, visibleOptions } from '../../testing/naive-ui';
 
 /** The officer password the tests set on a fresh data directory (test-only). */
@@ -10,11 +16,8 @@ export const PASSWORD = 'Ceremony2024x';
 /** Opens the console on a fresh data directory and sets the default key store password. */
 export async function firstRun(page: Page, host: KeywardHost): Promise<void> {
   await page.goto(host.url);
-  await page.getByTestId('setup-password').fill(PASSWORD);
-  await page.getByTestId('setup-password-confirm').fill(PASSWORD);
-  await page.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
-  await expect(page.getByTestId('keys-table')).toBeVisible();
+  await new UnlockPage(page).setUp(PASSWORD);
+  await expect(new KeysPage(page).table).toBeVisible();
 }
 
 export interface CreateKeyOptions {
@@ -26,29 +29,11 @@ export interface CreateKeyOptions {
 }
 
 /** Creates a key through the dialog; resolves with its KeyId once its detail page shows. */
-export async function createKey(page: Page, spec: string, usage?: string, options: CreateKeyOptions = {}): Promise<string> {
-  await page.getByTestId('nav-keys').click();
-  await page.getByTestId('create-key-button').click();
-  await choose(page, 'create-key-spec', spec);
-  if (usage) await choose(page, 'create-key-usage', usage);
-  await page.getByTestId('create-key-description').fill(options.description ?? `UI test ${spec}`);
-  if (options.alias) await page.getByTestId('create-key-alias').fill(options.alias);
-  if (options.external) {
-    await choose(page, 'create-key-origin', 'EXTERNAL: key material imported later');
-    await expect(page.getByTestId('create-key-submit')).toBeDisabled();
-    await page.getByTestId('create-key-external-ack').click();
-  }
-  await page.getByTestId('create-key-submit').click();
-  const metadata = page.getByTestId('key-detail-metadata');
-  await expect(metadata).toBeVisible({ timeout: 60_000 });
-  await expect(metadata.locator('[data-field="KeySpec"]')).toHaveText(spec);
-  const keyId = (await metadata.locator('[data-field="KeyId"]').textContent())?.trim() ?? '';
-  expect(keyId).not.toBe('');
-  return keyId;
+export function createKey(page: Page, spec: string, usage?: string, options: CreateKeyOptions = {}): Promise<string> {
+  return new KeysPage(page).createKey({ spec, usage, ...options, description: options.description ?? `UI test ${spec}` });
 }
 
 /** Opens a tab of the key page (metadata, versions, aliases, tags, public-key, import, crypto). */
-export async function openKeyTab(page: Page, tab: string): Promise<void> {
-  await page.getByTestId(`key-tab-${tab}`).click();
-  await expect(page.getByTestId(`key-tab-${tab}`)).toHaveClass(/n-tabs-tab--active/);
+export function openKeyTab(page: Page, tab: KeyTab): Promise<void> {
+  return new KeyDetailPage(page).openTab(tab);
 }

@@ -14,16 +14,23 @@ describe('docs/test-ids.md, the console selector contract', () => {
     expect(readFileSync(path.join(ROOT, 'docs', 'test-ids.md'), 'utf8')).toBe(expected);
   });
 
-  it('lists every test id the example project relies on', () => {
+  it('lists every test id the kit’s page objects and the example project rely on', () => {
     const listed = collectTestIds(RENDERER_SRC).map(({ id }) => new RegExp(`^${id.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.+')}$`));
-    const specs = path.join(ROOT, 'examples', 'playwright', 'tests');
-    const used = readdirSync(specs)
-      .filter((name) => name.endsWith('.spec.ts'))
-      .flatMap((name) => [...readFileSync(path.join(specs, name), 'utf8').matchAll(/getByTestId\('([^']+)'\)/g)].map((match) => match[1] ?? ''));
-    expect(used.length).toBeGreaterThan(10);
+    const sources = [
+      ...specFiles(path.join(ROOT, 'examples', 'playwright', 'tests'), '.spec.ts'),
+      ...specFiles(path.join(ROOT, 'testing', 'pages'), '.ts'),
+    ];
+    const used = sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/getByTestId\('([^']+)'\)/g)].map((match) => match[1] ?? ''));
+    expect(used.length).toBeGreaterThan(50);
     expect(used.filter((id) => !listed.some((pattern) => pattern.test(id)))).toEqual([]);
   });
 });
+
+function specFiles(dir: string, suffix: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(suffix))
+    .map((name) => path.join(dir, name));
+}
 
 describe('the test id generator', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyward-test-ids-'));

@@ -48,6 +48,8 @@ export type { InstanceCaRow, InstanceCaRepository } from './repositories/instanc
 export type { NetworkRuleRow, NetworkRulePatch, NetworkRulesRepository } from './repositories/network-rules';
 export type { AccessPolicyRow, AccessPolicyPatch, AccessPoliciesRepository } from './repositories/access-policies';
 export type { AccessPointRow, AccessPointPatch, AccessGrantRow, AccessPointsRepository } from './repositories/access-points';
+export type { ExternalKeyStoreRow, ExternalKeyStoresRepository } from './repositories/external-key-stores';
+export type { ApprovalRequestRow, ApprovalRow, OfficerRow, OfficersRepository, QuorumPolicyRow } from './repositories/officers';
 export type { XksProxyRow, XksCredentialRow, XksExposedKeyRow, XksProxiesRepository } from './repositories/xks-proxies';
 
 export {

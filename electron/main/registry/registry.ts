@@ -25,6 +25,8 @@ import { type NetworkRulesRepository, createNetworkRulesRepository } from './rep
 import { type AccessPoliciesRepository, createAccessPoliciesRepository } from './repositories/access-policies';
 import { type AccessPointsRepository, createAccessPointsRepository } from './repositories/access-points';
 import { type XksProxiesRepository, createXksProxiesRepository } from './repositories/xks-proxies';
+import { type ExternalKeyStoresRepository, createExternalKeyStoresRepository } from './repositories/external-key-stores';
+import { type OfficersRepository, createOfficersRepository } from './repositories/officers';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -62,6 +64,8 @@ export interface Registry {
   readonly accessPolicies: AccessPoliciesRepository;
   readonly accessPoints: AccessPointsRepository;
   readonly xksProxies: XksProxiesRepository;
+  readonly externalKeyStores: ExternalKeyStoresRepository;
+  readonly officers: OfficersRepository;
   /**
    * Copies the database, as of the moment the copy completes, into `file` (SQLite's online backup:
    * page batches between which this connection keeps serving; its own writes meanwhile are carried
@@ -150,6 +154,8 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     accessPolicies: createAccessPoliciesRepository(db),
     accessPoints: createAccessPointsRepository(db),
     xksProxies: createXksProxiesRepository(db),
+    externalKeyStores: createExternalKeyStoresRepository(db),
+    officers: createOfficersRepository(db),
     async snapshotTo(target, onProgress) {
       await db.backup(target, {
         progress({ totalPages, remainingPages }) {

@@ -5,6 +5,9 @@ import { KeyMaintenance, type MaintenanceProblemSink } from './keys/key-maintena
 import { buildServiceSet, type ServiceDeps } from './service-set';
 import { contract, OPERATION_NAMES, type OperationName } from '../../../shared/contract';
 import type { WriteGate } from './backup/write-gate';
+import type { ApprovalService } from './quorum/approval-service';
+import { PROTECTABLE_OPERATIONS } from './quorum/quorum-policy';
+import type { RequestContext } from './request-context';
 
 export interface Services {
   handlers: OperationHandlers;
@@ -34,8 +37,11 @@ export function createServices(deps: ServiceDeps & { onProblem: MaintenanceProbl
     onProblem: deps.onProblem,
     gate: deps.gate,
   });
+  const handlers = requireQuorum(bindHandlers(services), services.approvals);
+  // ExecuteApprovedRequest holds the write gate already: the approved operation runs below it.
+  services.approvals.bindRunner((operation, input, request) => (handlers[operation] as (input: unknown, request: unknown) => Promise<unknown>)(input, request));
   return {
-    handlers: gateStateChanges(bindHandlers(services), deps.gate),
+    handlers: gateStateChanges(handlers, deps.gate),
     maintenance,
     async dispose() {
       stopHealthWatch();
@@ -44,6 +50,20 @@ export function createServices(deps: ServiceDeps & { onProblem: MaintenanceProbl
       await maintenance.close();
     },
   };
+}
+
+/** Every operation a quorum policy may name first asks the approval service whether it may run now. */
+function requireQuorum(handlers: OperationHandlers, approvals: ApprovalService): OperationHandlers {
+  const guarded: Record<string, unknown> = { ...handlers };
+  for (const name of PROTECTABLE_OPERATIONS) {
+    const handler = handlers[name] as (input: unknown, request: RequestContext) => Promise<unknown>;
+    guarded[name] = async (input: Record<string, unknown>, request: RequestContext) => {
+      approvals.admit(name, input, request);
+      return handler(input, request);
+    };
+  }
+  // Same keys and signatures as `handlers`: each entry was only wrapped.
+  return guarded as OperationHandlers;
 }
 
 /** Backup and restore take the gate themselves (exclusively); every other state change holds it shared. */

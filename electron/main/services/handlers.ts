@@ -3,10 +3,11 @@ import { bindAccessHandlers } from './access/access-handlers';
 import { bindEndpointHandlers } from './endpoint/endpoint-handlers';
 import { bindXksHandlers } from './xks/xks-handlers';
 import type { ServiceSet } from './service-set';
+import { clusterKeyStoreInput } from './clusters/cluster-key-stores';
 
 /** One handler per contract entry, each a one-line binding to the service that owns it. */
 export function bindHandlers(services: ServiceSet): OperationHandlers {
-  const { modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy, keys, lifecycle, versions, aliases, keyImport, storeCapabilities, crypto, asymmetric, mac, auditLog, reconcile, secrets, backups, restores, material } = services;
+  const { modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy, keys, lifecycle, versions, aliases, keyImport, storeCapabilities, crypto, asymmetric, mac, auditLog, reconcile, secrets, backups, restores, material, externalStores, officers, quorumPolicy, approvals } = services;
   return {
     ListModules: async () => modules.list(),
     DescribeModule: (input) => modules.describe(input),
@@ -65,12 +66,25 @@ export function bindHandlers(services: ServiceSet): OperationHandlers {
     CreateCryptoUser: (input, request) => cryptoUsers.create(input, request),
     ChangeCryptoUserPassword: (input, request) => cryptoUsers.changePassword(input, request),
     DescribeCryptoUsers: async (input) => cryptoUsers.describe(input),
-    CreateKeyStore: (input, request) => clusterStores.create(input, request),
-    UpdateKeyStore: async (input, request) => clusterStores.update(input, request),
+    CreateKeyStore: (input, request) =>
+      input.KeyStoreType === 'EXTERNAL_KEY_STORE' ? externalStores.create(input, request) : clusterStores.create(clusterKeyStoreInput(input), request),
+    UpdateKeyStore: (input, request) => clusterStores.update(input, request),
     DeleteKeyStore: async (input, request) => clusterStores.delete(input, request),
+    CreateOfficer: (input, request) => officers.create(input, request),
+    ListOfficers: async () => officers.list(),
+    DisableOfficer: async (input, request) => officers.disable(input, request),
+    UpdateQuorumPolicy: async (input, request) => quorumPolicy.update(input, request),
+    DescribeQuorumPolicy: async () => quorumPolicy.describe(),
+    ListApprovalRequests: async (input) => approvals.list(input),
+    ApproveRequest: (input, request) => approvals.approve(input, request),
+    RejectRequest: async (input, request) => approvals.reject(input, request),
+    ExecuteApprovedRequest: (input, request) => approvals.execute(input, request),
     ListAuditEvents: (input) => auditLog.list(input),
     VerifyAuditLog: (input) => auditLog.verify(input),
     GetAuditAnchor: () => auditLog.anchor(),
+    GetAuditSigningKey: (_input, request) => services.auditExport.signingKeyOf(request),
+    ExportAuditLog: (input, request) => services.auditExport.export(input, request),
+    VerifyAuditExport: (input) => services.auditExport.verify(input),
     CreateSecret: (input, request) => secrets.values.create(input, request),
     GetSecretValue: (input, request) => secrets.values.getValue(input, request),
     PutSecretValue: (input, request) => secrets.values.putValue(input, request),

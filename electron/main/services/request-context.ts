@@ -8,4 +8,13 @@ export interface RequestContext {
   actor: string;
   /** Report progress of long work; fraction in 0..1 or null when unknown. */
   progress(fraction: number | null, message: string): void;
+  /** Set while ExecuteApprovedRequest runs a quorum-protected operation: the approval it runs under. */
+  approval?: ApprovalContext;
+}
+
+export interface ApprovalContext {
+  approvalRequestId: string;
+  operation: string;
+  requestDigest: string;
+  approvedBy: string[];
 }

@@ -1,6 +1,8 @@
 import type { BufferedAuditWriter } from '../registry';
 import { AuditService } from './audit/audit-service';
 import type { AuditAnchorer } from './audit/audit-anchor';
+import { AuditExportService } from './audit/audit-export';
+import { AuditSigningKey } from './audit/audit-signing-key';
 import type { AuditTrail } from './audit/audit-trail';
 import { AsymmetricCryptoService } from './crypto/asymmetric-crypto-service';
 import { ClusterInitializer } from './clusters/cluster-initializer';
@@ -47,6 +49,13 @@ import type { EndpointController } from './endpoint/endpoint-controller';
 import { createEndpointService } from './endpoint/endpoint-services';
 import { DataKeys } from './crypto/data-keys';
 import { createXksServices } from './xks/xks-services';
+import { ExternalKeyLayer } from './external/external-key-layer';
+import { ExternalKeyCheck } from './external/external-key-check';
+import { ExternalKeyStoreService } from './external/external-key-store-service';
+import { ApprovalService } from './quorum/approval-service';
+import { OfficerService } from './quorum/officer-service';
+import { OfficerTokens } from './quorum/officer-tokens';
+import { QuorumPolicyService } from './quorum/quorum-policy';
 
 /** What the services are built from: assembled once by the composition root (app/core.ts). */
 export interface ServiceDeps {
@@ -77,23 +86,28 @@ export function buildServiceSet(deps: ServiceDeps) {
   const initializer = new ClusterInitializer(context, audit);
   const loginGuard = new LoginGuard(context, audit);
   const cryptoUsers = new CryptoUserService(context, audit, loginGuard);
-  const clusterStores = new ClusterKeyStoreService(context, connections, audit, loginGuard);
+  // External key stores: their proxies' calls, and the credentials sealed under the access keys CMK.
+  const externalLayer = new ExternalKeyLayer(scope);
+  const use = new KeyUse(connections, resolver, audit, externalLayer, () => context.registry.keyStores.getDefault()?.id ?? '');
+  const keys = new KeyService(context, connections, resolver, audit, scope, new ExternalKeyCheck(context.registry, externalLayer));
+  const accessKeySecrets = new AccessKeySecrets(context, keys, use, new DataKeys(use));
+  const externalStores = new ExternalKeyStoreService(context, connections, externalLayer, accessKeySecrets, audit, scope);
+  const clusterStores = new ClusterKeyStoreService(context, connections, audit, loginGuard, externalStores);
   const clusterSync = new ClusterSync(context, connections, audit, loginGuard);
   const joiner = new ClusterJoiner(context, connections, audit, clusterSync, loginGuard);
-  const keyStores = new KeyStoreService(context, connections, audit, loginGuard, clusterStores);
+  const keyStores = new KeyStoreService(context, connections, audit, loginGuard, clusterStores, externalStores);
   const loginPolicy = new LoginPolicyService(context, audit, loginGuard, clusterStores);
-  const keys = new KeyService(context, connections, resolver, audit, scope);
   const lifecycle = new KeyLifecycleService(context, resolver, audit);
   const versions = new KeyVersionService(context, connections, resolver, audit);
   const aliases = new AliasService(context, resolver, audit, scope);
   const tags = new TagService(context, resolver, audit);
   const keyImport = new KeyImportService(context, connections, resolver, audit);
   const storeCapabilities = new KeyStoreCapabilitiesService(context, connections);
-  const use = new KeyUse(connections, resolver, audit);
   const crypto = new CryptoService(use);
   const asymmetric = new AsymmetricCryptoService(use);
   const mac = new MacService(use);
   const auditLog = new AuditService(context, usageWriter, connections, deps.anchorer);
+  const auditExport = new AuditExportService(context, usageWriter, new AuditSigningKey(context, connections, audit), audit);
   const reconcile = new ReconcileService(context, connections, audit);
   const secrets = createSecretServices({ context, connections, audit, scope, use, keys, keyTags: tags });
   const backups = new BackupService({ context, audit, files: deps.files, gate: deps.gate, anchor: deps.anchorer });
@@ -104,17 +118,21 @@ export function buildServiceSet(deps: ServiceDeps) {
   const accessPoints = new AccessPointService(context, audit);
   const accessAuthorizer = new RegistryAccessAuthorizer(context);
   const instanceCa = new InstanceCa(context, connections, audit, scope);
-  const accessKeySecrets = new AccessKeySecrets(context, keys, use, new DataKeys(use));
   const clientKeys = new ClientKeyService(context, instanceCa, accessKeySecrets, audit);
   const clientKeyCredentials = new RegistryClientKeyCredentials(context, accessKeySecrets);
   const xks = createXksServices({ context, connections, audit, use, secrets: accessKeySecrets });
+  const officerTokens = new OfficerTokens(context);
+  const officers = new OfficerService(context, officerTokens, audit);
+  const quorumPolicy = new QuorumPolicyService(context, audit);
+  const approvals = new ApprovalService(context, officerTokens, audit);
   const endpoint = createEndpointService({ context, audit, usageWriter, scope, controller: deps.endpointController, ca: instanceCa, credentials: clientKeyCredentials, authorizer: accessAuthorizer, xks: xks.gate });
   return {
     modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy,
     keys, lifecycle, versions, aliases, keyImport, storeCapabilities, reconcile,
-    crypto, asymmetric, mac, auditLog, secrets, backups, restores, material,
+    crypto, asymmetric, mac, auditLog, auditExport, secrets, backups, restores, material,
     networkRules, policies, accessPoints, accessAuthorizer,
-    instanceCa, clientKeys, clientKeyCredentials, endpoint, xksProxies: xks.proxies,
+    instanceCa, clientKeys, clientKeyCredentials, endpoint, xksProxies: xks.proxies, externalStores,
+    officers, quorumPolicy, approvals,
   };
 }
 

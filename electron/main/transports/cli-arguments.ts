@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { contract, isOperationName, OPERATION_NAMES } from '../../../shared/contract';
 import { echoableName } from './input-issues';
+import { isJsonSecretField } from './cli-secret-input';
 
 export interface ParsedCommandLine {
   operation: string;
@@ -106,7 +107,7 @@ function operationsWithFile(kind: 'produces' | 'consumes'): string {
  * Fields whose values must never be a command-line word (the process list and the shell history
  * would show them): a secret value is read from a file, standard input or the environment.
  */
-const NEVER_ON_THE_COMMAND_LINE = new Set(['SecretData']);
+const NEVER_ON_THE_COMMAND_LINE = new Set(['SecretData', 'XksProxyAuthenticationCredential']);
 
 /** Operations whose secret protects a file handed out (CreateClientKey's PKCS#12). */
 const PROTECTS_A_FILE_HANDED_OUT = new Set<string>(['CreateClientKey']);
@@ -126,8 +127,9 @@ function neverAWord(operation: string, name: string): boolean {
 
 function refuseWordOnlySecret(operation: string, name: string): string {
   if (neverAWord(operation, name)) {
+    const alsoFrom = isJsonSecretField(name) ? '' : ', on standard input,';
     throw new CommandLineError(
-      `${name} is never taken from the command line: give it with --secret-file ${name}=PATH (- for standard input), on standard input, or with --secret-env ${name}=VARIABLE.`,
+      `${name} is never taken from the command line: give it with --secret-file ${name}=PATH (- for standard input)${alsoFrom} or with --secret-env ${name}=VARIABLE.`,
     );
   }
   return name;
@@ -214,16 +216,24 @@ function convertValue(name: string, value: string, schema: z.ZodType | undefined
     }
     case 'boolean':
       return value === 'true' ? true : value === 'false' ? false : value;
+    case 'union':
+      // A union of object shapes (CreateOfficer's ApprovalKey) is JSON; a union of scalars stays text.
+      if (!/^\s*[[{]/.test(value)) return value;
+      return parseJsonValue(name, value);
     case 'array':
     case 'object':
     case 'record':
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        throw new CommandLineError(`--${name} must be JSON.`);
-      }
+      return parseJsonValue(name, value);
     default:
       return value;
+  }
+}
+
+function parseJsonValue(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new CommandLineError(`--${name} must be JSON.`);
   }
 }
 

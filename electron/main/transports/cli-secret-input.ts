@@ -33,6 +33,24 @@ export function secretFromBytes(field: string, bytes: Buffer, dataType: unknown)
   }
 }
 
+/**
+ * Secret fields that are a JSON object (an external key store's XksProxyAuthenticationCredential,
+ * AWS-shaped): read whole from a file or standard input, never filled from a password line.
+ */
+export function isJsonSecretField(field: string): boolean {
+  return field === 'XksProxyAuthenticationCredential';
+}
+
+/** A JSON secret field from its bytes; the message never quotes the input. */
+export function jsonSecretFromBytes(field: string, bytes: Buffer): unknown {
+  if (bytes.length > MAX_PASSWORD_INPUT_BYTES) throw new SecretInputError(`${field}: the input is longer than ${MAX_PASSWORD_INPUT_BYTES} bytes.`);
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch {
+    throw new SecretInputError(`${field}: the input is not a JSON object such as {"AccessKeyId": "...", "RawSecretAccessKey": "..."}.`);
+  }
+}
+
 /** How many bytes to read for a field: one more than allowed, so an oversized input is recognised. */
 export function readLimit(field: string): number {
   return (isValueField(field) ? MAX_SECRET_BYTES : MAX_PASSWORD_INPUT_BYTES) + 1;

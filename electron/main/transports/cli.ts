@@ -3,7 +3,7 @@ import { contract, isOperationName, OPERATION_NAMES } from '../../../shared/cont
 import type { KmsErrorBody } from '../../../shared/errors';
 import { CommandLineError, parseCommandLine, type ParsedCommandLine } from './cli-arguments';
 import { CliFileError, deliverOutput, prepareFileOptions, type CliFiles } from './cli-files';
-import { isValueField, readFileBytes, readLimit, secretFromBytes, SecretInputError, type StdinReader } from './cli-secret-input';
+import { isJsonSecretField, isValueField, jsonSecretFromBytes, readFileBytes, readLimit, secretFromBytes, SecretInputError, type StdinReader } from './cli-secret-input';
 import type { Dispatch } from './dispatcher';
 
 export interface CliIo {
@@ -76,7 +76,10 @@ export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, 
     io.stderr(JSON.stringify({ Code: 'MissingParameter', Message: `--secret-env: environment variable ${unset.variable} is not set or empty.`, RequestId: '' }) + '\n');
     return 2;
   }
-  for (const { field, variable } of parsed.secretEnv) parsed.input[field] = io.env[variable];
+  for (const { field, variable } of parsed.secretEnv) {
+    const value = io.env[variable] ?? '';
+    parsed.input[field] = isJsonSecretField(field) ? jsonSecretFromBytes(field, Buffer.from(value, 'utf8')) : value;
+  }
   try {
     await readSecretFiles(parsed, io);
     await fillSecretFields(parsed, io);
@@ -97,6 +100,7 @@ export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, 
   if (defaultPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
     const opened = await openDefaultKeyStore(core.dispatch, defaultPassword);
     if (!opened.ok) return printOutcome(opened, io);
+    await openExternalKeyStores(core.dispatch);
   }
   const clusterPassword = io.env[CLUSTER_PASSWORD_VARIABLE];
   if (clusterPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
@@ -133,7 +137,7 @@ async function readSecretFiles(parsed: ParsedCommandLine, io: CliIo): Promise<vo
     const limit = readLimit(field);
     const bytes = path === '-' ? await io.readStdin(limit) : await readFileBytes(path, limit, field);
     if (bytes === null) throw new SecretInputError(`--secret-file ${field}=-: there is no standard input to read.`);
-    parsed.input[field] = secretFromBytes(field, bytes, parsed.input.SecretDataType);
+    parsed.input[field] = isJsonSecretField(field) ? jsonSecretFromBytes(field, bytes) : secretFromBytes(field, bytes, parsed.input.SecretDataType);
   }
 }
 
@@ -145,7 +149,8 @@ async function readSecretFiles(parsed: ParsedCommandLine, io: CliIo): Promise<vo
  */
 async function fillSecretFields(parsed: ParsedCommandLine, io: CliIo): Promise<void> {
   if (!isOperationName(parsed.operation)) return;
-  const missing = contract[parsed.operation].secretFields.filter((field) => parsed.input[field] === undefined);
+  // A JSON secret (a credential object) comes only from its own --secret-file, never from a password line.
+  const missing = contract[parsed.operation].secretFields.filter((field) => parsed.input[field] === undefined && !isJsonSecretField(field));
   const [first] = missing;
   if (first === undefined) return;
   if (parsed.pinEnv) {
@@ -186,6 +191,20 @@ async function openClusterKeyStores(dispatch: Dispatch, password: string): Promi
     if (!connected.ok) return connected;
   }
   return described;
+}
+
+/**
+ * Connects the external key stores for this process: they need no password, only the default key
+ * store (their proxy credential is sealed there). Best effort: a proxy that is away fails only the
+ * calls that need it (its store stays FAILED in this process with the reason), not every command.
+ */
+async function openExternalKeyStores(dispatch: Dispatch): Promise<void> {
+  const described = await dispatch('DescribeKeyStores', {}, { transport: 'cli' });
+  if (!described.ok) return;
+  const stores = (described.output as { KeyStores: { KeyStoreId: string; KeyStoreType: string; ConnectionState: string }[] }).KeyStores;
+  for (const store of stores.filter((candidate) => candidate.KeyStoreType === 'EXTERNAL_KEY_STORE' && candidate.ConnectionState !== 'CONNECTED')) {
+    await dispatch('ConnectKeyStore', { KeyStoreId: store.KeyStoreId }, { transport: 'cli' });
+  }
 }
 
 function usage(operation: string): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CallOutcome, TransportName } from '../../../shared/bridge';
 import { contract, isOperationName, MAX_REQUEST_BYTES, type OperationName } from '../../../shared/contract';
-import { KmsError, type ErrorCode } from '../../../shared/errors';
+import { KmsError, type ErrorCode, type KmsErrorBody } from '../../../shared/errors';
 import type { ProgressEvent } from '../../../shared/wire';
 import { isAuditedFailure } from '../services/audit/audited-failure';
 import type { FailureAuditor, OperationHandlers } from '../services/handlers-type';
@@ -103,9 +103,9 @@ function toFailure(
   requestId: string,
   operation: string,
   logError: NonNullable<DispatcherOptions['logError']>,
-): { ok: false; error: { Code: ErrorCode; Message: string; RequestId: string } } {
+): { ok: false; error: KmsErrorBody } {
   if (error instanceof KmsError) {
-    return { ok: false, error: { Code: error.code, Message: error.message, RequestId: requestId } };
+    return { ok: false, error: { Code: error.code, Message: error.message, RequestId: requestId, ...(error.details ? { Details: error.details } : {}) } };
   }
   logError(requestId, operation, error);
   const message =

@@ -1,4 +1,4 @@
-import { choose, expect, test } from 'keyward/testing';
+import { expect, KeyDetailPage, KeysPage, test, UnlockPage } from 'keyward/testing';
 import { shot } from './shots';
 
 const OFFICER_PASSWORD = 'Dry-run-ceremony-01';
@@ -7,21 +7,16 @@ const OFFICER_PASSWORD = 'Dry-run-ceremony-01';
 test.use({ initialize: false, password: OFFICER_PASSWORD });
 
 test('first start: set the password, then create an AES key', async ({ page, kms }) => {
-  await page.getByTestId('setup-password').fill(OFFICER_PASSWORD);
-  await page.getByTestId('setup-password-confirm').fill(OFFICER_PASSWORD);
-  await page.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
+  await new UnlockPage(page).setUp(OFFICER_PASSWORD);
 
-  await page.getByTestId('create-key-button').click();
-  await choose(page, 'create-key-spec', 'Aliyun_AES_256');
-  await page.getByTestId('create-key-description').fill('Payment HSM master key (dry run)');
-  await page.getByTestId('create-key-alias').fill('payments-master');
+  const dialog = await new KeysPage(page).openCreateDialog();
+  await dialog.fill({ spec: 'Aliyun_AES_256', description: 'Payment HSM master key (dry run)', alias: 'payments-master' });
   await shot(page, 'create-key-dialog');
-  await page.getByTestId('create-key-submit').click();
+  await dialog.submit();
 
-  const metadata = page.getByTestId('key-detail-metadata');
-  await expect(metadata.locator('[data-field="KeySpec"]')).toHaveText('Aliyun_AES_256');
-  const keyId = (await metadata.locator('[data-field="KeyId"]').textContent())?.trim() ?? '';
+  const key = new KeyDetailPage(page);
+  await expect(key.field('KeySpec')).toHaveText('Aliyun_AES_256');
+  const keyId = await key.keyId();
   await shot(page, 'key-created');
 
   // What the console shows is what the core holds.

@@ -74,7 +74,14 @@ interface StoreLike {
 export function keyStoreChoices(stores: readonly StoreLike[], labStoreIds: ReadonlySet<string> = new Set()): KeyStoreChoice[] {
   return stores.map((store) => {
     const connected = store.Initialized && store.ConnectionState === 'CONNECTED';
-    const kind = store.KeyStoreType === 'DEFAULT' ? 'default' : labStoreIds.has(store.KeyStoreId) ? 'LAB cluster, no redundancy' : 'HSM cluster';
+    const kind =
+      store.KeyStoreType === 'DEFAULT'
+        ? 'default'
+        : store.KeyStoreType === 'EXTERNAL_KEY_STORE'
+          ? 'external, XKS proxy'
+          : labStoreIds.has(store.KeyStoreId)
+            ? 'LAB cluster, no redundancy'
+            : 'HSM cluster';
     const suffix = connected ? '' : ` — ${store.ConnectionState.toLowerCase()}, connect it first`;
     return { label: `${store.KeyStoreName} (${kind}, ${store.ProtectionLevel})${suffix}`, value: store.KeyStoreId, disabled: !connected };
   });

@@ -62,6 +62,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../pages/XksProxiesPage.vue'),
     meta: { title: 'XKS proxies' },
   },
+  { path: '/officers', name: 'officers', component: () => import('../pages/OfficersPage.vue'), meta: { title: 'Officers' } },
+  { path: '/approvals', name: 'approvals', component: () => import('../pages/ApprovalsPage.vue'), meta: { title: 'Approvals' } },
   { path: '/audit', name: 'audit', component: () => import('../pages/AuditPage.vue'), meta: { title: 'Audit' } },
   { path: '/backup', name: 'backup', component: () => import('../pages/BackupPage.vue'), meta: { title: 'Backup' } },
   { path: '/:pathMatch(.*)*', redirect: '/keys' },

@@ -5,6 +5,8 @@ import { invoke } from '../api/client';
 import { DEFAULT_AUDIT_PAGE_SIZE, emptyAuditFilters, toAuditListInput, type AuditFilters, type AuditView } from '../lib/audit-filters';
 
 export type AuditVerification = Omit<OperationOutput<'VerifyAuditLog'>, 'RequestId'>;
+/** A signed export and the fingerprint of the key that signed it (what a witness compares). */
+export type AuditExport = Omit<OperationOutput<'ExportAuditLog'>, 'RequestId'> & { SigningKeySha256: string };
 
 /** The audit log: remote pages of ListAuditEvents and the hash-chain check. */
 export const useAuditStore = defineStore('audit', () => {
@@ -46,5 +48,15 @@ export const useAuditStore = defineStore('audit', () => {
     return result;
   }
 
-  return { events, total, page, pageSize, filters, loading, verification, load, show, verify };
+  /** The whole log, signed in the HSM; the export itself becomes the next record, so the page reloads. */
+  async function exportLog(): Promise<AuditExport> {
+    const { RequestId: _requestId, ...exported } = await invoke('ExportAuditLog', {});
+    const key = await invoke('GetAuditSigningKey', {});
+    // Both answers name the same key unless it changed in between: then the fingerprint would mislead.
+    if (key.PublicKey !== exported.SigningPublicKey) throw new Error('The audit signing key changed during the export; export again.');
+    await load();
+    return { ...exported, SigningKeySha256: key.Sha256 };
+  }
+
+  return { events, total, page, pageSize, filters, loading, verification, load, show, verify, exportLog };
 });

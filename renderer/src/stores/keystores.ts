@@ -1,12 +1,14 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { KeyStore, OperationResult, ReconcileAction } from '../../../shared/contract';
+import type { KeyStore, OperationInput, OperationResult, ReconcileAction } from '../../../shared/contract';
 import { invoke, type KmsClientError } from '../api/client';
 import { isKmsClientError } from '../api/errors';
 
 export type { KeyStore } from '../../../shared/contract';
 export type ReconcileReport = OperationResult<'ReconcileKeyStore'>;
 export type KeyStoreCapabilities = OperationResult<'DescribeKeyStoreCapabilities'>;
+/** The XKS proxy fields UpdateKeyStore takes for an external key store. */
+export type XksProxyUpdate = Omit<OperationInput<'UpdateKeyStore'>, 'KeyStoreId' | 'NewKeyStoreName' | 'DefaultForHsmKeys'>;
 
 /**
  * Key stores and, through the default one, the console's lock state. Passwords pass through the
@@ -86,6 +88,22 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     return KeyStoreId;
   }
 
+  /**
+   * An external key store (KeyStoreType EXTERNAL_KEY_STORE): the input carries the proxy credential's
+   * secret, passed straight into the call and never kept here.
+   */
+  async function createExternalStore(input: OperationInput<'CreateKeyStore'>): Promise<string> {
+    const { KeyStoreId } = await invoke('CreateKeyStore', input);
+    await refresh();
+    return KeyStoreId;
+  }
+
+  /** Where an external key store's proxy is and how it signs in (disconnected stores only). */
+  async function updateProxy(keyStoreId: string, update: XksProxyUpdate): Promise<void> {
+    await invoke('UpdateKeyStore', { KeyStoreId: keyStoreId, ...update });
+    await refresh();
+  }
+
   /** REPORT changes nothing; REMOVE_ORPHAN_OBJECTS destroys the orphan objects it finds. */
   async function reconcile(keyStoreId: string, action: ReconcileAction): Promise<ReconcileReport> {
     return invoke('ReconcileKeyStore', { KeyStoreId: keyStoreId, Action: action });
@@ -130,6 +148,8 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
     unlock,
     clearLockout,
     createClusterStore,
+    createExternalStore,
+    updateProxy,
     reconcile,
     rename,
     remove,

@@ -1,6 +1,7 @@
 import { h } from 'vue';
 import { createDiscreteApi, type DialogOptions } from 'naive-ui';
 import { isKmsClientError } from '../api/client';
+import { quorumNoticeContent, quorumNoticeTitle } from './quorum-notice';
 import { themeOverrides } from './theme';
 
 /**
@@ -15,6 +16,17 @@ const { notification, dialog } = createDiscreteApi(['notification', 'dialog'], {
 
 /** One failed call: Code as the title, Message, RequestId in small print. */
 export function showErrorNotification(error: unknown, context?: string): void {
+  // Not a failure: the request now waits for officers' approvals in the inbox.
+  if (isKmsClientError(error) && error.Code === 'QuorumRequired') {
+    // The inbox has its own dialogs at the bottom right: the notice must not stay over them.
+    const notice = notification.info({
+      title: quorumNoticeTitle(error),
+      content: quorumNoticeContent(error, () => notice.destroy()),
+      duration: 30_000,
+      keepAliveOnHover: true,
+    });
+    return;
+  }
   if (isKmsClientError(error)) {
     notification.error({
       title: context ? `${context}: ${error.Code}` : error.Code,

@@ -38,19 +38,34 @@ describe('application endpoint: who may call what', () => {
     await disposeTestCore(t);
   });
 
-  it('refuses a connection without a client certificate in the TLS handshake, and audits it', async () => {
+  it('answers an application call without a client certificate with a refusal, runs nothing, and audits it', async () => {
     const { clientKey } = await createAccess(t);
+    // The handshake takes a connection without a certificate (XKS callers may have none): the call itself is refused.
     const noCertificate = new Agent({ ca: clientKey.CaCertificate });
-    await expect(post(port, noCertificate, '/v1/Encrypt', encryptBody())).rejects.toThrow();
-    const { Events } = await t.call('ListAuditEvents', { PageSize: 20, Filters: [{ Key: 'Operation', Values: ['TlsHandshake'] }] } as never);
-    expect(Events.some((event) => event.Outcome === 'FAILURE' && event.ErrorCode === 'Unauthenticated.ClientCertificate')).toBe(true);
+    const answer = await post(port, noCertificate, '/v1/Encrypt', encryptBody());
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({ Code: 'Unauthenticated.ClientCertificate' });
+    expect(answer.body).not.toContain('CiphertextBlob');
+    const requestId = String(answer.headers['x-amzn-requestid']);
+    const refused = (await applicationCalls(t, 'aap:(unauthenticated)', 1)).find((event) => event.RequestId === requestId);
+    expect(refused).toMatchObject({ Outcome: 'FAILURE', ErrorCode: 'Unauthenticated.ClientCertificate' });
+    expect(refused?.Details).toMatchObject({ ClientKeyId: '', SourceAddress: '127.0.0.1' });
+    const described = await t.call('DescribeApplicationEndpoint', {});
+    expect(described.RecentCalls[0]).toMatchObject({ ClientKeyId: '', Outcome: 'FAILURE', ErrorCode: 'Unauthenticated.ClientCertificate' });
+    noCertificate.destroy();
   });
 
-  it('refuses a client certificate issued by another CA in the TLS handshake', async () => {
+  it('refuses a client certificate issued by another CA, or expired by the real clock, at the TLS handshake, and audits why', async () => {
     const { clientKey } = await createAccess(t);
     const foreign = await foreignClientCertificate();
     const agent = new Agent({ key: foreign.keyPem, cert: foreign.certificatePem, ca: clientKey.CaCertificate });
     await expect(post(port, agent, '/v1/Encrypt', encryptBody())).rejects.toThrow();
+    const now = Date.now();
+    const { clientKey: expired } = await createAccess(t, { notBefore: new Date(now - 48 * HOUR).toISOString(), notAfter: new Date(now - 24 * HOUR).toISOString() });
+    await expect(post(port, agentFor(expired), '/v1/Encrypt', encryptBody())).rejects.toThrow();
+    const reasons = await handshakeRefusalReasonsOf(t, 2);
+    expect(reasons).toContain('CERT_HAS_EXPIRED');
+    expect(reasons.some((reason) => reason !== 'CERT_HAS_EXPIRED')).toBe(true);
   });
 
   it('refuses an expired and a not-yet-valid client key by the instance’s clock', async () => {
@@ -149,6 +164,16 @@ describe('application endpoint: who may call what', () => {
     expect(applicationSuccesses.map((event) => event.Operation)).toEqual(['Encrypt', 'Encrypt']);
   });
 });
+
+/** Why TLS handshakes were refused, newest first (group commit: polled until `count` are written). */
+async function handshakeRefusalReasonsOf(t: TestCore, count: number): Promise<string[]> {
+  for (let attempt = 0; ; attempt += 1) {
+    const { Events } = await t.call('ListAuditEvents', { PageSize: 20, Filters: [{ Key: 'Operation', Values: ['TlsHandshake'] }] } as never);
+    const refusals = Events.filter((event) => event.Outcome === 'FAILURE' && event.ErrorCode === 'Unauthenticated.ClientCertificate');
+    if (refusals.length >= count || attempt > 40) return refusals.map((event) => String(event.Details.Reason));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** A CA and a client certificate that are not this Keyward's: software keys, made here. */
 async function foreignClientCertificate(): Promise<{ keyPem: string; certificatePem: string }> {

@@ -50,6 +50,8 @@ describe('create-key combinations', () => {
     expect(keyStoreChoices([{ ...base, KeyStoreId: 'a', KeyStoreName: 'Lab', ConnectionState: 'CONNECTED' }], new Set(['a']))[0]?.label).toBe(
       'Lab (LAB cluster, no redundancy, HSM)',
     );
+    const external = { ...base, KeyStoreType: 'EXTERNAL_KEY_STORE', KeyStoreId: 'x', KeyStoreName: 'Ext', ConnectionState: 'CONNECTED' } as const;
+    expect(keyStoreChoices([external])[0]?.label).toBe('Ext (external, XKS proxy, HSM)');
   });
 });
 

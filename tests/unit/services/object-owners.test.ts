@@ -12,6 +12,7 @@ import {
   transportKeyObjectId,
 } from '../../../electron/main/services/clusters/cluster-objects';
 import { objectIdOfVersion } from '../../../electron/main/services/keys/key-identifiers';
+import { AUDIT_SIGNING_KEY_ID, AUDIT_SIGNING_LABEL } from '../../../electron/main/services/audit/audit-signing-ids';
 import { classifyObjectGroup, expectsMaterial, holdsVersion, infrastructureObjectIds, type RegistryView } from '../../../electron/main/services/reconcile/object-owners';
 
 const hsmId = `hsm-${randomUUID()}`;
@@ -49,6 +50,8 @@ describe('reconciliation: whose is an object', () => {
     // A transport key of a member deleted since (no longer in the registry) is still recognized by its label.
     const gone = `hsm-${randomUUID()}`;
     expect(classifyObjectGroup(transportKeyObjectId(gone), pair(transportKeyLabel(gone)), view).kind).toBe('INFRASTRUCTURE');
+    // The audit signing key pair in the default key store's token.
+    expect(classifyObjectGroup(AUDIT_SIGNING_KEY_ID, pair(AUDIT_SIGNING_LABEL), view).kind).toBe('INFRASTRUCTURE');
   });
 
   it('keeps registered versions, live import keys and material being created', () => {

@@ -73,9 +73,10 @@ function label(op: string, o: Obj): string {
   return value;
 }
 
+/** A CKA_ID in lowercase hex: Keyward's own are 16 bytes; officers' tokens (smart cards) use shorter ones, 1 byte for PIV. */
 function objectId(op: string, o: Obj): string {
   const value = o.objectId;
-  if (typeof value !== 'string' || !/^[0-9a-f]{32}$/.test(value)) throw invalidArg(op, 'object id');
+  if (typeof value !== 'string' || !/^(?:[0-9a-f]{2}){1,128}$/.test(value)) throw invalidArg(op, 'object id');
   return value;
 }
 

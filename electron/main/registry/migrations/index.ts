@@ -10,6 +10,8 @@ import { migration009Backups } from './009_backups';
 import { migration010AccessPoints } from './010_access_points';
 import { migration011XksProxies } from './011_xks_proxies';
 import { migration012AuditTimeIndex } from './012_audit_time_index';
+import { migration013ExternalKeyStores } from './013_external_key_stores';
+import { migration014OfficersQuorum } from './014_officers_quorum';
 import type { Migration } from './types';
 
 /** Every migration this build knows, in order. Append only. */
@@ -26,6 +28,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010AccessPoints,
   migration011XksProxies,
   migration012AuditTimeIndex,
+  migration013ExternalKeyStores,
+  migration014OfficersQuorum,
 ];
 
 export type { Migration } from './types';

@@ -27,6 +27,8 @@ export interface KeyRow {
   lastRotationDate: string | null;
   /** Set once the key material is destroyed; the row stays so old audit records still resolve. */
   deletedAt: string | null;
+  /** Origin EXTERNAL_KEY_STORE only: the key's id at its store's XKS proxy. */
+  xksKeyId: string | null;
 }
 
 /** A ListKeys row: the key plus its alias names, sorted. */
@@ -56,6 +58,7 @@ export const KEY_COLUMNS: Record<keyof KeyRow, string> = {
   nextRotationDate: 'next_rotation_date',
   lastRotationDate: 'last_rotation_date',
   deletedAt: 'deleted_at',
+  xksKeyId: 'xks_key_id',
 };
 
 export const KEY_FIELDS = Object.keys(KEY_COLUMNS) as (keyof KeyRow)[];

@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import type { ConnectionErrorCode, ConnectionState, ProtectionLevel } from '../../../../shared/contract';
+import type { ConnectionErrorCode, ConnectionState, KeyStoreType, ProtectionLevel } from '../../../../shared/contract';
 import { translateConstraint } from '../errors';
 import { StatementCache, toFlag } from '../sql';
 
-export type KeyStoreType = 'DEFAULT' | 'HSM_CLUSTER';
+export type { KeyStoreType };
 
 export interface KeyStoreRow {
   id: string;

@@ -39,11 +39,14 @@ export function createKeyVersionsRepository(db: Database): KeyVersionsRepository
   const listByKey = db.prepare<[string], KeyVersionRow>(
     `SELECT ${COLUMNS} FROM key_versions WHERE key_id = ? ORDER BY created_at, rowid`,
   );
-  const listByKeyStore = db.prepare<[string], Omit<StoredKeyVersionRow, 'keyDeleted'> & { keyDeleted: number }>(
+  const listByKeyStore = db.prepare<[string, string], Omit<StoredKeyVersionRow, 'keyDeleted'> & { keyDeleted: number }>(
     `SELECT v.id, v.key_id AS keyId, v.object_id AS objectId, v.created_at AS createdAt, k.key_spec AS keySpec,
             k.key_state AS keyState, k.deleted_at IS NOT NULL AS keyDeleted
        FROM key_versions v JOIN keys k ON k.id = v.key_id
-      WHERE k.key_store_id = ? ORDER BY v.created_at, v.rowid`,
+      WHERE k.key_store_id = ?
+         -- External keys' own material lives in the default key store's token.
+         OR (k.origin = 'EXTERNAL_KEY_STORE' AND ? = (SELECT id FROM key_stores WHERE type = 'DEFAULT'))
+      ORDER BY v.created_at, v.rowid`,
   );
 
   return {
@@ -53,6 +56,6 @@ export function createKeyVersionsRepository(db: Database): KeyVersionsRepository
     get: (id) => get.get(id) ?? null,
     getByObjectId: (objectId) => getByObject.get(objectId) ?? null,
     listByKey: (keyId) => listByKey.all(keyId),
-    listByKeyStore: (keyStoreId) => listByKeyStore.all(keyStoreId).map((row) => ({ ...row, keyDeleted: row.keyDeleted === 1 })),
+    listByKeyStore: (keyStoreId) => listByKeyStore.all(keyStoreId, keyStoreId).map((row) => ({ ...row, keyDeleted: row.keyDeleted === 1 })),
   };
 }

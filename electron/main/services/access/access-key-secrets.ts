@@ -27,14 +27,15 @@ export interface SealedAccessKeySecret {
  * moved to another row it does not open. Client keys keep their original binding (existing rows).
  */
 export interface SecretBinding {
-  kind: 'client-key' | 'xks-credential';
-  /** The client key id, or `<XksProxyId>/<AccessKeyId>` for an XKS proxy credential. */
+  kind: 'client-key' | 'xks-credential' | 'external-key-store';
+  /** The client key id, `<XksProxyId>/<AccessKeyId>` for an XKS proxy credential, `<KeyStoreId>/<AccessKeyId>` for an external key store's. */
   id: string;
 }
 
 const BINDING_LABELS: Record<SecretBinding['kind'], { aad: string; context: string }> = {
   'client-key': { aad: 'keyward-access-key-secret', context: 'keyward:client-key-id' },
   'xks-credential': { aad: 'keyward-xks-proxy-secret', context: 'keyward:xks-credential' },
+  'external-key-store': { aad: 'keyward-external-key-store-secret', context: 'keyward:external-key-store' },
 };
 
 function valueAad(binding: SecretBinding): Buffer {

@@ -5,7 +5,6 @@
  * connected whenever the CA signs (its key is used only inside the HSM).
  */
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
-import { errorCodeOf } from '../../../../shared/errors';
 import { publicKeyToSpki } from '../../hsm';
 import { RegistryConstraintError, type InstanceCaRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -17,6 +16,7 @@ import { isoNow, type ServiceContext } from '../service-context';
 import type { DigestSigner } from '../certificates/hsm-signing-crypto';
 import type { InstanceCaSigner } from './access-seams';
 import { createCaCertificate, issueLeafCertificate, type CaIdentity, type IssuedCertificate, type LeafRequest } from './ca-certificates';
+import { generateFixedEcKeyPair } from '../certificates/fixed-key-pair';
 
 export const INSTANCE_CA_LABEL = 'keyward-instance-ca';
 /** CKA_ID of the CA key pair: fixed (the bytes of "keyward:inst-ca1"), like the audit anchor key. */
@@ -133,16 +133,6 @@ export class InstanceCa implements InstanceCaSigner {
   }
 
   private async generateKeyPair(token: TokenHandle): Promise<void> {
-    try {
-      await token.hsm.generateKey({
-        objectId: INSTANCE_CA_KEY_ID,
-        label: INSTANCE_CA_LABEL,
-        spec: { kind: 'EC', curve: 'P-256' },
-        policy: { wrapWithTrusted: false, extractable: false },
-      });
-    } catch (error) {
-      // The pair exists already: another process made it, or a crash came between it and the registry row.
-      if (errorCodeOf(error) !== 'InvalidParameter') throw error;
-    }
+    await generateFixedEcKeyPair(token, INSTANCE_CA_KEY_ID, INSTANCE_CA_LABEL);
   }
 }

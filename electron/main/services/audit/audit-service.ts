@@ -7,6 +7,7 @@ import type { ServiceContext } from '../service-context';
 import { AuditAnchorStore } from './anchor-store';
 import { type AuditAnchorer, defaultStoreToken } from './audit-anchor';
 import { auditTimeBound } from './audit-time-bound';
+import { toAuditEvent } from './audit-export-format';
 import { type HsmAnchorCheck, auditVerdict } from './audit-verdict';
 
 const NOT_CONNECTED =
@@ -33,21 +34,7 @@ export class AuditService {
       pageSize: input.PageSize,
     });
     return {
-      Events: page.rows.map((row) => ({
-        Sequence: row.sequence,
-        EventId: row.eventId,
-        Time: row.time,
-        Operation: row.operation,
-        Actor: row.actor,
-        Transport: row.transport,
-        ResourceId: row.resourceId,
-        Outcome: row.outcome,
-        ErrorCode: row.errorCode ?? '',
-        RequestId: row.requestId,
-        Details: row.details,
-        PreviousHash: row.previousHash,
-        Hash: row.hash,
-      })),
+      Events: page.rows.map(toAuditEvent),
       TotalCount: page.totalCount,
       PageNumber: input.PageNumber,
       PageSize: input.PageSize,

@@ -1,7 +1,7 @@
 import type { OperationName } from '../../../../shared/contract';
 import type { BufferedAuditWriter, Registry } from '../../registry';
 import type { FailureAuditor } from '../handlers-type';
-import type { RequestContext } from '../request-context';
+import type { ApprovalContext, RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 
 export type AuditDetails = Record<string, string | number | boolean>;
@@ -94,7 +94,12 @@ export class AuditTrail {
       outcome,
       errorCode,
       requestId: request.requestId,
-      details: entry.details ?? {},
+      // An approved request's records name the approval that let it run (issue 14).
+      details: request.approval ? { ...entry.details, ...approvalDetails(request.approval) } : (entry.details ?? {}),
     };
   }
+}
+
+function approvalDetails(approval: ApprovalContext): Record<string, string> {
+  return { ApprovalRequestId: approval.approvalRequestId, RequestDigest: approval.requestDigest, ApprovedBy: approval.approvedBy.join(',') };
 }

@@ -6,7 +6,7 @@ import { KmsError } from '../../../../shared/errors';
  */
 export class AuditedFailure extends KmsError {
   constructor(error: KmsError, message = error.message) {
-    super(error.code, message);
+    super(error.code, message, error.details);
     this.name = 'AuditedFailure';
   }
 }

@@ -5,7 +5,6 @@
  * DISCONNECTED → CONNECTING → CONNECTED | FAILED(ConnectionErrorCode); a CONNECTED store loses
  * members one by one (cluster DEGRADED) and FAILS with NETWORK_ERRORS when none is left.
  */
-import { randomUUID } from 'node:crypto';
 import type { ConnectionErrorCode, OperationResult, ParsedInput } from '../../../../shared/contract';
 import { errorCodeOf, KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError, type KeyStoreRow } from '../../registry';
@@ -18,6 +17,7 @@ import { isoNow, type ServiceContext } from '../service-context';
 import { memberOf, probeJoinedMembers, tokenMemberOf, type ProbedMember } from './cluster-members';
 import { isActivated, recordHealth, redundancyProblem, requireCluster } from './cluster-state';
 import { parseCertificate, trustAnchorMatches } from './trust-anchor';
+import { newKeyStoreRow } from '../keystores/new-key-store-row';
 
 const CRYPTO_USER = 'kmsuser';
 
@@ -28,6 +28,28 @@ function connectionErrorOf(error: unknown): ConnectionErrorCode {
   if (code === 'HsmError.PinLocked') return 'USER_LOCKED_OUT';
   if (code.startsWith('HsmError.Device') || code === 'HsmError.TokenNotPresent' || code === 'HsmError.WorkerCrashed') return 'NETWORK_ERRORS';
   return 'INTERNAL_ERROR';
+}
+
+/** CreateKeyStore's fields for KeyStoreType HSM_CLUSTER (the contract requires them for that type). */
+export interface ClusterKeyStoreInput {
+  KeyStoreName: string;
+  ClusterId: string;
+  KeyStorePassword: string;
+  TrustAnchorCertificate: string;
+}
+
+/** The HSM_CLUSTER fields of a CreateKeyStore input, which the contract's refinement has required. */
+export function clusterKeyStoreInput(input: ParsedInput<'CreateKeyStore'>): ClusterKeyStoreInput {
+  const { KeyStoreName, ClusterId, KeyStorePassword, TrustAnchorCertificate } = input;
+  if (ClusterId === undefined || KeyStorePassword === undefined || TrustAnchorCertificate === undefined) {
+    throw new KmsError('MissingParameter', 'KeyStoreType HSM_CLUSTER needs ClusterId, KeyStorePassword and TrustAnchorCertificate.');
+  }
+  return { KeyStoreName, ClusterId, KeyStorePassword, TrustAnchorCertificate };
+}
+
+/** UpdateKeyStore's XKS proxy settings (services/external). */
+export interface ExternalStoreSettings {
+  update(store: KeyStoreRow, input: ParsedInput<'UpdateKeyStore'>, request: RequestContext): Promise<void>;
 }
 
 /** Raised inside connect: the store goes FAILED with `connectionError`, the caller gets `error`. */
@@ -46,9 +68,10 @@ export class ClusterKeyStoreService {
     private readonly connections: KeyStoreConnections,
     private readonly audit: AuditTrail,
     private readonly loginGuard: LoginGuard,
+    private readonly externalStores: ExternalStoreSettings,
   ) {}
 
-  async create(input: ParsedInput<'CreateKeyStore'>, request: RequestContext): Promise<OperationResult<'CreateKeyStore'>> {
+  async create(input: ClusterKeyStoreInput, request: RequestContext): Promise<OperationResult<'CreateKeyStore'>> {
     const { registry } = this.context;
     const cluster = requireCluster(this.context, input.ClusterId);
     if (!isActivated(cluster.state)) {
@@ -69,21 +92,7 @@ export class ClusterKeyStoreService {
     );
 
     const now = isoNow(this.context);
-    const row: KeyStoreRow = {
-      id: `kst-${randomUUID()}`,
-      name: input.KeyStoreName,
-      type: 'HSM_CLUSTER',
-      protectionLevel: 'HSM',
-      clusterId: cluster.id,
-      moduleId: null,
-      tokenSerial: null,
-      tokenLabel: null,
-      initialized: true,
-      connectionState: 'DISCONNECTED',
-      connectionErrorCode: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const row = newKeyStoreRow({ name: input.KeyStoreName, type: 'HSM_CLUSTER', protectionLevel: 'HSM', clusterId: cluster.id }, now);
     try {
       this.audit.recordChange(request, { operation: 'CreateKeyStore', resourceId: row.id, details: { ClusterId: cluster.id, KeyStoreName: row.name } }, () =>
         registry.keyStores.insert(row),
@@ -115,15 +124,21 @@ export class ClusterKeyStoreService {
     return { KeyStoreId: store.id, ConnectionState: 'CONNECTED', ConnectionErrorCode: null };
   }
 
-  update(input: ParsedInput<'UpdateKeyStore'>, request: RequestContext): OperationResult<'UpdateKeyStore'> {
+  async update(input: ParsedInput<'UpdateKeyStore'>, request: RequestContext): Promise<OperationResult<'UpdateKeyStore'>> {
     const store = this.context.registry.keyStores.get(input.KeyStoreId);
     if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
-    if (input.NewKeyStoreName === undefined && input.DefaultForHsmKeys === undefined) {
-      throw new KmsError('MissingParameter', 'UpdateKeyStore needs NewKeyStoreName, DefaultForHsmKeys or both.');
+    const proxySettings = input.XksProxyUriEndpoint ?? input.XksProxyUriPath ?? input.XksProxyAuthenticationCredential ?? input.XksProxyCaCertificate;
+    if (input.NewKeyStoreName === undefined && input.DefaultForHsmKeys === undefined && proxySettings === undefined) {
+      throw new KmsError('MissingParameter', 'UpdateKeyStore needs NewKeyStoreName, DefaultForHsmKeys or XKS proxy settings.');
     }
-    if (input.DefaultForHsmKeys === true && store.protectionLevel !== 'HSM') {
-      throw new KmsError('UnsupportedOperation', `Key store ${store.id} provides ${store.protectionLevel} protection; only an HSM-protected store can be the default for HSM keys.`);
+    if (proxySettings !== undefined && store.type !== 'EXTERNAL_KEY_STORE') {
+      throw new KmsError('UnsupportedOperation', `Key store ${store.id} is ${store.type}; XKS proxy settings belong to external key stores.`);
     }
+    if (input.DefaultForHsmKeys === true && (store.protectionLevel !== 'HSM' || store.type === 'EXTERNAL_KEY_STORE')) {
+      throw new KmsError('UnsupportedOperation', `Key store ${store.id} is ${store.type} with ${store.protectionLevel} protection; only an HSM-protected store of Keyward's own HSMs can be the default for HSM keys.`);
+    }
+    if (proxySettings !== undefined) await this.externalStores.update(store, input, request);
+    if (input.NewKeyStoreName === undefined && input.DefaultForHsmKeys === undefined) return { KeyStoreId: store.id };
     const details = {
       ...(input.NewKeyStoreName !== undefined ? { KeyStoreName: input.NewKeyStoreName } : {}),
       ...(input.DefaultForHsmKeys !== undefined ? { DefaultForHsmKeys: input.DefaultForHsmKeys } : {}),

@@ -19,7 +19,7 @@ export class CryptoService {
   encrypt(input: ParsedInput<'Encrypt'>, request: RequestContext): Promise<OperationResult<'Encrypt'>> {
     return this.use.record('Encrypt', input.KeyId, request, async () => {
       const usable = this.symmetricKey(input.KeyId, 'Encrypt');
-      const blob = await this.dataKeys.seal(usable, Buffer.from(input.Plaintext, 'base64'), input.EncryptionContext);
+      const blob = await this.dataKeys.seal(usable, Buffer.from(input.Plaintext, 'base64'), input.EncryptionContext, { operation: 'Encrypt', request });
       return { result: { CiphertextBlob: blob.toString('base64'), KeyId: usable.key.id, KeyVersionId: usable.version.id }, keyId: usable.key.id };
     });
   }
@@ -31,14 +31,14 @@ export class CryptoService {
       this.use.resolver.requireUsable(key, 'ENCRYPT/DECRYPT');
       // Any version of the key, not just the primary: rotation must not strand old ciphertext.
       const version = this.dataKeys.versionOf(key, blob.keyVersionId);
-      const plaintext = await this.dataKeys.open(blob, key, version, input.EncryptionContext);
+      const plaintext = await this.dataKeys.open(blob, key, version, input.EncryptionContext, { operation: 'Decrypt', request });
       return { result: { Plaintext: plaintext.toString('base64'), KeyId: key.id, KeyVersionId: version.id }, keyId: key.id };
     });
   }
 
   generateDataKey(input: ParsedInput<'GenerateDataKey'>, request: RequestContext): Promise<OperationResult<'GenerateDataKey'>> {
     return this.use.record('GenerateDataKey', input.KeyId, request, async () => {
-      const { usable, dataKey } = await this.dataKey(input, 'GenerateDataKey');
+      const { usable, dataKey } = await this.dataKey(input, 'GenerateDataKey', request);
       const result = {
         KeyId: usable.key.id,
         KeyVersionId: usable.version.id,
@@ -55,17 +55,17 @@ export class CryptoService {
     request: RequestContext,
   ): Promise<OperationResult<'GenerateDataKeyWithoutPlaintext'>> {
     return this.use.record('GenerateDataKeyWithoutPlaintext', input.KeyId, request, async () => {
-      const { usable, dataKey } = await this.dataKey(input, 'GenerateDataKeyWithoutPlaintext');
+      const { usable, dataKey } = await this.dataKey(input, 'GenerateDataKeyWithoutPlaintext', request);
       dataKey.plaintext.fill(0);
       return { result: { KeyId: usable.key.id, KeyVersionId: usable.version.id, CiphertextBlob: dataKey.wrapped.toString('base64') }, keyId: usable.key.id };
     });
   }
 
   /** The data key comes from the HSM's generator and is sealed like an Encrypt plaintext, so Decrypt opens it. */
-  private async dataKey(input: ParsedInput<'GenerateDataKey'>, operation: OperationName): Promise<{ usable: UsableKey; dataKey: DataKey }> {
+  private async dataKey(input: ParsedInput<'GenerateDataKey'>, operation: OperationName, request: RequestContext): Promise<{ usable: UsableKey; dataKey: DataKey }> {
     const usable = this.symmetricKey(input.KeyId, operation);
     const length = input.NumberOfBytes ?? DATA_KEY_BYTES[input.KeySpec ?? 'AES_256'];
-    return { usable, dataKey: await this.dataKeys.generate(usable, length, input.EncryptionContext) };
+    return { usable, dataKey: await this.dataKeys.generate(usable, length, input.EncryptionContext, { operation, request }) };
   }
 
   private symmetricKey(identifier: string, operation: OperationName): UsableKey {

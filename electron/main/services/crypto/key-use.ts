@@ -3,6 +3,7 @@ import { errorCodeOf } from '../../../../shared/errors';
 import type { KeyRow, KeyVersionRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { KeyResolver } from '../keys/key-resolver';
+import type { ExternalKeyLayer } from '../external/external-key-layer';
 import type { KeyStoreConnections, TokenHandle } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 
@@ -26,6 +27,10 @@ export class KeyUse {
     private readonly connections: KeyStoreConnections,
     readonly resolver: KeyResolver,
     private readonly audit: AuditTrail,
+    /** The XKS proxies of connected external key stores (the outer layer of their keys). */
+    readonly external: ExternalKeyLayer,
+    /** The default key store: where the inner (Keyward-side) material of external keys lives. */
+    private readonly materialStoreOfExternalKeys: () => string,
   ) {}
 
   /** Resolves `identifier`, requires it Enabled and for `usage`, and finds the version (primary when omitted). */
@@ -38,9 +43,11 @@ export class KeyUse {
   /**
    * Runs `call` on a token of the key's store. Every token of a store holds every key (cluster
    * replication), so any one answers: an unreachable member is dropped and the next one tried.
+   * An external key's own material is in the default key store's token.
    */
   onToken<T>(key: KeyRow, needs: TokenNeeds, call: (token: TokenHandle) => Promise<T>): Promise<T> {
-    return this.connections.withToken(key.keyStoreId ?? '', needs, call);
+    const storeId = key.origin === 'EXTERNAL_KEY_STORE' ? this.materialStoreOfExternalKeys() : (key.keyStoreId ?? '');
+    return this.connections.withToken(storeId, needs, call);
   }
 
   /** Runs a crypto call and records its use; failures are recorded with their code and rethrown. */

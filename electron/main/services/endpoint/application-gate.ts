@@ -29,6 +29,8 @@ export interface PresentedCertificate {
 /** One application call as the endpoint saw it, allowed or refused. */
 export interface ApplicationCallRecord {
   client: AuthenticatedClient | null;
+  /** Who acted when it is not the client key: an XKS call acts as its proxy credential, with or without a certificate. */
+  actor?: string;
   sourceAddress: string;
   /** The operation asked for, as named on the wire (refused names included). */
   operation: string;
@@ -111,7 +113,7 @@ export class ApplicationGate {
     this.deps.usageWriter.enqueue({
       time,
       operation,
-      actor: call.client?.actor ?? 'aap:(unauthenticated)',
+      actor: call.actor ?? call.client?.actor ?? 'aap:(unauthenticated)',
       transport: 'endpoint',
       resourceId: call.resource.slice(0, 256),
       outcome,

@@ -67,6 +67,9 @@ export class KeyLifecycleService {
     if (input.EnableAutomaticRotation && key.origin === 'EXTERNAL') {
       throw new KmsError('UnsupportedOperation', 'Keys with imported material cannot rotate automatically.');
     }
+    if (input.EnableAutomaticRotation && key.origin === 'EXTERNAL_KEY_STORE') {
+      throw new KmsError('UnsupportedOperation', 'Keys of an external key store do not rotate automatically: the external key is managed at its proxy.');
+    }
     const interval = input.EnableAutomaticRotation ? (input.RotationInterval ?? key.rotationInterval ?? DEFAULT_ROTATION_INTERVAL) : key.rotationInterval;
     // Validates the 7-730 day range before anything is written.
     if (interval) rotationIntervalSeconds(interval);

@@ -11,6 +11,7 @@ import { MaintenanceProblems, type MaintenanceProblemSink } from './maintenance-
 
 export type { MaintenanceProblemSink } from './maintenance-problems';
 import type { KeyVersionService } from './key-version-service';
+import { materialStoreIdOf } from './material-store';
 
 /** Who acts in audit records of work Keyward does by itself. */
 export const MAINTENANCE_ACTOR = 'keyward:maintenance';
@@ -179,7 +180,7 @@ export class KeyMaintenance {
   /** Destroys every version's objects and outstanding import key pairs on every HSM, then tombstones the key. */
   private async destroy(key: KeyRow, request: RequestContext): Promise<void> {
     const { registry } = this.context;
-    const storeId = key.keyStoreId ?? '';
+    const storeId = materialStoreIdOf(registry, key);
     let destroyed = 0;
     const versions = registry.keyVersions.listByKey(key.id);
     for (const version of versions) destroyed += await destroyObjectsEverywhere(this.connections, storeId, version.objectId);
@@ -202,7 +203,7 @@ export class KeyMaintenance {
   }
 
   private connected(key: KeyRow): boolean {
-    return key.keyStoreId !== null && this.connections.get(key.keyStoreId).state === 'CONNECTED';
+    return key.keyStoreId !== null && this.connections.get(materialStoreIdOf(this.context.registry, key)).state === 'CONNECTED';
   }
 
   private stopTimer(): void {

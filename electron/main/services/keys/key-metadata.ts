@@ -21,6 +21,7 @@ export function toKeyMetadata(row: KeyRow, scope: ArnScope): KeyMetadata {
     DeleteDate: apiDate(row.deleteDate),
     Creator: row.creator,
     Arn: keyArn(scope.region, scope.owner, row.id),
+    ...(row.xksKeyId !== null ? { XksKeyConfiguration: { Id: row.xksKeyId } } : {}),
     Origin: row.origin,
     MaterialExpireTime: apiDate(row.materialExpireTime),
     ProtectionLevel: row.protectionLevel,

@@ -3,6 +3,7 @@ import { EXTERNAL_KEY_SPECS, type OperationResult, type ParsedInput } from '../.
 import { KmsError } from '../../../../shared/errors';
 import { RegistryConstraintError, type KeyRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
+import type { ExternalKeyCheck } from '../external/external-key-check';
 import type { KeyStoreConnections } from '../keystores/connections';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
@@ -25,6 +26,7 @@ export class KeyService {
     private readonly resolver: KeyResolver,
     private readonly audit: AuditTrail,
     private readonly scope: ArnScope,
+    private readonly externalKeys: ExternalKeyCheck,
   ) {}
 
   /** `reservedAlias` lets Keyward itself name a key under RESERVED_ALIAS_PREFIX (the default secrets key). */
@@ -37,6 +39,9 @@ export class KeyService {
     // Checked before the HSM generates anything; the insert below still catches a race.
     if (input.Alias && registry.aliases.get(input.Alias)) throw aliasTaken(input.Alias);
     const rotation = this.rotationSettings(input);
+    // An external key store's key: checked at its proxy; its own material goes to the default key store.
+    const placement = await this.externalKeys.placement(input, store, request);
+    const materialStore = placement?.materialStore ?? store;
     const now = isoNow(this.context);
     const keyId = randomUUID();
     const external = input.Origin === 'EXTERNAL';
@@ -44,8 +49,8 @@ export class KeyService {
 
     if (versionId) {
       // Every HSM of the store must be able to hold the key (Ed25519 needs the PKCS#11 v3.0 Edwards mechanisms).
-      for (const token of this.connections.requireTokens(store.id)) await this.capabilities.requireKeySpec(token, input.KeySpec, 'CreateKey');
-      await generateVersionMaterial({ connections: this.connections, store, keyId, versionId, keySpec: input.KeySpec, request });
+      for (const token of this.connections.requireTokens(materialStore.id)) await this.capabilities.requireKeySpec(token, input.KeySpec, 'CreateKey');
+      await generateVersionMaterial({ connections: this.connections, store: materialStore, keyId, versionId, keySpec: input.KeySpec, request });
     }
 
     const row: KeyRow = {
@@ -67,6 +72,7 @@ export class KeyService {
       nextRotationDate: rotation ? new Date(Date.parse(now) + rotation.seconds * 1000).toISOString() : null,
       lastRotationDate: null,
       deletedAt: null,
+      xksKeyId: placement?.xksKeyId ?? null,
     };
     try {
       this.audit.recordChange(
@@ -74,7 +80,14 @@ export class KeyService {
         {
           operation: 'CreateKey',
           resourceId: keyId,
-          details: { KeySpec: input.KeySpec, KeyUsage: usage, Origin: input.Origin, KeyStoreId: store.id, ...(input.Alias ? { Alias: input.Alias } : {}) },
+          details: {
+            KeySpec: input.KeySpec,
+            KeyUsage: usage,
+            Origin: input.Origin,
+            KeyStoreId: store.id,
+            ...(input.Alias ? { Alias: input.Alias } : {}),
+            ...(placement ? { XksKeyId: placement.xksKeyId } : {}),
+          },
         },
         () => {
           registry.keys.insert(row);
@@ -84,7 +97,7 @@ export class KeyService {
       );
     } catch (error) {
       // The registry refused the key or its alias: leave no orphan object on the token.
-      if (versionId) await destroyVersionMaterial(this.connections, store.id, versionId);
+      if (versionId) await destroyVersionMaterial(this.connections, materialStore.id, versionId);
       // Another process (the CLI next to the app) took the alias between the check and the insert.
       if (input.Alias && error instanceof RegistryConstraintError && error.kind === 'unique') throw aliasTaken(input.Alias);
       throw error;

@@ -22,6 +22,12 @@ export class KeyStoreCapabilitiesService {
   async describe(input: ParsedInput<'DescribeKeyStoreCapabilities'>): Promise<OperationResult<'DescribeKeyStoreCapabilities'>> {
     const store = this.context.registry.keyStores.get(input.KeyStoreId);
     if (!store) throw new KmsError('NotFound.KeyStore', `Key store ${input.KeyStoreId} does not exist.`);
+    if (store.type === 'EXTERNAL_KEY_STORE') {
+      // Its keys are AES-256 keys at the proxy (their own layer in the default store); nothing is imported there.
+      const { state } = this.connections.get(store.id);
+      if (state !== 'CONNECTED') throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} is ${state}; connect it first.`);
+      return { KeyStoreId: store.id, KeySpecs: ['Aliyun_AES_256'], WrappingAlgorithms: [] };
+    }
     const tokens = this.connections.requireTokens(store.id);
     const perToken = await Promise.all(
       tokens.map(async (token) => ({ specs: await this.capabilities.keySpecs(token), algorithms: await this.capabilities.wrappingAlgorithms(token) })),

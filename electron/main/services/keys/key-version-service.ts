@@ -43,6 +43,7 @@ export class KeyVersionService {
   async rotate(key: KeyRow, request: RequestContext, operation: 'CreateKeyVersion' | 'RotateKey'): Promise<{ KeyId: string; KeyVersionId: string; CreationDate: string }> {
     if (key.keyState !== 'Enabled') throw new KmsError('Forbidden.KeyState', `Key ${key.id} is ${key.keyState}; only Enabled keys get new versions.`);
     if (key.origin === 'EXTERNAL') throw new KmsError('UnsupportedOperation', 'Keys with imported material cannot get generated versions.');
+    if (key.origin === 'EXTERNAL_KEY_STORE') throw new KmsError('UnsupportedOperation', 'Keys of an external key store get no new versions: the external key is rotated at its proxy.');
     if (!isSymmetricSpec(key.keySpec)) throw new KmsError('UnsupportedOperation', `Only symmetric keys have versions, not ${key.keySpec}.`);
     const store = key.keyStoreId ? this.context.registry.keyStores.get(key.keyStoreId) : null;
     if (!store) throw new KmsError('NotFound.KeyStore', `Key ${key.id} has no key store.`);

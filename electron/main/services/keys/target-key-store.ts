@@ -28,7 +28,8 @@ export function targetKeyStore(
 function hsmKeyStore(registry: Registry, connections: KeyStoreConnections): KeyStoreRow {
   const marked = registry.keyStores.getDefaultForHsmKeys();
   if (marked) return marked;
-  const hsmStores = registry.keyStores.list().filter((store) => store.protectionLevel === 'HSM');
+  // An external key store's keys need an XksKeyId: it is never chosen for a plain ProtectionLevel HSM.
+  const hsmStores = registry.keyStores.list().filter((store) => store.protectionLevel === 'HSM' && store.type !== 'EXTERNAL_KEY_STORE');
   if (hsmStores.length === 0) {
     throw new KmsError('InvalidParameter', 'ProtectionLevel HSM without KeyStoreId: there is no HSM-protected key store to choose. Create an HSM cluster key store (CreateKeyStore), or leave ProtectionLevel out for the default key store.');
   }

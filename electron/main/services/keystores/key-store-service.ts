@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConnectionErrorCode, ConnectionState, OperationResult, ParsedInput } from '../../../../shared/contract';
+import type { ConnectionErrorCode, ConnectionState, KeyStore, OperationResult, ParsedInput } from '../../../../shared/contract';
 import { errorCodeOf, KmsError } from '../../../../shared/errors';
 import type { KeyStoreRow } from '../../registry';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -28,6 +28,13 @@ export interface ClusterStoreConnector {
   connect(store: KeyStoreRow, password: string, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>>;
 }
 
+/** Connects external key stores to their XKS proxy (services/external), and describes the proxy. */
+export interface ExternalStoreConnector {
+  connect(store: KeyStoreRow, request: RequestContext): Promise<OperationResult<'ConnectKeyStore'>>;
+  disconnect(store: KeyStoreRow): void;
+  describe(store: KeyStoreRow): Pick<KeyStore, 'XksProxyConfiguration' | 'XksProxyHealth'>;
+}
+
 export class KeyStoreService {
   constructor(
     private readonly context: ServiceContext,
@@ -35,6 +42,7 @@ export class KeyStoreService {
     private readonly audit: AuditTrail,
     private readonly loginGuard: LoginGuard,
     private readonly clusterStores?: ClusterStoreConnector,
+    private readonly externalStores?: ExternalStoreConnector,
   ) {}
 
   describe(input: ParsedInput<'DescribeKeyStores'>): OperationResult<'DescribeKeyStores'> {
@@ -66,6 +74,7 @@ export class KeyStoreService {
             MaxFailedLogins: login.maxFailedLogins,
             LockedOut: login.lockedOut,
             DefaultForHsmKeys: row.id === defaultForHsmKeys,
+            ...(row.type === 'EXTERNAL_KEY_STORE' && this.externalStores ? this.externalStores.describe(row) : {}),
           },
         ];
       }),
@@ -118,6 +127,7 @@ export class KeyStoreService {
       // Before the password: logging in again would not check it (the token is logged in already).
       throw new KmsError('Forbidden.KeyStoreState', `Key store ${store.id} is ${state}; disconnect it first to log in again.`);
     }
+    if (store.type === 'EXTERNAL_KEY_STORE' && this.externalStores) return this.externalStores.connect(store, request);
     if (store.type === 'HSM_CLUSTER' && this.clusterStores) {
       if (!input.KeyStorePassword) throw new KmsError('MissingParameter', 'KeyStorePassword (the kmsuser password) is required to connect.');
       return this.clusterStores.connect(store, input.KeyStorePassword, request);
@@ -158,6 +168,7 @@ export class KeyStoreService {
       this.connections.set(store.id, 'DISCONNECTING', null);
       await Promise.allSettled(tokens.map((token) => token.hsm.logout()));
     }
+    if (store.type === 'EXTERNAL_KEY_STORE') this.externalStores?.disconnect(store);
     this.connections.set(store.id, 'DISCONNECTED', null);
     this.audit.recordEvent(request, { operation: 'DisconnectKeyStore', resourceId: store.id });
     return { KeyStoreId: store.id, ConnectionState: 'DISCONNECTED' };

@@ -7,6 +7,7 @@
 import type { TokenObjectInfo } from '../../hsm';
 import type { StoredKeyVersionRow } from '../../registry';
 import { AUDIT_ANCHOR_KEY_ID, AUDIT_ANCHOR_LABEL } from '../audit/anchor-store';
+import { AUDIT_SIGNING_KEY_ID } from '../audit/audit-signing-ids';
 import { DOMAIN_KEY_LABEL, DOMAIN_KEY_OBJECT_ID, OWNER_KEY_LABEL, OWNER_KEY_OBJECT_ID, transportKeyObjectId } from '../clusters/cluster-objects';
 import { INSTANCE_CA_KEY_ID } from '../access/instance-ca';
 
@@ -36,8 +37,9 @@ export interface RegistryView {
 }
 
 export function infrastructureObjectIds(memberHsmIds: readonly string[]): Set<string> {
-  // The instance CA's key pair lives in the default key store's token (services/access/instance-ca.ts).
-  return new Set([DOMAIN_KEY_OBJECT_ID, OWNER_KEY_OBJECT_ID, INSTANCE_CA_KEY_ID, ...memberHsmIds.map(transportKeyObjectId)]);
+  // The instance CA's key pair and the audit signing key pair live in the default key store's token
+  // (services/access/instance-ca.ts, services/audit/audit-signing-key.ts).
+  return new Set([DOMAIN_KEY_OBJECT_ID, OWNER_KEY_OBJECT_ID, INSTANCE_CA_KEY_ID, AUDIT_SIGNING_KEY_ID, ...memberHsmIds.map(transportKeyObjectId)]);
 }
 
 function isInfrastructure(objectId: string, label: string, view: RegistryView): boolean {

@@ -35,15 +35,16 @@ const AWS_TARGETS: Record<string, AwsService> = { TrentService: 'kms', secretsma
  * allowed or refused, is recorded once.
  */
 export async function handleApplicationRequest(deps: ApplicationRequestDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const state: CallState = { client: null, sourceAddress: sourceAddressOf(request), operation: '', resource: '', requestId: newRequestId() };
   const protocol = protocolOf(request);
+  // Named from the request line before anything is checked, so a refusal says what was asked for.
+  const operation = protocol ? (protocol.kind === 'keyward-json' ? protocol.operation : protocol.awsOperation) : '';
+  const state: CallState = { client: null, sourceAddress: sourceAddressOf(request), operation, resource: '', requestId: newRequestId() };
   try {
     const { client, refusal } = deps.gate.authenticate(presentedCertificateOf(request));
     state.client = client;
     if (refusal || !client) throw refusal ?? new KmsError('Unauthenticated.ClientCertificate', 'A client certificate is required.');
     if (request.method !== 'POST') throw new KmsError('InvalidAction', 'Only POST is served.');
     if (!protocol) throw new KmsError('InvalidAction', 'Use POST /v1/<Operation> or POST / with an X-Amz-Target header.');
-    state.operation = protocol.kind === 'keyward-json' ? protocol.operation : protocol.awsOperation;
     const body = await readBoundedBody(request);
     // The signature covers the raw body: it is checked before anything parses what it vouches for.
     if (protocol.kind === 'aws-json') await verifyAwsSignature(deps, client, request, body, protocol.service);

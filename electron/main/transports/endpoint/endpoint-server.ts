@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
-import type { SecureContextOptions } from 'node:tls';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import type { EndpointController, EndpointListenOptions } from '../../services/endpoint/endpoint-controller';
 import type { Dispatch } from '../dispatcher';
 import { newRequestId } from '../../services/endpoint/application-gate';
@@ -25,7 +25,11 @@ export interface EndpointServerDeps {
   now: () => Date;
 }
 
-/** The application endpoint's HTTPS server: mutual TLS with the instance CA, TLS 1.2 or newer. */
+/**
+ * The application endpoint's HTTPS server, TLS 1.2 or newer. A client certificate is asked for and,
+ * when presented, must verify against the instance CA; a connection without one stays open because
+ * XKS callers may authenticate by SigV4 alone (application calls are refused per request instead).
+ */
 export class EndpointServer implements EndpointController {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
@@ -38,7 +42,8 @@ export class EndpointServer implements EndpointController {
       {
         ...tlsIdentity(options),
         requestCert: true,
-        rejectUnauthorized: true,
+        // Not rejected by OpenSSL so that no certificate at all gets through; one that does not verify is refused below.
+        rejectUnauthorized: false,
         handshakeTimeout: ENDPOINT_TIMEOUTS.handshakeMs,
         headersTimeout: ENDPOINT_TIMEOUTS.headersMs,
         requestTimeout: ENDPOINT_TIMEOUTS.requestMs,
@@ -64,9 +69,7 @@ export class EndpointServer implements EndpointController {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    // A failed handshake (no certificate, another CA, an expired one, truncated TLS) ends that
-    // connection only, and is an application call refused like any other.
-    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
+    const refuseHandshake = (socket: Socket, reason: string): void => {
       options.gate.record({
         client: null,
         sourceAddress: unmappedAddress(socket.remoteAddress),
@@ -75,9 +78,20 @@ export class EndpointServer implements EndpointController {
         protocol: 'tls',
         errorCode: 'Unauthenticated.ClientCertificate',
         requestId: newRequestId(),
-        reason: typeof error.code === 'string' ? error.code : 'TLS handshake failed',
+        reason,
       });
       socket.destroy();
+    };
+    // A failed handshake (truncated TLS, no shared version or cipher) ends that connection only, and
+    // is an application call refused like any other.
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
+      refuseHandshake(socket, typeof error.code === 'string' ? error.code : 'TLS handshake failed');
+    });
+    // A presented certificate that does not verify (another CA, expired, not yet valid) is refused as
+    // the handshake ends: destroyed in this same event, no request on that connection is ever parsed.
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (socket.authorized || !socket.getPeerCertificate().raw) return;
+      refuseHandshake(socket, authorizationErrorOf(socket));
     });
     server.on('clientError', (_error, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
@@ -107,6 +121,13 @@ export class EndpointServer implements EndpointController {
     this.sockets.clear();
     await closed;
   }
+}
+
+/** OpenSSL's verification error code (Node gives it as a string, though typed as an Error). */
+function authorizationErrorOf(socket: TLSSocket): string {
+  const error: unknown = socket.authorizationError;
+  if (typeof error === 'string') return error;
+  return error instanceof Error ? error.message : 'client certificate not verified';
 }
 
 /** The TLS context options that change with the server's identity (given again whole on renewal). */

@@ -18,7 +18,9 @@
  * - "Authentication" and Appendix A: SigV4 with the service `kms-xks-proxy`, the region taken from
  *   the credential scope, Host and X-Amz-Date signed, the payload hash, requests more than five
  *   minutes from the proxy's clock refused; several credentials per path prefix for rotation.
- *   mTLS option: Keyward always requires a client certificate of its instance CA in the handshake.
+ *   mTLS option: a client certificate is optional for XKS calls (SigV4 alone authenticates the
+ *   caller); one that is presented must verify against the instance CA (else the handshake is
+ *   refused) and belong to a live client key.
  * - "Logging" and Appendix B: every call's requestMetadata is recorded (kmsRequestId included).
  * - Appendix C: the integrity value is computed before a verifying decrypt of the output.
  */
@@ -43,7 +45,10 @@ export interface XksRequestDeps {
 }
 
 interface XksCallState {
+  /** The client key of the TLS certificate, when one was presented. */
   client: AuthenticatedClient | null;
+  /** The proxy credential once its signature held: who acts in the call's record. */
+  actor?: string;
   sourceAddress: string;
   operation: string;
   resource: string;
@@ -55,17 +60,22 @@ const OPERATION_NAMES = { metadata: 'XksGetKeyMetadata', encrypt: 'XksEncrypt', 
 const REQUIRED_METADATA = ['awsPrincipalArn', 'kmsOperation', 'kmsRequestId'];
 
 /**
- * One XKS call: client certificate (the handshake's, checked like any application call) → the
- * proxy of the path → POST → SigV4 with one of the proxy's credentials → the key operation on the
- * proxy's store. Authorization is the proxy credential (access point policies do not apply). Every
- * call, allowed or refused, is recorded once, with its requestMetadata once the signature held.
+ * One XKS call: client certificate, if any (checked like any application call's when presented) →
+ * the proxy of the path → POST → SigV4 with one of the proxy's credentials → the key operation on
+ * the proxy's store. Authentication and authorization are the proxy credential (access point
+ * policies do not apply). Every call, allowed or refused, is recorded once, with its
+ * requestMetadata once the signature held.
  */
 export async function handleXksRequest(deps: XksRequestDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const state: XksCallState = { client: null, sourceAddress: sourceAddressOf(request), operation: 'XksRequest', resource: '', requestId: newRequestId(), details: {} };
   try {
-    const { client, refusal } = deps.gate.authenticate(presentedCertificateOf(request));
-    state.client = client;
-    if (refusal || !client) throw refusal ?? new KmsError('Unauthenticated.ClientCertificate', 'A client certificate is required.');
+    const certificate = presentedCertificateOf(request);
+    if (certificate) {
+      // A certificate is optional, but one that is presented must still be a live client key's.
+      const { client, refusal } = deps.gate.authenticate(certificate);
+      state.client = client;
+      if (refusal || !client) throw refusal ?? new KmsError('Unauthenticated.ClientCertificate', 'A client certificate is required.');
+    }
     const path = (request.url ?? '').split('?', 1)[0] ?? '';
     const matched = deps.xks.match(path);
     if (!matched) throw new KmsError('NotFound.XksProxy', 'No XKS proxy is served under this URI path.');
@@ -77,7 +87,7 @@ export async function handleXksRequest(deps: XksRequestDeps, request: IncomingMe
     const body = await readBoundedBody(request);
     const accessKeyId = await verifyProxySignature(deps, proxy, request, body);
     state.details.AccessKeyId = accessKeyId;
-    state.client = { ...client, actor: `xks:${proxy.name}/${accessKeyId}` };
+    state.actor = `xks:${proxy.name}/${accessKeyId}`;
     const fields = parseJsonObject(body);
     state.details = { ...state.details, ...requestMetadataDetails(fields, route.kind === 'health' ? [] : REQUIRED_METADATA) };
     const answer = await answerOf(deps.xks, proxy, route, fields, state);

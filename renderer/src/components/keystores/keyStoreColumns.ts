@@ -1,4 +1,4 @@
-import { h } from 'vue';
+import { h, type VNode } from 'vue';
 import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import type { KeyStore } from '../../stores/keystores';
@@ -13,35 +13,62 @@ interface Actions {
   isLab(store: KeyStore): boolean;
 }
 
+/** The type and protection level, and for an external key store the XKS proxy it calls (endpoint + path). */
+function renderType(row: KeyStore): VNode {
+  const proxy = row.XksProxyConfiguration;
+  return h('div', [
+    h('div', { class: 'mono', 'data-testid': 'keystore-type' }, row.KeyStoreType),
+    h('div', { class: 'small' }, `${row.ProtectionLevel} protection`),
+    proxy ? h('div', { class: 'mono small break-all', 'data-testid': 'keystore-proxy-uri' }, `${proxy.UriEndpoint}${proxy.UriPath}`) : null,
+  ]);
+}
+
+/** The connection state, and below it why the last connection failed. */
+function renderConnection(row: KeyStore): VNode {
+  return h('div', [
+    h(ConnectionStateTag, { state: row.ConnectionState }),
+    row.ConnectionErrorCode
+      ? h('div', { style: 'margin-top:4px' }, [h(NTag, { size: 'small', type: 'error', bordered: false, 'data-testid': 'keystore-row-error' }, () => row.ConnectionErrorCode)])
+      : null,
+  ]);
+}
+
+/** What the last call to an external key store's proxy found: when, its error code (or that it answered), the vendor. */
+function renderHealth(row: KeyStore): VNode | string {
+  if (row.KeyStoreType !== 'EXTERNAL_KEY_STORE') return '';
+  const health = row.XksProxyHealth;
+  if (!health) return h('span', { class: 'small', 'data-testid': 'keystore-health' }, 'not checked yet');
+  return h('div', { 'data-testid': 'keystore-health' }, [
+    health.ErrorCode
+      ? h(NTag, { size: 'small', type: 'error', bordered: false, 'data-testid': 'keystore-health-error' }, () => health.ErrorCode)
+      : h(NTag, { size: 'small', type: 'success', bordered: false }, () => 'Answered'),
+    h('div', { class: 'small' }, formatUtc(health.CheckedAt)),
+    health.XksProxyVendor ? h('div', { class: 'small', 'data-testid': 'keystore-health-vendor' }, `Vendor: ${health.XksProxyVendor}`) : null,
+  ]);
+}
+
 /** Columns of the key store table; Connect/Disconnect follow the connection state. */
 export function keyStoreColumns(actions: Actions): DataTableColumns<KeyStore> {
   return [
     {
       title: 'Name',
       key: 'KeyStoreName',
+      minWidth: 180,
       render: (row) =>
         h('div', [
           h(RouterLink, { to: `/keystores/${row.KeyStoreId}`, class: 'key-link', 'data-testid': 'keystore-link' }, () => row.KeyStoreName),
           actions.isLab(row) ? h(NTag, { size: 'tiny', type: 'warning', bordered: false, style: 'margin-left:6px' }, () => 'LAB') : null,
-          h('div', { class: 'mono small' }, row.KeyStoreId),
+          h('div', { class: 'mono small break-all' }, row.KeyStoreId),
         ]),
     },
-    { title: 'Type', key: 'KeyStoreType', width: 130 },
-    { title: 'Protection', key: 'ProtectionLevel', width: 110 },
-    { title: 'Connection', key: 'ConnectionState', width: 140, render: (row) => h(ConnectionStateTag, { state: row.ConnectionState }) },
-    {
-      title: 'Error',
-      key: 'ConnectionErrorCode',
-      width: 190,
-      render: (row) =>
-        row.ConnectionErrorCode ? h(NTag, { size: 'small', type: 'error', bordered: false }, () => row.ConnectionErrorCode) : '—',
-    },
-    { title: 'Keys', key: 'KeyCount', width: 70, align: 'right' },
-    { title: 'Created', key: 'CreationDate', width: 200, render: (row) => formatUtc(row.CreationDate) },
+    { title: 'Type', key: 'KeyStoreType', width: 200, render: renderType },
+    { title: 'Connection', key: 'ConnectionState', width: 240, render: renderConnection },
+    { title: 'Last proxy health', key: 'XksProxyHealth', width: 190, render: renderHealth },
+    { title: 'Keys', key: 'KeyCount', width: 60, align: 'right' },
     {
       title: 'Actions',
       key: 'actions',
-      width: 120,
+      width: 110,
       render: (row) => {
         const connected = row.ConnectionState === 'CONNECTED';
         return h(

@@ -20,6 +20,8 @@ import { KeyStoreConnections, tokenHandle } from '../../../../electron/main/serv
 import { DEFAULT_KEY_STORE_ID, defaultKeyStoreModuleSpec } from '../../../../electron/main/services/keystores/default-key-store';
 import type { ServiceContext } from '../../../../electron/main/services/service-context';
 import { SOFTHSM_MODULE_PATH } from '../../../support/softhsm';
+import { ExternalKeyLayer } from '../../../../electron/main/services/external/external-key-layer';
+import { ExternalKeyCheck } from '../../../../electron/main/services/external/external-key-check';
 
 export interface AccessOutside {
   instanceCa: InstanceCa;
@@ -41,8 +43,10 @@ export async function withAccessOutside<T>(dataDir: string, password: string, us
     const audit = new AuditTrail(context, writer);
     const scope = ensureInstallation(context);
     const resolver = new KeyResolver(context);
-    const keyUse = new KeyUse(connections, resolver, audit);
-    const secrets = new AccessKeySecrets(context, new KeyService(context, connections, resolver, audit, scope), keyUse, new DataKeys(keyUse));
+    const external = new ExternalKeyLayer(scope);
+    const keyUse = new KeyUse(connections, resolver, audit, external, () => DEFAULT_KEY_STORE_ID);
+    const keys = new KeyService(context, connections, resolver, audit, scope, new ExternalKeyCheck(context.registry, external));
+    const secrets = new AccessKeySecrets(context, keys, keyUse, new DataKeys(keyUse));
     return await use({
       instanceCa: new InstanceCa(context, connections, audit, scope),
       credentials: new RegistryClientKeyCredentials(context, secrets),

@@ -1,0 +1,16 @@
+/**
+ * Page objects of the console's main flows, built on its test ids (docs/test-ids.md) and accessible
+ * roles. The project's own UI suite uses them too, so they follow the console. Renaming a method is a
+ * breaking change for the kit's users, as renaming a listed test id is.
+ */
+export { addHsm } from './add-hsm-form';
+export { AuditPage } from './audit-page';
+export { ClusterWizardPage, type ClusterOptions, type WizardStep } from './cluster-wizard-page';
+export { CreateKeyDialog, type CreateKeyOptions } from './create-key-dialog';
+export { AsymmetricEncryptPanel, DataKeyPanel, EncryptPanel, MacPanel, SignPanel, type EncryptionContext } from './crypto-panels';
+export { KeyDetailPage, type KeyAction, type KeyTab } from './key-detail-page';
+export { KeyStorePage } from './key-store-page';
+export { KeyStoresPage } from './key-stores-page';
+export { KeysPage, type KeysFilter } from './keys-page';
+export { ReconcileDialog } from './reconcile-dialog';
+export { UnlockPage } from './unlock-page';
