@@ -50,6 +50,7 @@ import { createEndpointService } from './endpoint/endpoint-services';
 import { DataKeys } from './crypto/data-keys';
 import { createXksServices } from './xks/xks-services';
 import { ExternalKeyLayer } from './external/external-key-layer';
+import { materialStoreIdOf } from './keys/material-store';
 import { ExternalKeyCheck } from './external/external-key-check';
 import { ExternalKeyStoreService } from './external/external-key-store-service';
 import { ApprovalService } from './quorum/approval-service';
@@ -88,7 +89,7 @@ export function buildServiceSet(deps: ServiceDeps) {
   const cryptoUsers = new CryptoUserService(context, audit, loginGuard);
   // External key stores: their proxies' calls, and the credentials sealed under the access keys CMK.
   const externalLayer = new ExternalKeyLayer(scope);
-  const use = new KeyUse(connections, resolver, audit, externalLayer, () => context.registry.keyStores.getDefault()?.id ?? '');
+  const use = new KeyUse(connections, resolver, audit, externalLayer, (key) => materialStoreIdOf(context.registry, key));
   const keys = new KeyService(context, connections, resolver, audit, scope, new ExternalKeyCheck(context.registry, externalLayer));
   const accessKeySecrets = new AccessKeySecrets(context, keys, use, new DataKeys(use));
   const externalStores = new ExternalKeyStoreService(context, connections, externalLayer, accessKeySecrets, audit, scope);

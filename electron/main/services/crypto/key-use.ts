@@ -29,8 +29,8 @@ export class KeyUse {
     private readonly audit: AuditTrail,
     /** The XKS proxies of connected external key stores (the outer layer of their keys). */
     readonly external: ExternalKeyLayer,
-    /** The default key store: where the inner (Keyward-side) material of external keys lives. */
-    private readonly materialStoreOfExternalKeys: () => string,
+    /** The store whose HSM holds a key's versions (keys/material-store.ts: the default store for an external key). */
+    private readonly materialStoreOf: (key: KeyRow) => string,
   ) {}
 
   /** Resolves `identifier`, requires it Enabled and for `usage`, and finds the version (primary when omitted). */
@@ -46,8 +46,7 @@ export class KeyUse {
    * An external key's own material is in the default key store's token.
    */
   onToken<T>(key: KeyRow, needs: TokenNeeds, call: (token: TokenHandle) => Promise<T>): Promise<T> {
-    const storeId = key.origin === 'EXTERNAL_KEY_STORE' ? this.materialStoreOfExternalKeys() : (key.keyStoreId ?? '');
-    return this.connections.withToken(storeId, needs, call);
+    return this.connections.withToken(this.materialStoreOf(key), needs, call);
   }
 
   /** Runs a crypto call and records its use; failures are recorded with their code and rethrown. */

@@ -22,6 +22,7 @@ import type { ServiceContext } from '../../../../electron/main/services/service-
 import { SOFTHSM_MODULE_PATH } from '../../../support/softhsm';
 import { ExternalKeyLayer } from '../../../../electron/main/services/external/external-key-layer';
 import { ExternalKeyCheck } from '../../../../electron/main/services/external/external-key-check';
+import { materialStoreIdOf } from '../../../../electron/main/services/keys/material-store';
 
 export interface AccessOutside {
   instanceCa: InstanceCa;
@@ -44,7 +45,7 @@ export async function withAccessOutside<T>(dataDir: string, password: string, us
     const scope = ensureInstallation(context);
     const resolver = new KeyResolver(context);
     const external = new ExternalKeyLayer(scope);
-    const keyUse = new KeyUse(connections, resolver, audit, external, () => DEFAULT_KEY_STORE_ID);
+    const keyUse = new KeyUse(connections, resolver, audit, external, (key) => materialStoreIdOf(context.registry, key));
     const keys = new KeyService(context, connections, resolver, audit, scope, new ExternalKeyCheck(context.registry, external));
     const secrets = new AccessKeySecrets(context, keys, keyUse, new DataKeys(keyUse));
     return await use({
