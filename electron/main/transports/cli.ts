@@ -97,15 +97,21 @@ export async function runCliOperation(parsed: ParsedCommandLine, core: CliCore, 
   }
 
   const defaultPassword = io.env[DEFAULT_PASSWORD_VARIABLE];
-  if (defaultPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
-    const opened = await openDefaultKeyStore(core.dispatch, defaultPassword);
-    if (!opened.ok) return printOutcome(opened, io);
-    await openExternalKeyStores(core.dispatch);
-  }
   const clusterPassword = io.env[CLUSTER_PASSWORD_VARIABLE];
-  if (clusterPassword && !SESSION_OPERATIONS.has(parsed.operation)) {
-    const opened = await openClusterKeyStores(core.dispatch, clusterPassword);
-    if (!opened.ok) return printOutcome(opened, io);
+  if ((defaultPassword || clusterPassword) && !SESSION_OPERATIONS.has(parsed.operation)) {
+    // One look at the key stores serves every store this process opens.
+    const described = await core.dispatch('DescribeKeyStores', {}, { transport: 'cli' });
+    if (!described.ok) return printOutcome(described, io);
+    const stores = (described.output as { KeyStores: StoreSummary[] }).KeyStores;
+    if (defaultPassword) {
+      const opened = await openDefaultKeyStore(core.dispatch, stores, defaultPassword);
+      if (!opened.ok) return printOutcome(opened, io);
+      await openExternalKeyStores(core.dispatch, stores);
+    }
+    if (clusterPassword) {
+      const opened = await openClusterKeyStores(core.dispatch, stores, clusterPassword);
+      if (!opened.ok) return printOutcome(opened, io);
+    }
   }
   const outcome = await core.dispatch(parsed.operation, parsed.input, { transport: 'cli' });
   if (!outcome.ok || outputFile === null) return printOutcome(outcome, io);
@@ -167,30 +173,33 @@ async function fillSecretFields(parsed: ParsedCommandLine, io: CliIo): Promise<v
   for (const field of isValueField(first) ? [first] : missing.filter((name) => !isValueField(name))) parsed.input[field] = secret;
 }
 
+/** What opening the key stores of a process needs to know of each. */
+interface StoreSummary {
+  KeyStoreId: string;
+  KeyStoreType: string;
+  Initialized: boolean;
+  ConnectionState: string;
+}
+
+const NOTHING_TO_OPEN: CallOutcome = { ok: true, output: {} };
+
 /** Unlocks the default key store for this process (first run creates it with that password). */
-async function openDefaultKeyStore(dispatch: Dispatch, password: string): Promise<CallOutcome> {
-  const described = await dispatch('DescribeKeyStores', {}, { transport: 'cli' });
-  if (!described.ok) return described;
-  const stores = (described.output as { KeyStores: { KeyStoreId: string; KeyStoreType: string; Initialized: boolean; ConnectionState: string }[] }).KeyStores;
+async function openDefaultKeyStore(dispatch: Dispatch, stores: readonly StoreSummary[], password: string): Promise<CallOutcome> {
   const store = stores.find((candidate) => candidate.KeyStoreType === 'DEFAULT');
-  if (!store) return described;
+  if (!store || store.ConnectionState === 'CONNECTED') return NOTHING_TO_OPEN;
   if (!store.Initialized) {
     return dispatch('InitializeDefaultKeyStore', { KeyStorePassword: password }, { transport: 'cli' });
   }
-  if (store.ConnectionState === 'CONNECTED') return described;
   return dispatch('ConnectKeyStore', { KeyStoreId: store.KeyStoreId, KeyStorePassword: password }, { transport: 'cli' });
 }
 
 /** Connects every HSM cluster key store of the data directory for this process. */
-async function openClusterKeyStores(dispatch: Dispatch, password: string): Promise<CallOutcome> {
-  const described = await dispatch('DescribeKeyStores', {}, { transport: 'cli' });
-  if (!described.ok) return described;
-  const stores = (described.output as { KeyStores: { KeyStoreId: string; KeyStoreType: string; ConnectionState: string }[] }).KeyStores;
+async function openClusterKeyStores(dispatch: Dispatch, stores: readonly StoreSummary[], password: string): Promise<CallOutcome> {
   for (const store of stores.filter((candidate) => candidate.KeyStoreType === 'HSM_CLUSTER' && candidate.ConnectionState !== 'CONNECTED')) {
     const connected = await dispatch('ConnectKeyStore', { KeyStoreId: store.KeyStoreId, KeyStorePassword: password }, { transport: 'cli' });
     if (!connected.ok) return connected;
   }
-  return described;
+  return NOTHING_TO_OPEN;
 }
 
 /**
@@ -198,10 +207,7 @@ async function openClusterKeyStores(dispatch: Dispatch, password: string): Promi
  * store (their proxy credential is sealed there). Best effort: a proxy that is away fails only the
  * calls that need it (its store stays FAILED in this process with the reason), not every command.
  */
-async function openExternalKeyStores(dispatch: Dispatch): Promise<void> {
-  const described = await dispatch('DescribeKeyStores', {}, { transport: 'cli' });
-  if (!described.ok) return;
-  const stores = (described.output as { KeyStores: { KeyStoreId: string; KeyStoreType: string; ConnectionState: string }[] }).KeyStores;
+async function openExternalKeyStores(dispatch: Dispatch, stores: readonly StoreSummary[]): Promise<void> {
   for (const store of stores.filter((candidate) => candidate.KeyStoreType === 'EXTERNAL_KEY_STORE' && candidate.ConnectionState !== 'CONNECTED')) {
     await dispatch('ConnectKeyStore', { KeyStoreId: store.KeyStoreId }, { transport: 'cli' });
   }
