@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { contract, EXECUTION_SECRET_FIELDS, isOperationName, type ApprovalRequest, type OperationName, type OperationResult, type ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
-import { RegistryConstraintError, type ApprovalRequestRow, type OfficerRow } from '../../registry';
+import { RegistryConstraintError, type ApprovalRequestRow, type ApprovalRow, type OfficerRow } from '../../registry';
 import { apiDate } from '../api-date';
 import { AuditedFailure } from '../audit/audited-failure';
 import type { AuditTrail } from '../audit/audit-trail';
@@ -122,9 +122,10 @@ export class ApprovalService {
     return { ApprovalRequestId: row.id, Operation: operation, Result: result as Record<string, unknown> };
   }
 
-  private validApprovers(row: ApprovalRequestRow): string[] {
+  /** Approvals of enabled officers whose signature still verifies (checked again: the rows could have been edited). */
+  private validApprovers(row: ApprovalRequestRow, approvals: readonly ApprovalRow[] = this.context.registry.officers.approvals(row.id)): string[] {
     const { officers } = this.context.registry;
-    return officers.approvals(row.id).flatMap((approval) => {
+    return approvals.flatMap((approval) => {
       const officer = officers.get(approval.officerName);
       return officer?.state === 'ENABLED' && verifiesDigest(officer.publicKey, row.digest, approval.signature) ? [officer.name] : [];
     });
@@ -150,21 +151,23 @@ export class ApprovalService {
     return row;
   }
 
-  /** A request that can still be approved, rejected or executed. */
+  /** A request that can still be approved, rejected or executed (PENDING or READY: its approvals do not matter here). */
   private pending(id: string): ApprovalRequestRow {
     const row = this.requireRequest(id);
-    const state = this.stateOf(row);
-    if (state !== 'PENDING' && state !== 'READY') throw notPending(id, state);
+    const closed = this.closedState(row);
+    if (closed) throw notPending(id, closed);
     return row;
   }
 
-  private stateOf(row: ApprovalRequestRow): ApprovalRequest['State'] {
+  /** EXECUTED, REJECTED or EXPIRED; null while the request is open. */
+  private closedState(row: ApprovalRequestRow): 'EXECUTED' | 'REJECTED' | 'EXPIRED' | null {
     if (row.state !== 'PENDING') return row.state;
-    if (Date.parse(row.expiresAt) <= this.context.now().getTime()) return 'EXPIRED';
-    return this.validApprovers(row).length >= row.minApprovals ? 'READY' : 'PENDING';
+    return Date.parse(row.expiresAt) <= this.context.now().getTime() ? 'EXPIRED' : null;
   }
 
   private describe(row: ApprovalRequestRow): ApprovalRequest {
+    const approvals = this.context.registry.officers.approvals(row.id);
+    const state = this.closedState(row) ?? (this.validApprovers(row, approvals).length >= row.minApprovals ? 'READY' : 'PENDING');
     return {
       ApprovalRequestId: row.id,
       Operation: row.operation,
@@ -173,9 +176,9 @@ export class ApprovalService {
       RequestedBy: row.requestedBy,
       CreationDate: apiDate(row.createdAt),
       Expires: apiDate(row.expiresAt),
-      State: this.stateOf(row),
+      State: state,
       MinApprovals: row.minApprovals,
-      Approvals: this.context.registry.officers.approvals(row.id).map((approval) => ({ OfficerName: approval.officerName, ApprovalDate: apiDate(approval.approvedAt) })),
+      Approvals: approvals.map((approval) => ({ OfficerName: approval.officerName, ApprovalDate: apiDate(approval.approvedAt) })),
       RejectedBy: row.state === 'REJECTED' ? row.closedBy : null,
     };
   }
