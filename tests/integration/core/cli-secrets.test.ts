@@ -73,6 +73,26 @@ describe('kms and secret values', () => {
     expect((await kms(['GetSecretValue', '--SecretName', 'ssh/deploy', '--VersionId', 'w1'])).json).toMatchObject({ Code: 'NotFound.SecretVersion' });
   });
 
+  it('takes an external key store’s proxy credential only from a file, never as a command-line word', async () => {
+    const secret = 'Xks7SecretAccessKeyForTheCliOnlyFromAFile0123';
+    const credential = JSON.stringify({ AccessKeyId: 'ABCDEFGHIJKLMNOPQRST', RawSecretAccessKey: secret });
+    const store = ['CreateKeyStore', '--KeyStoreName', 'cli-external', '--KeyStoreType', 'EXTERNAL_KEY_STORE', '--XksProxyUriEndpoint', 'https://127.0.0.1:9', '--XksProxyUriPath', '/x/kms/xks/v1'];
+    for (const args of [
+      [...store, '--XksProxyAuthenticationCredential', credential],
+      ['CreateKeyStore', '--cli-input-json', JSON.stringify({ KeyStoreName: 'cli-external', KeyStoreType: 'EXTERNAL_KEY_STORE', XksProxyAuthenticationCredential: JSON.parse(credential) as unknown })],
+    ]) {
+      const refused = await kms(args);
+      expect(refused.code).toBe(2);
+      expect(String(refused.json.Message)).toContain('--secret-file XksProxyAuthenticationCredential=PATH');
+      expect(refused.stdout + refused.stderr).not.toContain(secret);
+    }
+    const created = await kms([...store, '--secret-file', `XksProxyAuthenticationCredential=${file('credential.json', credential)}`]);
+    expect(created.code, created.stderr).toBe(0);
+    const described = JSON.stringify((await kms(['DescribeKeyStores'])).json);
+    expect(described).toContain('"AccessKeyId":"ABCDEFGHIJKLMNOPQRST"');
+    expect(described).not.toContain(secret);
+  });
+
   it('refuses oversized, non-UTF-8 and unreadable inputs before anything is stored, naming neither value nor path', async () => {
     const big = file('big.txt', 'x'.repeat(MAX_SECRET_BYTES + 1));
     const latin1 = file('latin1.txt', Buffer.from([0x70, 0xe4, 0x73, 0x73]));
