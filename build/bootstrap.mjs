@@ -26,6 +26,8 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'chromium', files: ['/usr/bin/chromium'] },
   { pkg: 'xvfb', files: ['/usr/bin/Xvfb', '/usr/bin/xvfb-run'] },
   { pkg: 'openssl', files: ['/usr/bin/openssl'] },
+  // Tests render ceremony transcript PDFs back to text and images to check them.
+  { pkg: 'poppler-utils', files: ['/usr/bin/pdftotext', '/usr/bin/pdftoppm'] },
   // `npm run package`: dpkg-shlibdeps and strip for the .deb, lintian and gpg for its checks.
   { pkg: 'dpkg-dev', files: ['/usr/bin/dpkg-shlibdeps'] },
   { pkg: 'binutils', files: ['/usr/bin/strip'] },

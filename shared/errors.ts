@@ -135,6 +135,14 @@ export const ERROR_CODES = [
   'Forbidden.ApprovalRequestState',
   'AlreadyExists.Approval',
   'InvalidApprovalSignature',
+  // Ceremonies.
+  'InvalidCeremonyScript',
+  'NotFound.CeremonyScript',
+  'AlreadyExists.CeremonyScript',
+  'NotFound.Ceremony',
+  'Forbidden.CeremonyState',
+  'Forbidden.CeremonyStepOrder',
+  'Forbidden.CeremonyParticipants',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,6 +22,8 @@ export interface LaunchedElectron {
   dataDir: string;
   /** Calls through the window's own `window.kms.invoke`, the preload bridge the console uses. */
   kms: KmsClient;
+  /** Closes the app (once; `dispose` then only removes the data directory it made). */
+  stop(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -43,13 +45,16 @@ export async function launchElectron(options: { dataDir?: string } = {}): Promis
   const kms = kmsClientOver((operation, input) =>
     window.evaluate(([name, body]) => (globalThis as unknown as { kms: KmsBridge }).kms.invoke(name, body), [operation, input] as const),
   );
+  let closing: Promise<void> | null = null;
+  const stop = (): Promise<void> => (closing ??= app.close());
   return {
     app,
     window,
     dataDir,
     kms,
+    stop,
     async dispose() {
-      await app.close();
+      await stop();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,12 @@ export interface KeywardOptions {
   dataDir: string | undefined;
   /** Initialize the default key store with `password` (or connect it, on a `dataDir` set up before). Default true. */
   initialize: boolean;
+  /**
+   * Browser host only: open the console's one session at launch, for `page` and `kms` (default true).
+   * Off, the test opens `keyward.launchUrl` itself (to check the launch): `page` stays blank and `kms`
+   * refuses every call, so `initialize` and `tokens` need it on.
+   */
+  openSession: boolean;
   /** Names of SoftHSM2 "devices" to create and register as modules, each with one blank token slot. */
   tokens: string[];
   /** `browser-host` (Debian Chromium against the loopback host; the default) or `electron` (needs a binary). */
@@ -30,6 +36,12 @@ export interface Keyward {
   /** The SoftHSM2 modules of the `tokens` option, registered, in the order given. */
   tokens: LabHsm[];
   runtime: KeywardOptions['runtime'];
+  /** Browser host: its single-use launch address (already used unless `openSession` is off); '' for Electron. */
+  launchUrl: string;
+  /** Stops Keyward mid-test, e.g. to see how the console copes (the fixture's clean-up then has less to do). */
+  stop(): Promise<void>;
+  /** What the browser host printed so far ('' for Electron); attached to a failed test as keyward.log. */
+  log(): string;
 }
 
 interface KeywardFixtures {
@@ -40,6 +52,7 @@ interface KeywardFixtures {
 /** One running Keyward, whichever runtime: what the public fixtures are made from. */
 interface Running {
   url: string;
+  launchUrl: string;
   dataDir: string;
   kms: KmsClient;
   /** The Electron window, which stands in for `page` there; null for the browser host. */
@@ -47,19 +60,36 @@ interface Running {
   /** `keyward_session=…` the kit opened on the browser host, for the test's page to join. */
   sessionCookie: string;
   log(): string;
+  stop(): Promise<void>;
   dispose(): Promise<void>;
 }
 
-async function startRuntime(runtime: KeywardOptions['runtime'], dataDir: string | undefined): Promise<Running> {
+async function startRuntime(runtime: KeywardOptions['runtime'], dataDir: string | undefined, openSession: boolean): Promise<Running> {
   const where = dataDir === undefined ? {} : { dataDir };
   if (runtime === 'electron') {
     const app = await launchElectron(where);
-    return { url: app.window.url(), dataDir: app.dataDir, kms: app.kms, window: app.window, sessionCookie: '', log: () => '', dispose: app.dispose };
+    const { window } = app;
+    return { url: window.url(), launchUrl: '', dataDir: app.dataDir, kms: app.kms, window, sessionCookie: '', log: () => '', stop: app.stop, dispose: app.dispose };
   }
-  const launched = await launchHost({ openSessionFromNode: true, ...where });
+  const launched = await launchHost({ openSessionFromNode: openSession, ...where });
   const { host } = launched;
-  return { url: host.url, dataDir: host.dataDir, kms: hostKmsClient(host), window: null, sessionCookie: host.sessionCookie, log: launched.log, dispose: launched.dispose };
+  return {
+    url: host.url,
+    launchUrl: host.launchUrl,
+    dataDir: host.dataDir,
+    kms: openSession ? hostKmsClient(host) : sessionlessKms,
+    window: null,
+    sessionCookie: host.sessionCookie,
+    log: launched.log,
+    stop: host.stop,
+    dispose: launched.dispose,
+  };
 }
+
+/** The `kms` of a test that opens the session itself: the host would refuse its socket anyway. */
+const sessionlessKms: KmsClient = {
+  call: (operation) => Promise.reject(new Error(`kms.call('${operation}') needs the session the kit opens: leave the option openSession on`)),
+};
 
 /** Test password of the kit's default; a procedure under test should set its own. */
 const DEFAULT_PASSWORD = 'Keyward-Test-2024';
@@ -80,16 +110,18 @@ export const test = base.extend<KeywardFixtures & KeywardOptions & { running: Ru
   password: [DEFAULT_PASSWORD, { option: true }],
   dataDir: [undefined, { option: true }],
   initialize: [true, { option: true }],
+  openSession: [true, { option: true }],
   tokens: [[], { option: true }],
   runtime: ['browser-host', { option: true }],
   language: ['en', { option: true }],
 
-  running: async ({ context, password, dataDir, initialize, tokens, runtime, language }, use, testInfo) => {
+  running: async ({ context, password, dataDir, initialize, openSession, tokens, runtime, language }, use, testInfo) => {
     // Checked at run time too: a JavaScript project (or a cast) gets no type error for 'zh-CN'.
     if (!(CONSOLE_LANGUAGES as readonly string[]).includes(language)) {
       throw new Error(`language '${language}' is not available: the console speaks ${CONSOLE_LANGUAGES.join(', ')} only`);
     }
-    const running = await startRuntime(runtime, dataDir);
+    if (!openSession && (initialize || tokens.length > 0)) throw new Error('initialize and tokens need the session: set them off (false, []) with openSession off');
+    const running = await startRuntime(runtime, dataDir, openSession);
     let lab: Awaited<ReturnType<typeof createLabHsms>> | null = null;
     try {
       if (running.sessionCookie) {
@@ -106,11 +138,20 @@ export const test = base.extend<KeywardFixtures & KeywardOptions & { running: Ru
       if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('keyward.log', { body: running.log(), contentType: 'text/plain' });
     }
   },
-  keyward: async ({ running }, use) => use({ url: running.url, dataDir: running.dataDir, tokens: running.tokens, runtime: running.runtime }),
+  keyward: async ({ running }, use) =>
+    use({
+      url: running.url,
+      launchUrl: running.launchUrl,
+      dataDir: running.dataDir,
+      tokens: running.tokens,
+      runtime: running.runtime,
+      stop: running.stop,
+      log: running.log,
+    }),
   kms: async ({ running }, use) => use(running.kms),
-  page: async ({ page, running }, use) => {
+  page: async ({ page, running, openSession }, use) => {
     if (running.window) return use(running.window);
-    await page.goto(running.url);
+    if (openSession) await page.goto(running.url);
     await use(page);
   },
 });

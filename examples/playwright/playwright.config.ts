@@ -18,5 +18,7 @@ export default defineConfig({
     viewport: { width: 1366, height: 860 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
+    // A click on something that never appears fails after 20 s with its locator, not at the test's timeout.
+    actionTimeout: 20_000,
   },
 });

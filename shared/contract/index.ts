@@ -14,6 +14,7 @@ import { reconcileOperations } from './reconcile';
 import { secretOperations } from './secrets';
 import { xksProxyOperations } from './xks-proxies';
 import { officerOperations } from './officers';
+import { ceremonyOperations } from './ceremonies';
 
 /** The operation catalogue: one entry per operation, served identically by IPC, the browser host and the CLI. */
 export const contract = {
@@ -32,6 +33,7 @@ export const contract = {
   ...endpointOperations,
   ...xksProxyOperations,
   ...officerOperations,
+  ...ceremonyOperations,
 } as const;
 
 export type Contract = typeof contract;
@@ -71,4 +73,5 @@ export * from './endpoint';
 export * from './xks-proxies';
 export * from './external-key-stores';
 export * from './officers';
+export * from './ceremonies';
 export { COMMON_ERRORS, declaresError, TOKEN_SESSION_ERRORS, type InputField, type OperationDefinition } from './define';

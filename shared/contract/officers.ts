@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../errors';
 import { defineOperation, TOKEN_SESSION_ERRORS } from './define';
 
 /*
@@ -75,6 +76,33 @@ export const EXECUTION_SECRET_FIELDS = ['Password', 'SoPin', 'KeyStorePassword',
 
 const secretValue = z.string().min(1).max(64).optional();
 
+/** An officer's signature over a digest: made on their enrolled token with their PIN, or elsewhere and given. */
+export const officerSignatureShape = {
+  OfficerName: officerNameSchema,
+  Pin: z.string().min(1).max(64).optional(),
+  Signature: z.string().min(8).max(2048).regex(/^[A-Za-z0-9+/]+=*$/, 'must be base64').optional(),
+};
+
+export function exactlyOnePinOrSignature(input: { Pin?: string | undefined; Signature?: string | undefined }): boolean {
+  return (input.Pin === undefined) !== (input.Signature === undefined);
+}
+
+export const PIN_OR_SIGNATURE = { message: 'give exactly one of Pin and Signature', path: ['Pin'] };
+
+/** What signing with an officer's key may answer, besides the operation's own refusals. */
+export const OFFICER_SIGNATURE_ERRORS = [
+  'NotFound.Officer',
+  'Forbidden.OfficerState',
+  'InvalidApprovalSignature',
+  'AlreadyExists.Approval',
+  'HsmError.PinIncorrect',
+  'HsmError.PinLocked',
+  'HsmError.TokenNotPresent',
+  'HsmError.ObjectNotFound',
+  'HsmError.DeviceError',
+  ...TOKEN_SESSION_ERRORS,
+] as const satisfies readonly ErrorCode[];
+
 export const officerOperations = {
   CreateOfficer: defineOperation({
     summary:
@@ -145,28 +173,10 @@ export const officerOperations = {
     summary:
       "An officer approves a pending request: with Pin, Keyward signs the RequestDigest on the officer's token (the PIN goes to C_Login only); with Signature, a signature made elsewhere (ECDSA or RSA PKCS#1 v1.5 with SHA-256 over the 32 digest bytes; DER or raw r||s). Checked against the enrolled public key.",
     input: z
-      .strictObject({
-        ApprovalRequestId: approvalRequestIdSchema,
-        OfficerName: officerNameSchema,
-        Pin: z.string().min(1).max(64).optional(),
-        Signature: z.string().min(8).max(2048).regex(/^[A-Za-z0-9+/]+=*$/, 'must be base64').optional(),
-      })
-      .refine((input) => (input.Pin === undefined) !== (input.Signature === undefined), { message: 'give exactly one of Pin and Signature', path: ['Pin'] }),
+      .strictObject({ ApprovalRequestId: approvalRequestIdSchema, ...officerSignatureShape })
+      .refine(exactlyOnePinOrSignature, PIN_OR_SIGNATURE),
     result: approvalRequestSchema,
-    errors: [
-      'NotFound.ApprovalRequest',
-      'NotFound.Officer',
-      'Forbidden.OfficerState',
-      'Forbidden.ApprovalRequestState',
-      'InvalidApprovalSignature',
-      'AlreadyExists.Approval',
-      'HsmError.PinIncorrect',
-      'HsmError.PinLocked',
-      'HsmError.TokenNotPresent',
-      'HsmError.ObjectNotFound',
-      'HsmError.DeviceError',
-      ...TOKEN_SESSION_ERRORS,
-    ],
+    errors: ['NotFound.ApprovalRequest', 'Forbidden.ApprovalRequestState', ...OFFICER_SIGNATURE_ERRORS],
     mutates: true,
     secretFields: ['Pin'],
   }),

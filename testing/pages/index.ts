@@ -5,6 +5,7 @@
  */
 export { addHsm } from './add-hsm-form';
 export { AuditPage } from './audit-page';
+export { CeremoniesPage, type SignOffProof, type TranscriptFile } from './ceremonies-page';
 export { ClusterWizardPage, type ClusterOptions, type WizardStep } from './cluster-wizard-page';
 export { CreateKeyDialog, type CreateKeyOptions } from './create-key-dialog';
 export { AsymmetricEncryptPanel, DataKeyPanel, EncryptPanel, MacPanel, SignPanel, type EncryptionContext } from './crypto-panels';
@@ -13,4 +14,5 @@ export { KeyStorePage } from './key-store-page';
 export { KeyStoresPage } from './key-stores-page';
 export { KeysPage, type KeysFilter } from './keys-page';
 export { ReconcileDialog } from './reconcile-dialog';
+export { SecretDetailPage, SecretsPage, type CreateSecretOptions } from './secrets-page';
 export { UnlockPage } from './unlock-page';

@@ -4,7 +4,7 @@ import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Page } from '@playwright/test';
 import { expect, screen, test } from './fixtures';
-import { createKey, firstRun, visibleOptions } from './steps';
+import { consoleOpen, createKey, visibleOptions } from './steps';
 
 /** The client key password the test types (test-only). */
 const CLIENT_KEY_PASSWORD = 'Client-Key-Pass-01';
@@ -32,9 +32,9 @@ async function confirm(page: Page, button: string): Promise<void> {
   await page.locator('.n-dialog').getByRole('button', { name: button, exact: true }).click();
 }
 
-test('an officer sets up an application access point and an application encrypts through the endpoint with the AWS SDK', async ({ page, host }, testInfo) => {
+test('an officer sets up an application access point and an application encrypts through the endpoint with the AWS SDK', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
-  await firstRun(page, host);
+  await consoleOpen(page);
   const keyId = await createKey(page, 'Aliyun_AES_256', undefined, { alias: 'payments', description: 'Payments data key' });
 
   await page.getByTestId('nav-access-points').click();
@@ -214,8 +214,8 @@ test('an officer sets up an application access point and an application encrypts
   await screen(page, 'a6-access-endpoint-stopped');
 });
 
-test('deleting an access point names it and says its client keys are revoked', async ({ page, host }) => {
-  await firstRun(page, host);
+test('deleting an access point names it and says its client keys are revoked', async ({ page }) => {
+  await consoleOpen(page);
   await page.getByTestId('nav-access-points').click();
   await openTab(page, 'network-rules');
   await page.getByTestId('create-network-rule').click();

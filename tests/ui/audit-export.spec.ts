@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { expect, screen, test } from './fixtures';
-import { createKey, firstRun } from './steps';
+import { consoleOpen, createKey } from './steps';
 
 /** Clicks a download button and saves the file under its suggested name in `dir`. */
 async function save(page: Page, testid: string, dir: string, name: string): Promise<void> {
@@ -12,8 +12,8 @@ async function save(page: Page, testid: string, dir: string, name: string): Prom
   await download.saveAs(`${dir}/${name}`);
 }
 
-test('the Audit page exports the log signed in the HSM, and openssl verifies the downloaded files', async ({ page, host }, testInfo) => {
-  await firstRun(page, host);
+test('the Audit page exports the log signed in the HSM, and openssl verifies the downloaded files', async ({ page }, testInfo) => {
+  await consoleOpen(page);
   await createKey(page, 'Aliyun_AES_256');
   await page.getByTestId('nav-audit').click();
   await expect(page.getByTestId('audit-table').getByTestId('audit-operation').filter({ hasText: /^CreateKey$/ })).toHaveCount(1);

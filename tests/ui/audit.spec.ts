@@ -1,11 +1,9 @@
-import { AuditPage } from '../../testing/pages/audit-page';
-import { KeyDetailPage } from '../../testing/pages/key-detail-page';
-import { KeysPage } from '../../testing/pages/keys-page';
+import { AuditPage, KeyDetailPage, KeysPage } from '../../testing';
 import { expect, screen, test } from './fixtures';
-import { firstRun } from './steps';
+import { consoleOpen } from './steps';
 
-test('the audit log lists the operations and its chain verifies', async ({ page, host }) => {
-  await firstRun(page, host);
+test('the audit log lists the operations and its chain verifies', async ({ page }) => {
+  await consoleOpen(page);
   const keyId = await new KeysPage(page).createKey({ spec: 'Aliyun_AES_256' });
   const detail = new KeyDetailPage(page);
   await detail.openTab('crypto');
@@ -28,8 +26,8 @@ test('the audit log lists the operations and its chain verifies', async ({ page,
   await screen(page, '10-audit-verified');
 });
 
-test('audit filters narrow the log and live in the address', async ({ page, host }) => {
-  await firstRun(page, host);
+test('audit filters narrow the log and live in the address', async ({ page }) => {
+  await consoleOpen(page);
   const keys = new KeysPage(page);
   const keyId = await keys.createKey({ spec: 'Aliyun_AES_256' });
   await keys.createKey({ spec: 'Aliyun_AES_256' });
@@ -64,8 +62,8 @@ test.describe('in a browser east of UTC', () => {
   // The picker must show and read UTC even where the browser's own clock says otherwise.
   test.use({ timezoneId: 'Asia/Kolkata' });
 
-  test('a UTC time range narrows the log, lives in the address and shows in the picker as UTC', async ({ page, host }) => {
-    await firstRun(page, host);
+  test('a UTC time range narrows the log, lives in the address and shows in the picker as UTC', async ({ page }) => {
+    await consoleOpen(page);
     const utc = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     const from = utc(Date.now() - 3_600_000);
     const to = utc(Date.now() + 3_600_000);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, launchHost, screen, test } from './fixtures';
-import { createKey, firstRun, openKeyTab, PASSWORD } from './steps';
+import { KeyDetailPage, launchHost } from '../../testing';
+import { expect, screen, test } from './fixtures';
+import { consoleOpen, createKey, openKeyTab, PASSWORD } from './steps';
 
 /** Test-only backup password; a wrong one of valid length for the refusals. */
 const BACKUP_PASSWORD = 'Drill-backup-2026-safe-B';
@@ -11,16 +12,12 @@ const PLAINTEXT = 'Made before the backup: vault B combination';
 /** Encrypts PLAINTEXT with the key on its crypto tab; resolves with the ciphertext blob. */
 async function encryptOnKeyPage(page: Page): Promise<string> {
   await openKeyTab(page, 'crypto');
-  await page.getByTestId('encrypt-plaintext').fill(PLAINTEXT);
-  await page.getByTestId('encrypt-button').click();
-  const blob = page.getByTestId('ciphertext-output');
-  await expect(blob).toHaveText(/^[A-Za-z0-9+/]{40,}={0,2}$/);
-  return (await blob.textContent())?.trim() ?? '';
+  return (await new KeyDetailPage(page).encryptPanel.encrypt(PLAINTEXT)).trim();
 }
 
-test('backs up from the Backup page, verifies the file, and restores it on a new workstation', async ({ page, host }, testInfo) => {
+test('backs up from the Backup page, verifies the file, and restores it on a new workstation', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  await firstRun(page, host);
+  await consoleOpen(page);
 
   // Never backed up: the header warns and links to the Backup page.
   const headerAge = page.getByTestId('header-backup-age');
@@ -98,8 +95,8 @@ test('backs up from the Backup page, verifies the file, and restores it on a new
     expect(readFileSync(backupFile).includes(Buffer.from(secret)), 'the backup file holds its password').toBe(false);
   }
 
-  // A second workstation: a new host on an empty data directory, opened in the same window.
-  const second = await launchHost(page);
+  // A second workstation: another host (the kit's launcher) on an empty data directory, opened in the same window.
+  const second = await launchHost({ page });
   try {
     await expect(page.getByTestId('setup-password')).toBeVisible();
     await page.getByTestId('setup-mode-restore').click();
@@ -153,9 +150,9 @@ test('backs up from the Backup page, verifies the file, and restores it on a new
   }
 });
 
-test('a backup without the default key store restores its registry and asks for a new default key store password', async ({ page, host }, testInfo) => {
+test('a backup without the default key store restores its registry and asks for a new default key store password', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  await firstRun(page, host);
+  await consoleOpen(page);
   await page.getByTestId('nav-backup').click();
   await page.getByTestId('create-backup-button').click();
   await page.getByTestId('backup-password').fill(BACKUP_PASSWORD);
@@ -169,7 +166,7 @@ test('a backup without the default key store restores its registry and asks for 
   await download.saveAs(backupFile);
   await expect(page.getByTestId('create-backup-done')).toContainText('the default key store left out');
 
-  const second = await launchHost(page);
+  const second = await launchHost({ page });
   try {
     await page.getByTestId('setup-mode-restore').click();
     await page.getByTestId('restore-backup-choose-input').setInputFiles(backupFile);

@@ -1,11 +1,7 @@
 import type { Page } from '@playwright/test';
-import { addHsm } from '../../testing/pages/add-hsm-form';
-import { ClusterWizardPage } from '../../testing/pages/cluster-wizard-page';
-import { KeyDetailPage } from '../../testing/pages/key-detail-page';
-import { KeyStorePage } from '../../testing/pages/key-store-page';
-import { expect, screen, test, type KeywardHost } from './fixtures';
-import { createLabHsms } from './softhsm-tokens';
-import { firstRun } from './steps';
+import { addHsm, ClusterWizardPage, createLabHsms, KeyDetailPage, KeyStorePage } from '../../testing';
+import { expect, screen, test, type KmsClient } from './fixtures';
+import { consoleOpen } from './steps';
 
 const SO_PIN = 'Officer-SO-8812';
 const KMSUSER_PASSWORD = 'Kmsuser2024vault';
@@ -21,10 +17,10 @@ async function expectNoSecretsLeft(page: Page): Promise<void> {
   }
 }
 
-test('sets up a two-zone cluster key store with the wizard, resuming from the host state', async ({ page, host }) => {
+test('sets up a two-zone cluster key store with the wizard, resuming from the host state', async ({ page, kms }) => {
   test.setTimeout(300_000);
-  await firstRun(page, host);
-  const lab = await createLabHsms(host, ['SoftHSM vault A', 'SoftHSM vault B']);
+  await consoleOpen(page);
+  const lab = await createLabHsms(kms, ['SoftHSM vault A', 'SoftHSM vault B']);
   try {
     const wizard = new ClusterWizardPage(page);
     await page.getByTestId('nav-clusters').click();
@@ -119,15 +115,15 @@ test('sets up a two-zone cluster key store with the wizard, resuming from the ho
     await screen(page, '52-keystore-connected');
     await expectNoSecretsLeft(page);
 
-    await growCluster(page, host);
+    await growCluster(page, kms);
   } finally {
     await lab.cleanup();
   }
 });
 
 /** On the page of the active cluster: a third HSM is added, joined (keys copied to it), then removed again. */
-async function growCluster(page: Page, host: KeywardHost): Promise<void> {
-  const extra = await createLabHsms(host, ['SoftHSM vault C']);
+async function growCluster(page: Page, kms: KmsClient): Promise<void> {
+  const extra = await createLabHsms(kms, ['SoftHSM vault C']);
   try {
     await page.getByTestId('nav-clusters').click();
     await page.getByTestId('cluster-link').click();
@@ -165,10 +161,10 @@ async function growCluster(page: Page, host: KeywardHost): Promise<void> {
   }
 }
 
-test('a single-HSM lab cluster is marked LAB everywhere', async ({ page, host }) => {
+test('a single-HSM lab cluster is marked LAB everywhere', async ({ page, kms }) => {
   test.setTimeout(180_000);
-  await firstRun(page, host);
-  const lab = await createLabHsms(host, ['SoftHSM lab']);
+  await consoleOpen(page);
+  const lab = await createLabHsms(kms, ['SoftHSM lab']);
   try {
     const wizard = new ClusterWizardPage(page);
     await wizard.start();

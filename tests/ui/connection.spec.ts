@@ -1,11 +1,11 @@
 import { expect, screen, test } from './fixtures';
-import { firstRun } from './steps';
+import { consoleOpen } from './steps';
 
 test.use({ allowedConsoleErrors: [/WebSocket connection to .* failed/] });
 
-test('when the host goes away the console says so and calls fail with a clear error', async ({ page, host }) => {
-  await firstRun(page, host);
-  await host.stop();
+test('when the host goes away the console says so and calls fail with a clear error', async ({ page, keyward }) => {
+  await consoleOpen(page);
+  await keyward.stop();
 
   await expect(page.getByTestId('connection-banner')).toContainText('reconnecting');
   // No secret appears in the address bar, even while reconnecting.

@@ -1,10 +1,9 @@
-import { KeyDetailPage } from '../../testing/pages/key-detail-page';
-import { KeysPage } from '../../testing/pages/keys-page';
+import { KeyDetailPage, KeysPage } from '../../testing';
 import { expect, screen, test } from './fixtures';
-import { firstRun } from './steps';
+import { consoleOpen } from './steps';
 
-test('encrypts and decrypts text with an AES key', async ({ page, host }) => {
-  await firstRun(page, host);
+test('encrypts and decrypts text with an AES key', async ({ page }) => {
+  await consoleOpen(page);
   await new KeysPage(page).createKey({ spec: 'Aliyun_AES_256' });
   const detail = new KeyDetailPage(page);
   await detail.openTab('crypto');
@@ -28,8 +27,8 @@ test('encrypts and decrypts text with an AES key', async ({ page, host }) => {
   await screen(page, '08b-decrypt-wrong-context');
 });
 
-test('signs a message with an EC key and verifies it', async ({ page, host }) => {
-  await firstRun(page, host);
+test('signs a message with an EC key and verifies it', async ({ page }) => {
+  await consoleOpen(page);
   await new KeysPage(page).createKey({ spec: 'EC_P256', usage: 'SIGN/VERIFY' });
   const detail = new KeyDetailPage(page);
   await detail.openTab('crypto');
@@ -50,8 +49,8 @@ test('signs a message with an EC key and verifies it', async ({ page, host }) =>
   await expect(panel.verdict).toContainText('Invalid');
 });
 
-test('signs with an RSA key using the chosen algorithm', async ({ page, host }) => {
-  await firstRun(page, host);
+test('signs with an RSA key using the chosen algorithm', async ({ page }) => {
+  await consoleOpen(page);
   await new KeysPage(page).createKey({ spec: 'RSA_2048', usage: 'SIGN/VERIFY' });
   const detail = new KeyDetailPage(page);
   await detail.openTab('public-key');

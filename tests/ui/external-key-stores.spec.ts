@@ -1,10 +1,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { hostKmsClient } from '../../testing/kms-client';
 import { expect, screen, test } from './fixtures';
 import { SCREENS_DIR } from './paths';
-import { choose, firstRun, openKeyTab } from './steps';
+import { choose, consoleOpen, openKeyTab } from './steps';
 
 /** Where the brief's reviewers look at the screenshots, besides test-results/screens. */
 const SHOTS_DIR = '/tmp/kw/shots';
@@ -26,10 +25,9 @@ function storeRow(page: Page) {
  * One browser host is its own XKS proxy: its application endpoint serves its default key store under
  * /self, and the external key store the officer creates in the console calls it over TLS.
  */
-test('an officer creates an external key store, connects it, uses a key in it, and sees the proxy fail', async ({ page, host }) => {
+test('an officer creates an external key store, connects it, uses a key in it, and sees the proxy fail', async ({ page, kms }) => {
   test.setTimeout(300_000);
-  await firstRun(page, host);
-  const kms = hostKmsClient(host);
+  await consoleOpen(page);
   const target = (await kms.call('CreateKey', { Alias: 'alias/ext-target' })).KeyMetadata.KeyId;
   const credential = await kms.call('CreateXksProxy', { Name: 'self', UriPath: '/self', KeyStoreId: 'kst-default' });
   const { Port: port } = await kms.call('StartApplicationEndpoint', { Address: '127.0.0.1', Port: 0 });

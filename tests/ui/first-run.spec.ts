@@ -1,12 +1,15 @@
 import { expect, screen, test } from './fixtures';
 import { PASSWORD } from './steps';
 
-test('first run sets the default key store password and opens the console', async ({ page, host }) => {
-  await page.goto(host.url);
+// The first-run screen is what this spec tests: the kit leaves the default key store uninitialized.
+test.use({ initialize: false });
+
+test('first run sets the default key store password and opens the console', async ({ page, keyward }) => {
+  await page.goto(keyward.url);
 
   // The session lives in an HttpOnly cookie: the address bar carries no secret.
   await expect(page.getByTestId('setup-password')).toBeVisible();
-  expect(page.url().split('#')[0]).toBe(host.url);
+  expect(page.url().split('#')[0]).toBe(keyward.url);
   await expect(page.getByTestId('setup-policy')).toContainText('8-64 characters');
   await expect(page.getByTestId('setup-password')).toHaveAttribute('type', 'password');
   await expect(page.getByTestId('setup-password')).toHaveAttribute('autocomplete', 'off');

@@ -1,10 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
-import { launchHost as launchKitHost, type KeywardHost, type LaunchedHost } from '../../testing/launch';
+import type { Page } from '@playwright/test';
+import { test as kit, expect } from '../../testing';
 import { SCREENS_DIR } from './paths';
 
-export type { KeywardHost, LaunchedHost };
+export type { Keyward, KmsClient } from '../../testing';
+
+/** The officer password the suite's Keyward is initialized with (test-only). */
+export const PASSWORD = 'Ceremony2024x';
 
 /**
  * Console errors every page may log: Chromium notes that a <meta> CSP cannot carry frame-ancestors;
@@ -12,27 +15,26 @@ export type { KeywardHost, LaunchedHost };
  */
 const ALWAYS_ALLOWED = [/frame-ancestors' is ignored when delivered via a <meta> element/, /^Failed to load resource: the server responded/];
 
-interface Fixtures {
-  host: KeywardHost;
-  /** Whether the fixture's page opens the host's one session before the test (default true). */
-  hostLogin: boolean;
-  /** Set once the fixture stops the host at the end of a test, while the page may still be open. */
-  hostTeardown: { started: boolean };
+interface SuiteFixtures {
   /** Console errors this test expects (e.g. WebSocket failures after the host stopped). */
   allowedConsoleErrors: RegExp[];
   /** Fails the test on an uncaught page error or an unexpected console error (CSP violations included). */
   consoleGuard: void;
 }
 
-export const test = base.extend<Fixtures>({
+/**
+ * The suite's test: the testing kit's fixture (`keyward`, `page`, `kms`; one Keyward per test,
+ * initialized with PASSWORD unless a spec sets `initialize: false`), so the kit cannot drift from
+ * the console, plus the suite's own guard against console errors.
+ */
+export const test = kit.extend<SuiteFixtures>({
+  // Still an option (an override keeps it one); a plain value is what TypeScript accepts here.
+  password: PASSWORD,
   allowedConsoleErrors: [[], { option: true }],
-  hostLogin: [true, { option: true }],
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies.
-  hostTeardown: async ({}, use) => {
-    await use({ started: false });
-  },
   consoleGuard: [
-    async ({ page, allowedConsoleErrors, hostTeardown }, use) => {
+    // On the kit's page, which needs Keyward running: the guard's check runs before Keyward stops,
+    // so the page's reconnect attempts at teardown are not counted against the test.
+    async ({ page, allowedConsoleErrors }, use) => {
       const problems: string[] = [];
       const allowed = [...ALWAYS_ALLOWED, ...allowedConsoleErrors];
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -43,9 +45,6 @@ export const test = base.extend<Fixtures>({
       page.on('console', (message) => {
         if (message.type() !== 'error') return;
         const text = message.text();
-        // The host goes before the page at teardown: the page's reconnect attempt is expected then,
-        // and so is a chunk the idle preload fetches once the host is gone.
-        if (hostTeardown.started && /^WebSocket connection to .* failed|^Failed to load resource: net::ERR_CONNECTION_REFUSED$/.test(text)) return;
         if (!allowed.some((pattern) => pattern.test(text))) problems.push(`console error: ${text}`);
       });
       await use();
@@ -53,28 +52,7 @@ export const test = base.extend<Fixtures>({
     },
     { auto: true },
   ],
-
-  host: async ({ hostTeardown, hostLogin, page }, use, testInfo) => {
-    const started = await launchHost(hostLogin ? page : null);
-    try {
-      await use(started.host);
-    } finally {
-      hostTeardown.started = true;
-      await started.dispose();
-      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('browser-host.log', { body: started.log(), contentType: 'text/plain' });
-    }
-  },
 });
-
-/**
- * A browser host on a fresh data directory (the kit's launcher). With a page, that page opens the
- * host's one session (as the officer's window does): the launch address, a 303 with the session
- * cookie, the console. The `host` fixture makes one per test; a test that needs a second
- * installation (a restore onto another workstation) launches another and disposes of it itself.
- */
-export function launchHost(page: Page | null): Promise<LaunchedHost> {
-  return launchKitHost({ page });
-}
 
 export { expect };
 

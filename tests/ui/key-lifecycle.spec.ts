@@ -3,10 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { KeyDetailPage } from '../../testing/pages/key-detail-page';
-import { KeysPage } from '../../testing/pages/keys-page';
+import { KeyDetailPage, KeysPage } from '../../testing';
 import { expect, screen, test } from './fixtures';
-import { firstRun, visibleOptions } from './steps';
+import { consoleOpen, visibleOptions } from './steps';
 
 const SPECS: readonly [string, string][] = [
   ['Aliyun_AES_256', 'ENCRYPT/DECRYPT'],
@@ -61,9 +60,9 @@ async function wrapPrivateKeyWithOpenssl(publicKeyDerBase64: string): Promise<st
   }
 }
 
-test('creates one key of each spec through the dialog and filters them', async ({ page, host }) => {
+test('creates one key of each spec through the dialog and filters them', async ({ page }) => {
   test.setTimeout(240_000);
-  await firstRun(page, host);
+  await consoleOpen(page);
   const keys = new KeysPage(page);
   const detail = new KeyDetailPage(page);
   const ids = new Map<string, string>();
@@ -109,8 +108,8 @@ test('creates one key of each spec through the dialog and filters them', async (
   await expect(keys.count).toContainText('10 keys');
 });
 
-test('imports external key material through the wizard', async ({ page, host }) => {
-  await firstRun(page, host);
+test('imports external key material through the wizard', async ({ page }) => {
+  await consoleOpen(page);
   const keys = new KeysPage(page);
   const detail = new KeyDetailPage(page);
   const dialog = await keys.openCreateDialog();
@@ -170,8 +169,8 @@ test('imports external key material through the wizard', async ({ page, host }) 
   await expect(detail.state).toHaveText('Enabled');
 });
 
-test('disables, schedules and cancels a deletion with confirmations that name the key', async ({ page, host }) => {
-  await firstRun(page, host);
+test('disables, schedules and cancels a deletion with confirmations that name the key', async ({ page }) => {
+  await consoleOpen(page);
   const keyId = await new KeysPage(page).createKey({ spec: 'Aliyun_AES_256', description: 'Backup encryption key' });
   const detail = new KeyDetailPage(page);
 
@@ -207,8 +206,8 @@ test('disables, schedules and cancels a deletion with confirmations that name th
   await expect(detail.field('DeleteDate')).toHaveText(/UTC$/);
 });
 
-test('rotates a key and manages its aliases and tags', async ({ page, host }) => {
-  await firstRun(page, host);
+test('rotates a key and manages its aliases and tags', async ({ page }) => {
+  await consoleOpen(page);
   const keys = new KeysPage(page);
   const detail = new KeyDetailPage(page);
   const keyId = await keys.createKey({ spec: 'Aliyun_AES_256', description: 'UI test Aliyun_AES_256' });

@@ -1,10 +1,9 @@
-import { KeyDetailPage } from '../../testing/pages/key-detail-page';
-import { KeysPage } from '../../testing/pages/keys-page';
+import { KeyDetailPage, KeysPage } from '../../testing';
 import { expect, screen, test } from './fixtures';
-import { firstRun, visibleOptions } from './steps';
+import { consoleOpen, visibleOptions } from './steps';
 
-test('creates an AES-256 and an EC P-256 key and lists both', async ({ page, host }) => {
-  await firstRun(page, host);
+test('creates an AES-256 and an EC P-256 key and lists both', async ({ page }) => {
+  await consoleOpen(page);
   const keys = new KeysPage(page);
   const detail = new KeyDetailPage(page);
 

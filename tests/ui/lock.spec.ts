@@ -1,11 +1,9 @@
-import { KeyStoresPage } from '../../testing/pages/key-stores-page';
-import { KeysPage } from '../../testing/pages/keys-page';
-import { UnlockPage } from '../../testing/pages/unlock-page';
+import { KeysPage, KeyStoresPage, UnlockPage } from '../../testing';
 import { expect, screen, test } from './fixtures';
-import { firstRun, PASSWORD } from './steps';
+import { consoleOpen, PASSWORD } from './steps';
 
-test('lock, then unlock with a wrong and then the right password', async ({ page, host }) => {
-  await firstRun(page, host);
+test('lock, then unlock with a wrong and then the right password', async ({ page }) => {
+  await consoleOpen(page);
 
   await page.getByTestId('lock-button').click();
   const gate = new UnlockPage(page);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openRegistry } from '../../electron/main/registry';
 import { seededKeyRow } from '../support/key-rows';
 import { expect, screen, test } from './fixtures';
-import { choose, firstRun } from './steps';
+import { choose, consoleOpen } from './steps';
 
 const KEYS = 100_000;
 
@@ -25,13 +25,13 @@ function seedKeys(dataDir: string, keyStoreId: string): void {
   }
 }
 
-test('the keys table scrolls, filters and searches 100,000 keys with a bounded DOM', async ({ page, host }) => {
+test('the keys table scrolls, filters and searches 100,000 keys with a bounded DOM', async ({ page, keyward }) => {
   test.setTimeout(240_000);
-  await firstRun(page, host);
+  await consoleOpen(page);
   await page.getByTestId('nav-keystores').click();
   const defaultId = ((await page.getByTestId('keystores-table').locator('.mono.small').first().textContent()) ?? '').trim();
   expect(defaultId).not.toBe('');
-  seedKeys(host.dataDir, defaultId);
+  seedKeys(keyward.dataDir, defaultId);
 
   await page.getByTestId('nav-keys').click();
   await expect(page.getByTestId('keys-count')).toContainText('100,000 keys');

@@ -1,40 +1,39 @@
 import type { Page } from '@playwright/test';
 import { P11KIT_CLIENT_PATH, startP11KitServer, type P11KitServer } from '../support/p11kit-server';
-import { expect, screen, test, type KeywardHost } from './fixtures';
-import { callHost } from './host-call';
-import { createLabHsms } from './softhsm-tokens';
-import { firstRun, visibleOptions } from './steps';
+import { expect, screen, test, type KmsClient } from './fixtures';
+import { consoleOpen, visibleOptions } from './steps';
 
 const SO_PIN = 'Officer-SO-8812';
 const KMSUSER_PASSWORD = 'Kmsuser2024vault';
 const NEW_PASSWORD = 'Kmsuser2025rotated';
 
+// A spare SoftHSM2 module (the kit registers it before the test), unused by the cluster, to deregister.
+test.use({ tokens: ['Spare SoftHSM'] });
+
 /**
  * Test-only set-up through the host's operations (the wizard has its own suite): a cluster of two
  * network HSMs, each a real `p11-kit server` over its own SoftHSM2 token, with a connected key store.
  */
-async function bringUpNetworkCluster(host: KeywardHost, servers: readonly P11KitServer[]): Promise<{ clusterId: string; keyStoreId: string }> {
-  const { ClusterId } = (await callHost(host, 'CreateCluster', { ClusterName: 'net-cluster', Description: 'Two p11-kit servers', AllowSingleHsm: false })) as {
-    ClusterId: string;
-  };
+async function bringUpNetworkCluster(kms: KmsClient, servers: readonly P11KitServer[]): Promise<{ clusterId: string; keyStoreId: string }> {
+  const { ClusterId } = await kms.call('CreateCluster', { ClusterName: 'net-cluster', Description: 'Two p11-kit servers', AllowSingleHsm: false });
   for (const [index, server] of servers.entries()) {
-    const { ModuleId } = (await callHost(host, 'RegisterModule', {
+    const { ModuleId } = await kms.call('RegisterModule', {
       Path: P11KIT_CLIENT_PATH,
       Name: `p11-kit ${server.label}`,
       Environment: server.clientEnvironment,
-    })) as { ModuleId: string };
-    await callHost(host, 'CreateHsm', { ClusterId, ModuleId, TokenSerial: server.serial, Zone: `zone-${index}` });
+    });
+    await kms.call('CreateHsm', { ClusterId, ModuleId, TokenSerial: server.serial, Zone: `zone-${index}` });
   }
-  const { ClusterOwnerCertificate } = (await callHost(host, 'InitializeCluster', { ClusterId, SoPin: SO_PIN })) as { ClusterOwnerCertificate: string };
-  await callHost(host, 'CreateCryptoUser', { ClusterId, UserName: 'kmsuser', Password: KMSUSER_PASSWORD, SoPin: SO_PIN });
-  await callHost(host, 'ActivateCluster', { ClusterId });
-  const { KeyStoreId } = (await callHost(host, 'CreateKeyStore', {
+  const { ClusterOwnerCertificate } = await kms.call('InitializeCluster', { ClusterId, SoPin: SO_PIN });
+  await kms.call('CreateCryptoUser', { ClusterId, UserName: 'kmsuser', Password: KMSUSER_PASSWORD, SoPin: SO_PIN });
+  await kms.call('ActivateCluster', { ClusterId });
+  const { KeyStoreId } = await kms.call('CreateKeyStore', {
     KeyStoreName: 'net-store',
     ClusterId,
     KeyStorePassword: KMSUSER_PASSWORD,
     TrustAnchorCertificate: ClusterOwnerCertificate,
-  })) as { KeyStoreId: string };
-  await callHost(host, 'ConnectKeyStore', { KeyStoreId, KeyStorePassword: KMSUSER_PASSWORD });
+  });
+  await kms.call('ConnectKeyStore', { KeyStoreId, KeyStorePassword: KMSUSER_PASSWORD });
   return { clusterId: ClusterId, keyStoreId: KeyStoreId };
 }
 
@@ -45,16 +44,15 @@ async function openCluster(page: Page, clusterId: string): Promise<void> {
   await expect(page.getByTestId('topology-hsm')).toHaveCount(2);
 }
 
-test('a network cluster: modules in use, kmsuser password change, specs it cannot hold, DEGRADED when a member is lost, sync when it is back', async ({ page, host }) => {
+test('a network cluster: modules in use, kmsuser password change, specs it cannot hold, DEGRADED when a member is lost, sync when it is back', async ({ page, kms }) => {
   test.setTimeout(300_000);
   const servers = await Promise.all([
     startP11KitServer({ label: 'ui-net-hsm-a', soPin: SO_PIN }),
     startP11KitServer({ label: 'ui-net-hsm-b', soPin: SO_PIN }),
   ]);
-  const spare = await createLabHsms(host, ['Spare SoftHSM']);
   try {
-    await firstRun(page, host);
-    const { clusterId, keyStoreId } = await bringUpNetworkCluster(host, servers);
+    await consoleOpen(page);
+    const { clusterId, keyStoreId } = await bringUpNetworkCluster(kms, servers);
 
     // Modules: one that serves a member is refused, an unused one goes.
     await page.getByTestId('nav-clusters').click();
@@ -128,7 +126,7 @@ test('a network cluster: modules in use, kmsuser password change, specs it canno
     await screen(page, '63-cluster-degraded');
 
     // Back again: a key made meanwhile reaches it when the officer syncs with the kmsuser password.
-    await callHost(host, 'CreateKey', { KeySpec: 'HMAC_SHA256', KeyUsage: 'GENERATE/VERIFY_MAC', KeyStoreId: keyStoreId });
+    await kms.call('CreateKey', { KeySpec: 'HMAC_SHA256', KeyUsage: 'GENERATE/VERIFY_MAC', KeyStoreId: keyStoreId });
     await servers[1]?.start();
     await page.getByTestId('cluster-sync').click();
     await page.getByTestId('cluster-sync-password').fill(NEW_PASSWORD);
@@ -148,7 +146,6 @@ test('a network cluster: modules in use, kmsuser password change, specs it canno
     await expect(page.getByTestId('cluster-topology').getByTestId('cluster-state')).toHaveText('ACTIVE');
     await expect(page.getByTestId('cluster-degraded')).toHaveCount(0);
   } finally {
-    await spare.cleanup();
     await Promise.all(servers.map((server) => server.cleanup()));
   }
 });

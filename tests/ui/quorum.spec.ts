@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { createSoftHsmFixture, initializeTokenWithUtil, SOFTHSM_MODULE_PATH, type SoftHsmFixture } from '../support/softhsm';
 import { expect, screen, test } from './fixtures';
-import { callHost } from './host-call';
-import { choose, createKey, firstRun } from './steps';
+import { choose, consoleOpen, createKey } from './steps';
 
 const OFFICERS = ['alice', 'bob', 'carol'] as const;
 const soPinOf = (name: string): string => `${name}-So-2026`;
@@ -51,17 +50,17 @@ async function approve(page: Page, officerLabel: string, pin: string): Promise<v
   await page.getByTestId('approve-confirm').click();
 }
 
-test('officers approve a key deletion 2 of 3 on their own tokens, then it runs once', async ({ page, host }) => {
+test('officers approve a key deletion 2 of 3 on their own tokens, then it runs once', async ({ page, keyward, kms }) => {
   test.setTimeout(240_000);
   const fixture = await createSoftHsmFixture('keyward-ui-officers-');
   try {
     const tokens = makeOfficerTokens(fixture);
-    await firstRun(page, host);
-    const { ModuleId } = (await callHost(host, 'RegisterModule', {
+    await consoleOpen(page);
+    const { ModuleId } = await kms.call('RegisterModule', {
       Path: SOFTHSM_MODULE_PATH,
       Name: 'Officer tokens',
       Environment: { SOFTHSM2_CONF: fixture.confPath },
-    })) as { ModuleId: string };
+    });
 
     await page.getByTestId('nav-officers').click();
     await expect(page.getByTestId('quorum-policy-none')).toBeVisible();
@@ -135,7 +134,7 @@ test('officers approve a key deletion 2 of 3 on their own tokens, then it runs o
     await page.getByTestId('approvals-history').getByText(/^History/).click();
     await expect(page.getByTestId('approval-history-state')).toHaveText(['EXECUTED']);
 
-    await page.goto(`${new URL(host.url).origin}/#/keys/${keyId}`);
+    await page.goto(`${new URL(keyward.url).origin}/#/keys/${keyId}`);
     await expect(page.getByTestId('key-detail-state')).toHaveText('PendingDeletion');
 
     // With a policy in force, changing it waits for the quorum too.

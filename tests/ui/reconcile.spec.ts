@@ -5,23 +5,20 @@ import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher'
 import { keyObjectLabel } from '../../electron/main/services/clusters/cluster-objects';
 import { objectIdOfVersion } from '../../electron/main/services/keys/key-identifiers';
 import { SOFTHSM_MODULE_PATH } from '../support/softhsm';
-import { KeyStoresPage } from '../../testing/pages/key-stores-page';
+import { KeyStoresPage } from '../../testing';
 import { expect, screen, test } from './fixtures';
-import { callHost } from './host-call';
-import { firstRun, PASSWORD } from './steps';
+import { consoleOpen, PASSWORD } from './steps';
 
-test('reconcile the default key store: an orphan a crash left is reported, then destroyed on request', async ({ page, host }) => {
-  await firstRun(page, host);
-  await callHost(host, 'CreateKey', { KeySpec: 'Aliyun_AES_256' });
-  const events = (await callHost(host, 'ListAuditEvents', { Filters: [{ Key: 'Operation', Values: ['InitializeDefaultKeyStore'] }] })) as {
-    Events: { Details: Record<string, unknown> }[];
-  };
+test('reconcile the default key store: an orphan a crash left is reported, then destroyed on request', async ({ page, keyward, kms }) => {
+  await consoleOpen(page);
+  await kms.call('CreateKey', { KeySpec: 'Aliyun_AES_256' });
+  const events = await kms.call('ListAuditEvents', { Filters: [{ Key: 'Operation', Values: ['InitializeDefaultKeyStore'] }] });
   const serial = String(events.Events[0]?.Details.TokenSerial ?? '');
   // What a crash between C_GenerateKey and the registry commit leaves: a key object under Keyward's id scheme, no row.
   const versionId = randomUUID();
   const orphanId = objectIdOfVersion(versionId);
   const outside = new HsmModuleClient(
-    { path: SOFTHSM_MODULE_PATH, env: { SOFTHSM2_CONF: path.join(host.dataDir, 'softhsm', 'softhsm2.conf') } },
+    { path: SOFTHSM_MODULE_PATH, env: { SOFTHSM2_CONF: path.join(keyward.dataDir, 'softhsm', 'softhsm2.conf') } },
     { launcher: createNodeWorkerLauncher() },
   );
   try {

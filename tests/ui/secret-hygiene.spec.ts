@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { createTextSecret, openSecrets } from './secret-steps';
-import { firstRun } from './steps';
+import { consoleOpen } from './steps';
 
 /*
  * R4, renderer side: after the first-run and unlock screens have handled a canary password (and a
@@ -41,30 +41,35 @@ function expectNotInDataDir(dataDir: string, secret: string, what: string): void
   }
 }
 
-test('the password typed into the console stays out of renderer storage, the DOM and the data directory', async ({ page, context, host }) => {
-  await page.goto(host.url);
-  await page.getByTestId('setup-password').fill(CANARY);
-  await page.getByTestId('setup-password-confirm').fill(CANARY);
-  await page.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
+test.describe('on the first-run and unlock screens', () => {
+  // The console's own first run: the canary is typed into it, not set by the kit.
+  test.use({ initialize: false });
 
-  await page.getByTestId('lock-button').click();
-  await page.getByTestId('unlock-password').fill(WRONG);
-  await page.getByTestId('unlock-submit').click();
-  await expect(page.getByTestId('unlock-error')).toHaveText('Incorrect password');
-  await page.getByTestId('unlock-password').fill(CANARY);
-  await page.getByTestId('unlock-submit').click();
-  await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
-  await page.reload();
-  await expect(page.getByTestId('keys-table')).toBeVisible();
+  test('the password typed into the console stays out of renderer storage, the DOM and the data directory', async ({ page, context, keyward }) => {
+    await page.goto(keyward.url);
+    await page.getByTestId('setup-password').fill(CANARY);
+    await page.getByTestId('setup-password-confirm').fill(CANARY);
+    await page.getByTestId('setup-submit').click();
+    await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
 
-  const traces = await rendererTraces(page, context);
-  for (const secret of [CANARY, WRONG]) {
-    for (const [where, text] of Object.entries(traces)) {
-      expect(text.includes(secret), `${where} holds the password`).toBe(false);
+    await page.getByTestId('lock-button').click();
+    await page.getByTestId('unlock-password').fill(WRONG);
+    await page.getByTestId('unlock-submit').click();
+    await expect(page.getByTestId('unlock-error')).toHaveText('Incorrect password');
+    await page.getByTestId('unlock-password').fill(CANARY);
+    await page.getByTestId('unlock-submit').click();
+    await expect(page.getByTestId('default-store-state')).toHaveText('CONNECTED');
+    await page.reload();
+    await expect(page.getByTestId('keys-table')).toBeVisible();
+
+    const traces = await rendererTraces(page, context);
+    for (const secret of [CANARY, WRONG]) {
+      for (const [where, text] of Object.entries(traces)) {
+        expect(text.includes(secret), `${where} holds the password`).toBe(false);
+      }
+      expectNotInDataDir(keyward.dataDir, secret, 'password');
     }
-    expectNotInDataDir(host.dataDir, secret, 'password');
-  }
+  });
 });
 
 /*
@@ -75,10 +80,10 @@ test('the password typed into the console stays out of renderer storage, the DOM
 const SECRET_CANARY = 'UiSecretCanary8ZqW';
 const PUT_CANARY = 'UiSecretCanary9RxV';
 
-test('secret values typed and revealed in the console stay out of renderer storage, the log and the data directory', async ({ page, context, host }) => {
+test('secret values typed and revealed in the console stay out of renderer storage, the log and the data directory', async ({ page, context, keyward }) => {
   const log: string[] = [];
   page.on('console', (message) => log.push(message.text()));
-  await firstRun(page, host);
+  await consoleOpen(page);
   await createTextSecret(page, 'hygiene/canary', SECRET_CANARY);
   await page.getByTestId('secret-reveal').click();
   await expect(page.getByTestId('secret-value-text')).toHaveText(SECRET_CANARY);
@@ -109,6 +114,6 @@ test('secret values typed and revealed in the console stay out of renderer stora
     for (const [where, text] of Object.entries(afterReload)) {
       expect(text.includes(secret), `${where} holds the secret value after a reload`).toBe(false);
     }
-    expectNotInDataDir(host.dataDir, secret, 'secret value');
+    expectNotInDataDir(keyward.dataDir, secret, 'secret value');
   }
 });

@@ -1,14 +1,14 @@
 import { expect, screen, test } from './fixtures';
 import { createTextSecret, fillSecretMetadata, openSecrets, stagesOf, submitSecret, versionRow } from './secret-steps';
-import { choose, createKey, firstRun } from './steps';
+import { choose, consoleOpen, createKey } from './steps';
 
 /** "2026-12-08 10:00:00 UTC" → epoch ms. */
 function utcMs(text: string): number {
   return Date.parse(`${text.trim().replace(' UTC', 'Z').replace(' ', 'T')}`);
 }
 
-test('creates text, key/value, generated and binary secrets, then lists and filters them', async ({ page, host }) => {
-  await firstRun(page, host);
+test('creates text, key/value, generated and binary secrets, then lists and filters them', async ({ page }) => {
+  await consoleOpen(page);
   await openSecrets(page);
   await expect(page.getByTestId('secrets-empty')).toContainText('No secrets yet');
   await expect(page.getByTestId('secrets-count')).toContainText('0 secrets');
@@ -98,11 +98,11 @@ test('creates text, key/value, generated and binary secrets, then lists and filt
   await expect(page.getByTestId('secrets-empty')).toHaveText('No secret matches these filters.');
 });
 
-test('reveals, rotates, moves stages, edits, deletes with a recovery window and restores a secret', async ({ page, host }) => {
+test('reveals, rotates, moves stages, edits, deletes with a recovery window and restores a secret', async ({ page }) => {
   test.setTimeout(180_000);
   // Fake timers that still run on their own: the 30 s auto-hide is reached by fast-forwarding.
   await page.clock.install();
-  await firstRun(page, host);
+  await consoleOpen(page);
   const name = 'ops/vault-unseal';
   await createTextSecret(page, name, 'Unseal-first-0001', { description: 'Unseal share' });
   await screen(page, '84-secret-masked');
@@ -203,8 +203,8 @@ test('reveals, rotates, moves stages, edits, deletes with a recovery window and 
   await expect(page.getByTestId('secret-value-text')).toHaveText('Unseal-first-0001');
 });
 
-test('force-deletes a secret only once its name is typed', async ({ page, host }) => {
-  await firstRun(page, host);
+test('force-deletes a secret only once its name is typed', async ({ page }) => {
+  await consoleOpen(page);
   const name = 'tmp/scratch@lab';
   await createTextSecret(page, name, 'Scratch-0003');
   await page.getByTestId('secret-delete').click();
@@ -220,9 +220,9 @@ test('force-deletes a secret only once its name is typed', async ({ page, host }
   await expect(page.getByTestId('secrets-empty')).toContainText('No secrets yet');
 });
 
-test('stores a secret under a chosen CMK and moves it to another one', async ({ page, host }) => {
+test('stores a secret under a chosen CMK and moves it to another one', async ({ page }) => {
   test.setTimeout(180_000);
-  await firstRun(page, host);
+  await consoleOpen(page);
   const first = await createKey(page, 'Aliyun_AES_256', undefined, { alias: 'secrets/first' });
   const second = await createKey(page, 'Aliyun_AES_256', undefined, { alias: 'secrets/second' });
   // Keys that cannot wrap data keys are not offered.

@@ -1,22 +1,21 @@
 import type { Page } from '@playwright/test';
-import { KeyDetailPage, type KeyTab } from '../../testing/pages/key-detail-page';
-import { KeysPage } from '../../testing/pages/keys-page';
-import { UnlockPage } from '../../testing/pages/unlock-page';
-import { expect, type KeywardHost } from './fixtures';
+import { KeyDetailPage, KeysPage, type KeyTab, UnlockPage } from '../../testing';
+import { expect } from './fixtures';
 
 /*
  * The suite's shorthands over the kit's page objects (testing/pages), kept for the specs that call
  * them: the flows themselves live in the kit, so the kit cannot drift from the console.
  */
-export { choose, visibleOptions } from '../../testing/naive-ui';
+export { choose, visibleOptions } from '../../testing';
 
-/** The officer password the tests set on a fresh data directory (test-only). */
-export const PASSWORD = 'Ceremony2024x';
+export { PASSWORD } from './fixtures';
 
-/** Opens the console on a fresh data directory and sets the default key store password. */
-export async function firstRun(page: Page, host: KeywardHost): Promise<void> {
-  await page.goto(host.url);
-  await new UnlockPage(page).setUp(PASSWORD);
+/**
+ * Waits for the console the kit opened, its default key store initialized with PASSWORD: unlocked,
+ * on the keys list (what the first-run screen leads to; first-run.spec.ts drives that screen itself).
+ */
+export async function consoleOpen(page: Page): Promise<void> {
+  await new UnlockPage(page).expectOpen();
   await expect(new KeysPage(page).table).toBeVisible();
 }
 

@@ -3,11 +3,10 @@ import { Agent } from 'node:https';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { KEY_USER_PERMISSION } from '../../shared/contract';
-import { hostKmsClient } from '../../testing/kms-client';
 import { METADATA, xksPost, type XksCredential } from '../integration/xks/xks-fixture';
-import { expect, screen, test, type KeywardHost } from './fixtures';
+import { expect, screen, test, type KmsClient } from './fixtures';
 import { SCREENS_DIR } from './paths';
-import { createKey, firstRun } from './steps';
+import { consoleOpen, createKey } from './steps';
 
 /** Where the brief's reviewers look at the screenshots, besides test-results/screens. */
 const SHOTS_DIR = '/tmp/kw/shots';
@@ -47,8 +46,7 @@ async function closeShownCredential(page: Page, secret: string): Promise<void> {
 }
 
 /** A client key of the instance CA, made through the host's operation client: XKS calls need one for mutual TLS. */
-async function xksCallerAgent(host: KeywardHost): Promise<Agent> {
-  const kms = hostKmsClient(host);
+async function xksCallerAgent(kms: KmsClient): Promise<Agent> {
   await kms.call('CreateNetworkRule', { Name: 'loopback', Type: 'Private', SourcePrivateIp: ['127.0.0.1'], Description: '' });
   await kms.call('CreatePolicy', {
     Name: 'xks-caller',
@@ -62,9 +60,9 @@ async function xksCallerAgent(host: KeywardHost): Promise<Agent> {
   return new Agent({ pfx: Buffer.from(clientKey.PrivateKeyData, 'base64'), passphrase: CLIENT_KEY_PASSWORD, ca: clientKey.CaCertificate });
 }
 
-test('an officer serves a key store to AWS KMS through an XKS proxy: create, credential shown once, rotate, retire, delete', async ({ page, host }) => {
+test('an officer serves a key store to AWS KMS through an XKS proxy: create, credential shown once, rotate, retire, delete', async ({ page, kms }) => {
   test.setTimeout(300_000);
-  await firstRun(page, host);
+  await consoleOpen(page);
   const keyId = await createKey(page, 'Aliyun_AES_256', undefined, { alias: 'app-data', description: 'Served to AWS KMS' });
 
   await page.getByTestId('nav-xks-proxies').click();
@@ -116,7 +114,7 @@ test('an officer serves a key store to AWS KMS through an XKS proxy: create, cre
   await expect(page.getByTestId('xks-proxy-uri')).toHaveText(`https://127.0.0.1:${port}/prod/kms/xks/v1`);
 
   // An XKS call as AWS KMS makes one, signed with the first credential.
-  const agent = await xksCallerAgent(host);
+  const agent = await xksCallerAgent(kms);
   try {
     const encryptPath = '/prod/kms/xks/v1/keys/app-data/encrypt';
     const body = { requestMetadata: METADATA, plaintext: Buffer.from('shown once').toString('base64'), encryptionAlgorithm: 'AES_GCM' };

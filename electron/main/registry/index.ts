@@ -50,6 +50,17 @@ export type { AccessPolicyRow, AccessPolicyPatch, AccessPoliciesRepository } fro
 export type { AccessPointRow, AccessPointPatch, AccessGrantRow, AccessPointsRepository } from './repositories/access-points';
 export type { ExternalKeyStoreRow, ExternalKeyStoresRepository } from './repositories/external-key-stores';
 export type { ApprovalRequestRow, ApprovalRow, OfficerRow, OfficersRepository, QuorumPolicyRow } from './repositories/officers';
+export type {
+  CeremoniesRepository,
+  CeremonyDeviationRow,
+  CeremonyParticipantRow,
+  CeremonyRow,
+  CeremonyScriptRow,
+  CeremonySignOffRow,
+  CeremonyState,
+  CeremonyStepRow,
+  CeremonyStepState,
+} from './repositories/ceremonies';
 export type { XksProxyRow, XksCredentialRow, XksExposedKeyRow, XksProxiesRepository } from './repositories/xks-proxies';
 
 export {

@@ -27,6 +27,7 @@ import { type AccessPointsRepository, createAccessPointsRepository } from './rep
 import { type XksProxiesRepository, createXksProxiesRepository } from './repositories/xks-proxies';
 import { type ExternalKeyStoresRepository, createExternalKeyStoresRepository } from './repositories/external-key-stores';
 import { type OfficersRepository, createOfficersRepository } from './repositories/officers';
+import { type CeremoniesRepository, createCeremoniesRepository } from './repositories/ceremonies';
 
 export interface OpenRegistryOptions {
   /** Path of the database file; its directory must exist. */
@@ -66,6 +67,7 @@ export interface Registry {
   readonly xksProxies: XksProxiesRepository;
   readonly externalKeyStores: ExternalKeyStoresRepository;
   readonly officers: OfficersRepository;
+  readonly ceremonies: CeremoniesRepository;
   /**
    * Copies the database, as of the moment the copy completes, into `file` (SQLite's online backup:
    * page batches between which this connection keeps serving; its own writes meanwhile are carried
@@ -156,6 +158,7 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     xksProxies: createXksProxiesRepository(db),
     externalKeyStores: createExternalKeyStoresRepository(db),
     officers: createOfficersRepository(db),
+    ceremonies: createCeremoniesRepository(db),
     async snapshotTo(target, onProgress) {
       await db.backup(target, {
         progress({ totalPages, remainingPages }) {

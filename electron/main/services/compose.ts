@@ -39,7 +39,10 @@ export function createServices(deps: ServiceDeps & { onProblem: MaintenanceProbl
   });
   const handlers = requireQuorum(bindHandlers(services), services.approvals);
   // ExecuteApprovedRequest holds the write gate already: the approved operation runs below it.
-  services.approvals.bindRunner((operation, input, request) => (handlers[operation] as (input: unknown, request: unknown) => Promise<unknown>)(input, request));
+  const runUngated = (operation: OperationName, input: unknown, request: RequestContext) => (handlers[operation] as (input: unknown, request: unknown) => Promise<unknown>)(input, request);
+  services.approvals.bindRunner(runUngated);
+  // RunCeremonyStep holds the write gate as well: a step's operation (quorum rules included) runs below it.
+  services.ceremonies.bindRunner(runUngated);
   return {
     handlers: gateStateChanges(handlers, deps.gate),
     maintenance,

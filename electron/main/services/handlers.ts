@@ -2,6 +2,7 @@ import type { OperationHandlers } from './handlers-type';
 import { bindAccessHandlers } from './access/access-handlers';
 import { bindEndpointHandlers } from './endpoint/endpoint-handlers';
 import { bindXksHandlers } from './xks/xks-handlers';
+import { bindCeremonyHandlers } from './ceremonies/ceremony-handlers';
 import type { ServiceSet } from './service-set';
 import { clusterKeyStoreInput } from './clusters/cluster-key-stores';
 
@@ -106,5 +107,6 @@ export function bindHandlers(services: ServiceSet): OperationHandlers {
     ...bindAccessHandlers(services),
     ...bindEndpointHandlers(services.endpoint),
     ...bindXksHandlers(services.xksProxies),
+    ...bindCeremonyHandlers(services),
   };
 }

@@ -10,6 +10,13 @@ export interface RequestContext {
   progress(fraction: number | null, message: string): void;
   /** Set while ExecuteApprovedRequest runs a quorum-protected operation: the approval it runs under. */
   approval?: ApprovalContext;
+  /** Set while RunCeremonyStep runs a step's operation: its audit records name the step. */
+  ceremony?: CeremonyContext;
+}
+
+export interface CeremonyContext {
+  ceremonyId: string;
+  stepId: string;
 }
 
 export interface ApprovalContext {

@@ -57,6 +57,9 @@ import { ApprovalService } from './quorum/approval-service';
 import { OfficerService } from './quorum/officer-service';
 import { OfficerTokens } from './quorum/officer-tokens';
 import { QuorumPolicyService } from './quorum/quorum-policy';
+import { CeremonyScripts } from './ceremonies/ceremony-scripts';
+import { CeremonyService } from './ceremonies/ceremony-service';
+import { CeremonyTranscripts } from './ceremonies/transcript/ceremony-transcripts';
 
 /** What the services are built from: assembled once by the composition root (app/core.ts). */
 export interface ServiceDeps {
@@ -108,7 +111,9 @@ export function buildServiceSet(deps: ServiceDeps) {
   const asymmetric = new AsymmetricCryptoService(use);
   const mac = new MacService(use);
   const auditLog = new AuditService(context, usageWriter, connections, deps.anchorer);
-  const auditExport = new AuditExportService(context, usageWriter, new AuditSigningKey(context, connections, audit), audit);
+  // One signing key for audit exports and ceremony transcripts: it caches the key it found or made.
+  const auditSigningKey = new AuditSigningKey(context, connections, audit);
+  const auditExport = new AuditExportService(context, usageWriter, auditSigningKey, audit);
   const reconcile = new ReconcileService(context, connections, audit);
   const secrets = createSecretServices({ context, connections, audit, scope, use, keys, keyTags: tags });
   const backups = new BackupService({ context, audit, files: deps.files, gate: deps.gate, anchor: deps.anchorer });
@@ -126,6 +131,9 @@ export function buildServiceSet(deps: ServiceDeps) {
   const officers = new OfficerService(context, officerTokens, audit);
   const quorumPolicy = new QuorumPolicyService(context, audit);
   const approvals = new ApprovalService(context, officerTokens, audit);
+  const ceremonyScripts = new CeremonyScripts(context, audit);
+  const ceremonies = new CeremonyService(context, audit, ceremonyScripts, officerTokens);
+  const ceremonyTranscripts = new CeremonyTranscripts(context, auditSigningKey, audit);
   const endpoint = createEndpointService({ context, audit, usageWriter, scope, controller: deps.endpointController, ca: instanceCa, credentials: clientKeyCredentials, authorizer: accessAuthorizer, xks: xks.gate });
   return {
     modules, clusters, initializer, cryptoUsers, clusterStores, clusterSync, joiner, keyStores, loginPolicy,
@@ -133,7 +141,7 @@ export function buildServiceSet(deps: ServiceDeps) {
     crypto, asymmetric, mac, auditLog, auditExport, secrets, backups, restores, material,
     networkRules, policies, accessPoints, accessAuthorizer,
     instanceCa, clientKeys, clientKeyCredentials, endpoint, xksProxies: xks.proxies, externalStores,
-    officers, quorumPolicy, approvals,
+    officers, quorumPolicy, approvals, ceremonyScripts, ceremonies, ceremonyTranscripts,
   };
 }
 

@@ -107,7 +107,7 @@ function operationsWithFile(kind: 'produces' | 'consumes'): string {
  * Fields whose values must never be a command-line word (the process list and the shell history
  * would show them): a secret value is read from a file, standard input or the environment.
  */
-const NEVER_ON_THE_COMMAND_LINE = new Set(['SecretData', 'XksProxyAuthenticationCredential']);
+const NEVER_ON_THE_COMMAND_LINE = new Set(['SecretData', 'XksProxyAuthenticationCredential', 'Secrets']);
 
 /** Operations whose secret protects a file handed out (CreateClientKey's PKCS#12). */
 const PROTECTS_A_FILE_HANDED_OUT = new Set<string>(['CreateClientKey']);

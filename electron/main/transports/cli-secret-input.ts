@@ -34,11 +34,17 @@ export function secretFromBytes(field: string, bytes: Buffer, dataType: unknown)
 }
 
 /**
- * Secret fields that are a JSON object (an external key store's XksProxyAuthenticationCredential,
- * AWS-shaped): read whole from a file or standard input, never filled from a password line.
+ * Secret fields that are a JSON object, read whole from a file or standard input, never filled
+ * from a password line: an external key store's XksProxyAuthenticationCredential (AWS-shaped) and
+ * a ceremony step's Secrets (parameter name -> value).
  */
+const JSON_SECRET_EXAMPLES: Record<string, string> = {
+  XksProxyAuthenticationCredential: '{"AccessKeyId": "...", "RawSecretAccessKey": "..."}',
+  Secrets: '{"ParameterName": "..."}',
+};
+
 export function isJsonSecretField(field: string): boolean {
-  return field === 'XksProxyAuthenticationCredential';
+  return Object.hasOwn(JSON_SECRET_EXAMPLES, field);
 }
 
 /** A JSON secret field from its bytes; the message never quotes the input. */
@@ -47,7 +53,7 @@ export function jsonSecretFromBytes(field: string, bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
-    throw new SecretInputError(`${field}: the input is not a JSON object such as {"AccessKeyId": "...", "RawSecretAccessKey": "..."}.`);
+    throw new SecretInputError(`${field}: the input is not a JSON object such as ${JSON_SECRET_EXAMPLES[field] ?? '{}'}.`);
   }
 }
 

@@ -134,7 +134,7 @@ function auditFailureSafely(
 function resourceIdOf(input: unknown): string {
   if (typeof input !== 'object' || input === null) return '';
   const record = input as Record<string, unknown>;
-  for (const field of ['KeyId', 'KeyStoreId', 'ClusterId', 'ModuleId', 'AliasName', 'SecretName', 'Name', 'AapName', 'ClientKeyId']) {
+  for (const field of ['KeyId', 'KeyStoreId', 'ClusterId', 'ModuleId', 'AliasName', 'SecretName', 'Name', 'AapName', 'ClientKeyId', 'CeremonyId']) {
     const value = record[field];
     if (typeof value === 'string') return value;
   }

@@ -3,6 +3,7 @@
  * existence, attribute inspection and public key export. Keys are found by CKA_ID through the
  * token's handle cache; a handle that went stale is forgotten and looked up once more.
  */
+import { CKR } from '../ckr';
 import { curveFromEcParams, ecPointFromAttribute, ed25519PointFromAttribute } from '../der';
 import { CKA, CKK, CKK_V3, CKO } from './constants';
 import { hsmFail } from './failure';
@@ -10,7 +11,7 @@ import type { HsmArgs } from '../protocol';
 import { keyGenPlan, keyTypeOf } from './templates';
 import type { KeyObjectClass, KeyObjectInfo, PublicKeyMaterial } from '../types';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';
-import { readBool, readUlong } from './pkcs11';
+import { ckrOf, readBool, readUlong } from './pkcs11';
 import type { KeyHandles, TokenRegistry, TokenState } from './tokens';
 import { isStaleHandle } from './tokens';
 
@@ -52,23 +53,34 @@ export async function generateKey(p11: PKCS11, tokens: TokenRegistry, args: HsmA
   token.requireLogin('generateKey');
   const plan = keyGenPlan(args.spec, args.policy, { objectId: args.objectId, label: args.label });
   const keyType = keyTypeOf(args.spec);
-  const handles = await token.withSession(async (session): Promise<KeyHandles> => {
-    // One CKA_ID must name one key: lookups, replication and destroy all rely on it.
-    if (token.find(session, args.objectId).all.length > 0) {
-      throw hsmFail('InvalidParameter', 'generateKey: an object with this id already exists on the token');
-    }
-    if (plan.kind === 'secret') {
-      const secret = await p11.C_GenerateKeyAsync(session, { mechanism: plan.mechanism }, plan.template);
-      return { secret, all: [secret], keyType };
-    }
-    const pair = await p11.C_GenerateKeyPairAsync(
-      session,
-      { mechanism: plan.mechanism },
-      plan.publicTemplate,
-      plan.privateTemplate,
-    );
-    return { private: pair.privateKey, public: pair.publicKey, all: [pair.privateKey, pair.publicKey], keyType };
-  });
+  const generate = (): Promise<KeyHandles> =>
+    token.withSession(async (session): Promise<KeyHandles> => {
+      // One CKA_ID must name one key: lookups, replication and destroy all rely on it.
+      if (token.find(session, args.objectId).all.length > 0) {
+        throw hsmFail('InvalidParameter', 'generateKey: an object with this id already exists on the token');
+      }
+      if (plan.kind === 'secret') {
+        const secret = await p11.C_GenerateKeyAsync(session, { mechanism: plan.mechanism }, plan.template);
+        return { secret, all: [secret], keyType };
+      }
+      const pair = await p11.C_GenerateKeyPairAsync(
+        session,
+        { mechanism: plan.mechanism },
+        plan.publicTemplate,
+        plan.privateTemplate,
+      );
+      return { private: pair.privateKey, public: pair.publicKey, all: [pair.privateKey, pair.publicKey], keyType };
+    });
+  let handles: KeyHandles;
+  try {
+    handles = await generate();
+  } catch (error) {
+    // SoftHSM2 now and then fails a generation with CKR_GENERAL_ERROR while another session reads
+    // the object store (softhsm/SoftHSMv2#573). It leaves no object behind, so one more attempt is
+    // safe; the existence check above refuses it should the first attempt have left one after all.
+    if (ckrOf(error) !== CKR.GENERAL_ERROR) throw error;
+    handles = await generate();
+  }
   token.remember(args.objectId, handles);
   return { objectId: args.objectId };
 }

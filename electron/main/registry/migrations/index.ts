@@ -12,6 +12,7 @@ import { migration011XksProxies } from './011_xks_proxies';
 import { migration012AuditTimeIndex } from './012_audit_time_index';
 import { migration013ExternalKeyStores } from './013_external_key_stores';
 import { migration014OfficersQuorum } from './014_officers_quorum';
+import { migration015Ceremonies } from './015_ceremonies';
 import type { Migration } from './types';
 
 /** Every migration this build knows, in order. Append only. */
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration012AuditTimeIndex,
   migration013ExternalKeyStores,
   migration014OfficersQuorum,
+  migration015Ceremonies,
 ];
 
 export type { Migration } from './types';

@@ -3,7 +3,7 @@
  * signing key, and the offline check of such an export (signature and hash chain). The export is
  * itself audited, in a record after the exported ones.
  */
-import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { MAX_AUDIT_EXPORT_RECORDS, type OperationResult, type ParsedInput } from '../../../../shared/contract';
 import { KmsError } from '../../../../shared/errors';
 import type { BufferedAuditWriter } from '../../registry';
@@ -12,6 +12,7 @@ import type { ServiceContext } from '../service-context';
 import { checkExportChain, exportLine, toAuditEvent } from './audit-export-format';
 import type { AuditSigningKey } from './audit-signing-key';
 import type { AuditTrail } from './audit-trail';
+import { checkDerSignature, parseSigningPublicKey } from './signature-check';
 
 /** Rows read per query while building an export. */
 const READ_CHUNK = 5_000;
@@ -78,7 +79,7 @@ export class AuditExportService {
   async verify(input: ParsedInput<'VerifyAuditExport'>): Promise<OperationResult<'VerifyAuditExport'>> {
     const pem = input.SigningPublicKey ?? (await this.signingKey.publicKeyPem());
     if (pem === null) throw new KmsError('Forbidden.KeyStoreState', NO_SIGNING_KEY);
-    const signature = signatureCheck(input.Export, input.Signature, parsePublicKey(pem));
+    const signature = signatureCheck(input.Export, input.Signature, parseSigningPublicKey(pem));
     const chain = checkExportChain(input.Export);
     const reasons = [signature.reason, chain.reason].filter((reason): reason is string => reason !== null);
     return {
@@ -92,25 +93,9 @@ export class AuditExportService {
   }
 }
 
-function parsePublicKey(pem: string): KeyObject {
-  try {
-    return createPublicKey(pem);
-  } catch {
-    throw new KmsError('InvalidParameter', 'SigningPublicKey is not a PEM public key.');
-  }
-}
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /** The DER ECDSA-SHA256 signature over the export's UTF-8 bytes, exactly as openssl dgst checks it. */
 function signatureCheck(exported: string, signature: string, key: KeyObject): { valid: boolean; reason: string | null } {
-  if (!BASE64.test(signature)) return { valid: false, reason: 'the signature is not base64' };
-  let valid: boolean;
-  try {
-    valid = verifySignature('sha256', Buffer.from(exported, 'utf8'), { key, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'));
-  } catch {
-    // A key of another type, or a signature that is not DER: either way it does not verify.
-    valid = false;
-  }
-  return valid ? { valid, reason: null } : { valid, reason: 'the signature does not match the export and the signing key' };
+  const { valid, reason } = checkDerSignature(Buffer.from(exported, 'utf8'), signature, key);
+  if (valid) return { valid, reason: null };
+  return { valid, reason: reason === 'not base64' ? 'the signature is not base64' : 'the signature does not match the export and the signing key' };
 }

@@ -1,7 +1,7 @@
 import type { OperationName } from '../../../../shared/contract';
 import type { BufferedAuditWriter, Registry } from '../../registry';
 import type { FailureAuditor } from '../handlers-type';
-import type { ApprovalContext, RequestContext } from '../request-context';
+import type { ApprovalContext, CeremonyContext, RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
 
 export type AuditDetails = Record<string, string | number | boolean>;
@@ -94,12 +94,17 @@ export class AuditTrail {
       outcome,
       errorCode,
       requestId: request.requestId,
-      // An approved request's records name the approval that let it run (issue 14).
-      details: request.approval ? { ...entry.details, ...approvalDetails(request.approval) } : (entry.details ?? {}),
+      // An approved request's records name the approval that let it run (issue 14); a ceremony
+      // step's records name the step (issue 15), which is how a restart learns whether it ran.
+      details: { ...entry.details, ...(request.approval ? approvalDetails(request.approval) : {}), ...(request.ceremony ? ceremonyDetails(request.ceremony) : {}) },
     };
   }
 }
 
 function approvalDetails(approval: ApprovalContext): Record<string, string> {
   return { ApprovalRequestId: approval.approvalRequestId, RequestDigest: approval.requestDigest, ApprovedBy: approval.approvedBy.join(',') };
+}
+
+function ceremonyDetails(ceremony: CeremonyContext): Record<string, string> {
+  return { CeremonyId: ceremony.ceremonyId, StepId: ceremony.stepId };
 }
