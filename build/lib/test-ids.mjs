@@ -15,10 +15,55 @@ const RENDER_ID = /'data-testid':\s*(['`])([^'`]+)\1/g;
 /** `testid: 'x'` in an object a component turns into an element (a crypto panel's fields and buttons). */
 const PROPERTY_ID = /\b(?:testid|\w+Testid):\s*(['`])([^'`]+)\1/g;
 const LITERAL = /'([^']+)'|`([^`]+)`/g;
+/** Helpers that put a test id on what they make: `inputProps('x')`, `passwordInputProps('x', …)`, `actionButton('Label', 'x', …)`, `mono(text, 'x')`. */
+const HELPER_IDS = [/\b\w*[iI]nputProps\(\s*(['`])([^'`]+)\1/g, /\bactionButton\(\s*(['`])[^'`]*\1,\s*(['`])([^'`]+)\2/g, /\bmono\(.*,\s*(['`])([^'`]+)\1\s*\)/g];
+/** `<password-field id="x">` and `<new-password-fields id="x">`: the native inputs take `id` as their test id (and `x-confirm`). */
+const PASSWORD_FIELD = /<(password-field|new-password-fields)\b[^>]*?\s(:?)id="([^"]+)"/g;
+/** `useTabInAddress(tabs, fallback, 'prefix')`: each tab's id is `prefix-<tab>`. */
+const TAB_PREFIX = /\buseTabInAddress\(.*,\s*'([\w-]+)'\s*\)/g;
 
 /** A template's `${…}` parts become `*`: the id is a pattern then. */
 function pattern(text) {
   return text.replace(/\$\{[^}]*\}/g, '*');
+}
+
+/** `${testid}-suffix` inside a component: the ids it makes of the `testid` its parent gives. */
+const DERIVED_SUFFIX = /`\$\{testid\}(-[\w-]+)`/g;
+/** An opening tag with a static `testid="x"`; the tag may span lines. */
+const TAG_WITH_TESTID = /<([a-z][\w-]*)\b[^>]*?\stestid="([^"]+)"/g;
+
+const kebab = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+/** Component tag -> the id suffixes it derives from its `testid` prop. */
+function derivedSuffixes(files) {
+  const byTag = new Map();
+  for (const file of files) {
+    if (!file.endsWith('.vue')) continue;
+    const suffixes = [...new Set([...readFileSync(file, 'utf8').matchAll(DERIVED_SUFFIX)].map((match) => match[1]))];
+    if (suffixes.length > 0) byTag.set(kebab(basename(file, '.vue')), suffixes);
+  }
+  return byTag;
+}
+
+/** Ids whose opening tag may span lines (password fields, components deriving ids), by the line the tag opens on. */
+function tagIds(text, suffixesByTag) {
+  const byLine = new Map();
+  const add = (index, at, id) => byLine.set(index, [...(byLine.get(index) ?? []), { id, at }]);
+  const place = (offset) => [text.slice(0, offset).split('\n').length - 1, offset - (text.lastIndexOf('\n', offset - 1) + 1)];
+  for (const match of text.matchAll(PASSWORD_FIELD)) {
+    const [index, at] = place(match.index);
+    // `:id="cond ? 'a' : 'b'"` names each literal; a bound id with none names nothing readable.
+    const named = match[2] === ':' ? [...match[3].matchAll(LITERAL)].map((literal) => pattern(literal[1] ?? literal[2])) : [match[3]];
+    for (const id of named) {
+      add(index, at, id);
+      if (match[1] === 'new-password-fields') add(index, at, `${id}-confirm`);
+    }
+  }
+  for (const match of text.matchAll(TAG_WITH_TESTID)) {
+    const [index, at] = place(match.index);
+    for (const suffix of suffixesByTag.get(match[1]) ?? []) add(index, at, `${match[2]}${suffix}`);
+  }
+  return byLine;
 }
 
 function ids(line) {
@@ -30,7 +75,12 @@ function ids(line) {
   }
   for (const match of line.matchAll(RENDER_ID)) found.push({ id: pattern(match[2]), at: match.index });
   for (const match of line.matchAll(PROPERTY_ID)) found.push({ id: pattern(match[2]), at: match.index });
-  return found.filter(({ id }) => id !== '*');
+  for (const helper of HELPER_IDS) {
+    for (const match of line.matchAll(helper)) found.push({ id: pattern(match.at(-1)), at: match.index });
+  }
+  for (const match of line.matchAll(TAB_PREFIX)) found.push({ id: `${match[1]}-*`, at: match.index });
+  // A pattern with no word of its own (`*-*`, made inside a generic helper) names nothing a test can rely on.
+  return found.filter(({ id }) => /[a-z]{2}/i.test(id));
 }
 
 function element(line, at) {
@@ -64,12 +114,16 @@ function ownText(lines, index, at) {
 export function collectTestIds(sourceDir) {
   const rows = [];
   const seen = new Set();
-  for (const file of sourceFiles(sourceDir)) {
+  const files = sourceFiles(sourceDir);
+  const suffixesByTag = derivedSuffixes(files);
+  for (const file of files) {
     const component = relative(sourceDir, file);
     const name = basename(file).replace(/\.(vue|ts)$/, '');
-    const lines = readFileSync(file, 'utf8').split('\n');
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    const multiLine = tagIds(text, suffixesByTag);
     lines.forEach((line, index) => {
-      for (const { id, at } of ids(line)) {
+      for (const { id, at } of [...ids(line), ...(multiLine.get(index) ?? [])]) {
         if (seen.has(`${component}\0${id}`)) continue;
         seen.add(`${component}\0${id}`);
         const meaning = comment(lines, index) ?? ownText(lines, index, at) ?? `part of ${name}`;

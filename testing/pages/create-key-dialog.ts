@@ -16,12 +16,15 @@ export interface CreateKeyOptions {
   store?: string;
   /** Imported material: the dialog's acknowledgement is ticked, the key starts PendingImport. */
   external?: boolean;
+  /** In an external key store: the key's id at the XKS proxy (the dialog requires it there). */
+  xksKeyId?: string;
 }
 
 /** The Create key dialog of the Keys page. */
 export class CreateKeyDialog {
   readonly root;
   readonly submitButton;
+  readonly store;
   readonly usage;
   readonly alias;
   readonly aliasPrefix;
@@ -29,10 +32,15 @@ export class CreateKeyDialog {
   readonly origin;
   readonly externalNote;
   readonly externalAck;
+  /** In an external key store: the origin shown instead of the select, and the external key id. */
+  readonly originFixed;
+  readonly xksKeyId;
+  readonly rotate;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('create-key-dialog');
     this.submitButton = page.getByTestId('create-key-submit');
+    this.store = page.getByTestId('create-key-store');
     this.usage = page.getByTestId('create-key-usage');
     this.alias = page.getByTestId('create-key-alias');
     this.aliasPrefix = page.getByTestId('create-key-alias-prefix');
@@ -40,6 +48,9 @@ export class CreateKeyDialog {
     this.origin = page.getByTestId('create-key-origin');
     this.externalNote = page.getByTestId('create-key-external-note');
     this.externalAck = page.getByTestId('create-key-external-ack');
+    this.originFixed = page.getByTestId('create-key-origin-fixed');
+    this.xksKeyId = page.getByTestId('create-key-xks-key-id');
+    this.rotate = page.getByTestId('create-key-rotate');
   }
 
   chooseSpec(spec: string): Promise<void> {
@@ -67,6 +78,7 @@ export class CreateKeyDialog {
     if (options.usage) await this.chooseUsage(options.usage);
     if (options.description !== undefined) await this.description.fill(options.description);
     if (options.alias) await this.alias.fill(options.alias);
+    if (options.xksKeyId !== undefined) await this.xksKeyId.fill(options.xksKeyId);
     if (options.external) {
       await this.chooseExternalOrigin();
       // The dialog refuses imported material until its consequences are acknowledged.

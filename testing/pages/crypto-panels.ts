@@ -49,6 +49,12 @@ export class EncryptPanel {
     await this.page.getByTestId('decrypt-button').click();
   }
 
+  /** Decrypts a blob made elsewhere (another session, before a backup); the caller reads `decrypted`. */
+  async decryptBlob(blob: string): Promise<void> {
+    await this.page.getByTestId('decrypt-input').fill(blob);
+    await this.decrypt();
+  }
+
   /** Encrypt, then decrypt, and expect the text back; resolves with the blob. */
   async roundTrip(plaintext: string, context?: EncryptionContext): Promise<string> {
     const blob = await this.encrypt(plaintext, context);

@@ -15,7 +15,10 @@ describe('docs/test-ids.md, the console selector contract', () => {
   });
 
   it('lists every test id the kit’s page objects and the example project rely on', () => {
-    const listed = collectTestIds(RENDERER_SRC).map(({ id }) => new RegExp(`^${id.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.+')}$`));
+    // A run-time part (`*`) stands for a word: it never spans a whole id, so `nav-*` matches `nav-keys`
+    // but no pattern can pass for an id the renderer does not name.
+    const listed = collectTestIds(RENDERER_SRC).map(({ id }) => new RegExp(`^${id.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[A-Za-z0-9_.:]+(?:-[A-Za-z0-9_.:]+)*')}$`));
+    expect(listed.some((pattern) => pattern.test('no-such-id-anywhere'))).toBe(false);
     const sources = [
       ...specFiles(path.join(ROOT, 'examples', 'playwright', 'tests'), '.spec.ts'),
       ...specFiles(path.join(ROOT, 'testing', 'pages'), '.ts'),
@@ -66,6 +69,28 @@ describe('the test id generator', () => {
       { id: 'log-next', component: 'b/Panel.vue', element: 'step-footer', meaning: '“Next”' },
     ]);
     expect(renderTestIds(rows)).toContain('| `log-open` | `n-button` | Opens the ceremony log |');
+  });
+
+  it('takes ids from the helpers that set them, and drops patterns with no word of their own', () => {
+    const rows = generate({
+      'c/Form.vue': [
+        '<template>',
+        '  <new-password-fields',
+        '    id="vault-pw"',
+        '    label="Password"',
+        '  />',
+        '  <password-field id="vault-pin" label="PIN" />',
+        '  <n-input :input-props="inputProps(\'vault-days\', { min: 1 })" />',
+        '</template>',
+      ].join('\n'),
+      'd/columns.ts': [
+        "const a = actionButton('Rotate', 'vault-rotate', () => rotate(row));",
+        "const b = mono(orDash(row.Name), 'vault-name');",
+        "const { tabProps } = useTabInAddress(TABS, 'one', 'vault-tab');",
+        "const c = { 'data-testid': `${prefix}-${name}` };",
+      ].join('\n'),
+    });
+    expect(rows.map(({ id }) => id)).toEqual(['vault-pw', 'vault-pw-confirm', 'vault-pin', 'vault-days', 'vault-rotate', 'vault-name', 'vault-tab-*']);
   });
 
   it('a renamed id changes the document', () => {
