@@ -5,6 +5,7 @@ import { contract, isOperationName, MAX_REQUEST_BYTES, type OperationName } from
 import { KmsError, type ErrorCode, type KmsErrorBody } from '../../../shared/errors';
 import type { ProgressEvent } from '../../../shared/wire';
 import { isAuditedFailure } from '../services/audit/audited-failure';
+import { resourceIdOf } from '../services/audit/resource-id';
 import type { FailureAuditor, OperationHandlers } from '../services/handlers-type';
 import type { RequestContext } from '../services/request-context';
 import { describeInputIssue } from './input-issues';
@@ -128,17 +129,6 @@ function auditFailureSafely(
   } catch (auditError) {
     logError(context.requestId, operation, auditError);
   }
-}
-
-/** The resource a failed call was about, from the non-secret identifier fields only. */
-function resourceIdOf(input: unknown): string {
-  if (typeof input !== 'object' || input === null) return '';
-  const record = input as Record<string, unknown>;
-  for (const field of ['KeyId', 'KeyStoreId', 'ClusterId', 'ModuleId', 'AliasName', 'SecretName', 'Name', 'AapName', 'ClientKeyId', 'CeremonyId']) {
-    const value = record[field];
-    if (typeof value === 'string') return value;
-  }
-  return '';
 }
 
 function isPlainObject(value: unknown): boolean {

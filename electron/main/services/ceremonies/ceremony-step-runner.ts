@@ -3,6 +3,7 @@ import { contract, EXECUTION_SECRET_FIELDS, isOperationName, type CeremonyStep, 
 import { KmsError } from '../../../../shared/errors';
 import type { CeremonyStepRow, CeremonyStepState } from '../../registry';
 import { isAuditedFailure } from '../audit/audited-failure';
+import { resourceIdOf } from '../audit/resource-id';
 import type { AuditDetails, AuditTrail } from '../audit/audit-trail';
 import type { RequestContext } from '../request-context';
 import { isoNow, type ServiceContext } from '../service-context';
@@ -216,17 +217,6 @@ function earlierOutputs(steps: readonly CeremonyStepRow[], step: CeremonyStepRow
 function issuesOf(error: z.ZodError): string {
   const text = error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
   return `The filled input does not fit the operation: ${text}`.slice(0, 1_000);
-}
-
-/** The resource a failed call was about, from its identifier fields (never a secret field). */
-function resourceIdOf(input: unknown): string {
-  if (typeof input !== 'object' || input === null) return '';
-  const record = input as Record<string, unknown>;
-  for (const field of ['KeyId', 'KeyStoreId', 'ClusterId', 'ModuleId', 'AliasName', 'SecretName', 'Name', 'ApprovalRequestId']) {
-    const value = record[field];
-    if (typeof value === 'string') return value;
-  }
-  return '';
 }
 
 function changedMeanwhile(stepId: string): KmsError {
