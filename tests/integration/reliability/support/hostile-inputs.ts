@@ -19,7 +19,8 @@ export type CaseKind =
   | 'whole-input'
   | 'deep-nesting'
   | 'bad-operation'
-  | 'tampered-blob';
+  | 'tampered-blob'
+  | 'hostile-script';
 
 export interface HostileCase {
   op: string;
@@ -50,6 +51,35 @@ const UNICODE_TRICKS: readonly string[] = [
   'ａｌｉａｓ/x', 'alias/\u0000x', 'alias/é', 'alias/x\u2028y', '\u{1F600}', 'kst-default\u200B', 'kst-default ', 'KST-DEFAULT',
   'mod-softhsm2\u0000', '\u0085', '\u180E', 'İ', 'ß', '\u0130\u0131', '../../../etc/passwd', "' OR 1=1 --", '"; DROP TABLE keys; --',
   '%00', '${jndi:ldap://x}', '<script>alert(1)</script>', '\\\\?\\C:\\', '\x1b[31mred', 'alias/' + 'é'.repeat(300),
+];
+
+const STEP = { StepId: 'one', Title: 'One', Instructions: 'Do it.' };
+const script = (fields: Record<string, unknown>): string => JSON.stringify({ Name: 'hostile', Title: 'Hostile', Roles: [{ Role: 'WITNESS', Count: 1 }], Steps: [STEP], ...fields });
+const nested = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+/** Ceremony scripts ImportCeremonyScript must refuse (InvalidCeremonyScript), whole: malformed, hostile, huge. */
+export const HOSTILE_SCRIPTS: ReadonlyArray<() => string> = [
+  () => '{"Name": "hostile", "Steps": [',
+  () => 'null',
+  () => '[]',
+  () => '"a script"',
+  () => script({ Steps: [{ ...STEP, Input: { Deep: JSON.parse(nested(40)) as unknown } }] }),
+  () => nested(5_000),
+  () => `{"Name":"hostile","Title":"${'x'.repeat(120_000)}","Roles":[{"Role":"WITNESS","Count":1}],"Steps":[]}`,
+  () => script({ Steps: Array.from({ length: 65 }, (_, i) => ({ ...STEP, StepId: `s${i}` })) }),
+  () => script({ Steps: Array.from({ length: 64 }, (_, i) => ({ ...STEP, StepId: `s${i}`, Instructions: 'I'.repeat(2_000) })) }),
+  () => `{"__proto__": {"polluted": "yes"}, ${script({}).slice(1)}`,
+  () => script({ Steps: [{ ...STEP, Operation: 'CreateKey', Input: { constructor: { prototype: { polluted: 'yes' } } } }] }),
+  () => script({ Steps: [{ ...STEP, Operation: 'NoSuchOperation' }] }),
+  () => script({ Steps: [{ ...STEP, Operation: 'CreateBackup' }] }),
+  () => script({ Steps: [{ ...STEP, Operation: 'RunCeremonyStep' }] }),
+  () => script({ Steps: [{ ...STEP, Operation: 'CreateKey', Input: { Description: '${secret:Pin}' }, Parameters: [{ Name: 'Pin', Label: 'PIN', Secret: true }] }] }),
+  () => script({ Steps: [{ ...STEP, Operation: 'CreateKey', Input: { Description: '${Undeclared}' } }] }),
+  () => script({ Steps: [{ ...STEP, Operation: 'CreateKey', Input: { Description: '${steps.later.KeyId}' } }, { ...STEP, StepId: 'later' }] }),
+  () => script({ Steps: [STEP, STEP] }),
+  () => script({ Steps: [{ ...STEP, Input: { KeySpec: 'Aliyun_AES_256' } }] }),
+  () => script({ Name: '../../etc/passwd' }),
+  () => script({ Title: '\u0000\u202E', Steps: [{ ...STEP, StepId: 'ONE' }] }),
 ];
 
 const PROTO_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
@@ -186,6 +216,7 @@ export function hostileCase(op: OperationName, random: Random, world: FuzzWorld)
   const field = fields.length > 0 ? random.pick(fields) : null;
   const kinds: CaseKind[] = ['wrong-type', 'missing', 'extra', 'huge-string', 'huge-array', 'bad-base64', 'unicode', 'prototype-pollution', 'wrong-id', 'whole-input', 'deep-nesting', 'bad-operation'];
   if (fields.includes('CiphertextBlob')) kinds.push('tampered-blob', 'tampered-blob');
+  if (op === 'ImportCeremonyScript') kinds.push('hostile-script', 'hostile-script', 'hostile-script');
   const kind = random.pick(kinds);
   switch (kind) {
     case 'wrong-type':
@@ -244,6 +275,9 @@ export function hostileCase(op: OperationName, random: Random, world: FuzzWorld)
     case 'tampered-blob':
       input.CiphertextBlob = tamperedBlob(random, world);
       break;
+    case 'hostile-script':
+      input.Script = random.pick(HOSTILE_SCRIPTS)();
+      break;
   }
   return { op, kind, input };
 }
@@ -272,5 +306,7 @@ export function mayChangeState(candidate: HostileCase): boolean {
   const definition = contract[name];
   if (!definition.mutates) return false;
   if (!definition.input.safeParse(candidate.input ?? {}).success) return false;
+  // Every hostile script is one ImportCeremonyScript refuses: none can import.
+  if (candidate.kind === 'hostile-script') return false;
   return candidate.kind !== 'wrong-id' || JSON.stringify(candidate.input).includes('kst-default"');
 }
