@@ -10,7 +10,8 @@ const KEY_ID = '${steps.create-external-key.KeyId}';
  */
 export const byokImportScript: CeremonyScriptInput = {
   Name: 'byok-import',
-  Title: 'Bring-your-own-key import',
+  // Not a title ending in `import`: electron-vite's CommonJS shim takes `import",` in the bundle for an import statement.
+  Title: 'Bring your own key: import of external key material',
   Description:
     'Imports key material generated outside Keyward: an EXTERNAL key is created, Keyward issues a wrapping public key (generated inside the HSM) and an import token valid 24 hours, the material custodian wraps the material offline with that public key, and the wrapped material is imported and checked. The material itself never passes through the console unwrapped.',
   Roles: ADMINISTRATOR_AND_TWO_WITNESSES,
