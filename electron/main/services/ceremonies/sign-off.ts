@@ -35,7 +35,7 @@ export class CeremonySignOff {
       throw signedTwice(officer.name, step.stepId);
     }
     const digest = signOffDigest(digestFieldsOf(loaded.row, scriptStep.Title, step));
-    const signature = input.Signature !== undefined ? Buffer.from(input.Signature, 'base64') : await this.signOnToken(officer, digest, input.Pin ?? '');
+    const signature = input.Signature !== undefined ? Buffer.from(input.Signature, 'base64') : await this.tokens.signAsOfficer(officer, digest, input.Pin ?? '', 'sign off');
     if (!verifiesDigest(officer.publicKey, digest, signature)) {
       throw new KmsError('InvalidApprovalSignature', `The signature is not ${officer.name}'s over digest ${digest} of step ${step.stepId}.`);
     }
@@ -56,13 +56,6 @@ export class CeremonySignOff {
       throw error;
     }
     return this.loader.describeStep(loaded.row.id, step.stepId);
-  }
-
-  private async signOnToken(officer: OfficerRow, digest: string, pin: string): Promise<Buffer> {
-    if (!officer.moduleId || !officer.tokenSerial || !officer.keyLabel) {
-      throw new KmsError('InvalidParameter', `Officer ${officer.name} was enrolled with a public key only: sign off with a Signature made on their own device.`);
-    }
-    return this.tokens.signDigest({ moduleId: officer.moduleId, serial: officer.tokenSerial, keyLabel: officer.keyLabel }, officer.keySpec, digest, pin);
   }
 }
 

@@ -75,7 +75,7 @@ export class ApprovalService {
     const row = this.pending(input.ApprovalRequestId);
     const officer = this.enabledOfficer(input.OfficerName);
     if (registry.officers.approvals(row.id).some((approval) => approval.officerName === officer.name)) throw approvedTwice(officer.name);
-    const signature = input.Signature !== undefined ? Buffer.from(input.Signature, 'base64') : await this.signOnToken(officer, row, input.Pin ?? '');
+    const signature = input.Signature !== undefined ? Buffer.from(input.Signature, 'base64') : await this.tokens.signAsOfficer(officer, row.digest, input.Pin ?? '', 'approve');
     if (!verifiesDigest(officer.publicKey, row.digest, signature)) {
       throw new KmsError('InvalidApprovalSignature', `The signature is not ${officer.name}'s over digest ${row.digest} of request ${row.id}.`);
     }
@@ -129,13 +129,6 @@ export class ApprovalService {
       const officer = officers.get(approval.officerName);
       return officer?.state === 'ENABLED' && verifiesDigest(officer.publicKey, row.digest, approval.signature) ? [officer.name] : [];
     });
-  }
-
-  private async signOnToken(officer: OfficerRow, row: ApprovalRequestRow, pin: string): Promise<Buffer> {
-    if (!officer.moduleId || !officer.tokenSerial || !officer.keyLabel) {
-      throw new KmsError('InvalidParameter', `Officer ${officer.name} was enrolled with a public key only: approve with a Signature made on their own device.`);
-    }
-    return this.tokens.signDigest({ moduleId: officer.moduleId, serial: officer.tokenSerial, keyLabel: officer.keyLabel }, officer.keySpec, row.digest, pin);
   }
 
   private enabledOfficer(name: string): OfficerRow {

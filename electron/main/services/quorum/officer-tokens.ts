@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { KmsError } from '../../../../shared/errors';
 import { bindToken, publicKeyToKeyObject, type HsmModuleClient } from '../../hsm';
+import type { OfficerRow } from '../../registry';
 import { moduleSpecOf } from '../modules/module-service';
 import type { ServiceContext } from '../service-context';
 import { describe, type ApprovalPublicKey } from './approval-keys';
@@ -46,6 +47,18 @@ export class OfficerTokens {
       const hashed = createHash('sha256').update(Buffer.from(digestHex, 'hex')).digest();
       return bindToken(client, key.serial).sign({ objectId, mechanism: keySpec === 'EC_P256' ? 'ECDSA' : 'RSA_PKCS_SHA256_DIGEST', data: hashed });
     });
+  }
+
+  /**
+   * Signs a digest on the officer's enrolled token with their PIN (an approval, a ceremony
+   * sign-off). An officer enrolled with a PEM key has no token here: `action` names what they do
+   * with a Signature made on their own device instead.
+   */
+  async signAsOfficer(officer: OfficerRow, digestHex: string, pin: string, action: string): Promise<Buffer> {
+    if (!officer.moduleId || !officer.tokenSerial || !officer.keyLabel) {
+      throw new KmsError('InvalidParameter', `Officer ${officer.name} was enrolled with a public key only: ${action} with a Signature made on their own device.`);
+    }
+    return this.signDigest({ moduleId: officer.moduleId, serial: officer.tokenSerial, keyLabel: officer.keyLabel }, officer.keySpec, digestHex, pin);
   }
 
   /** The officer's login lasts for `work` only: their token is theirs, not Keyward's. */
