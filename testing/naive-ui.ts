@@ -1,8 +1,14 @@
 import { expect, type Page } from '@playwright/test';
 
-/** Options of the select menu that is open now (closed menus stay in the DOM, hidden). */
+/**
+ * The select menu that is open now. Closed menus stay in the DOM, hidden; a menu that is closing
+ * stays visible for its leave transition, beside the next one opening.
+ */
+const OPEN_MENU = '.n-base-select-menu:not([class*="-transition-leave"]):visible';
+
+/** Options of the select menu that is open now. */
 export function visibleOptions(page: Page) {
-  return page.locator('.n-base-select-menu:visible .n-base-select-option');
+  return page.locator(`${OPEN_MENU} .n-base-select-option`);
 }
 
 /**
@@ -16,11 +22,20 @@ export async function choose(page: Page, testId: string, label: string | RegExp)
   // Naive UI renders long menus virtually: an option below the fold exists only once scrolled to.
   await expect(visibleOptions(page).first()).toBeVisible();
   for (let scrolls = 0; scrolls < 10 && (await option.count()) === 0; scrolls += 1) {
-    await page.locator('.n-base-select-menu:visible').hover();
+    await page.locator(OPEN_MENU).hover();
     await page.mouse.wheel(0, 200);
   }
   await option.click();
   await expect(page.getByTestId(testId)).toContainText(typeof label === 'string' ? label : stripAnchors(label));
+}
+
+/** Picks several options of a multiple select one after the other, then closes its menu. */
+export async function chooseMany(page: Page, testId: string, labels: readonly (string | RegExp)[]): Promise<void> {
+  for (const label of labels) {
+    await choose(page, testId, label);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.n-base-select-menu:visible')).toHaveCount(0);
+  }
 }
 
 export function escapeRegExp(text: string): string {

@@ -1,5 +1,5 @@
 import { expect, type Download, type Locator, type Page } from '@playwright/test';
-import { choose, escapeRegExp } from '../naive-ui';
+import { chooseMany, escapeRegExp } from '../naive-ui';
 
 /** A policy's permission, by its checkbox: key user or secret user. */
 export type AccessPermission = 'key' | 'secret';
@@ -33,10 +33,7 @@ export interface AccessPointFields {
 
 /** Picks the options of a multi-select by name: the option whose label is the name, or the name and its addresses in brackets. */
 async function chooseNames(page: Page, testId: string, names: readonly string[]): Promise<void> {
-  for (const name of names) {
-    await choose(page, testId, new RegExp(`^${escapeRegExp(name)}(?: \\(|$)`));
-    await page.keyboard.press('Escape');
-  }
+  await chooseMany(page, testId, names.map((name) => new RegExp(`^${escapeRegExp(name)}(?: \\(|$)`)));
 }
 
 /** Types a time into a Naive UI date-time picker (the console shows and reads UTC), then closes its panel. */

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { choose, escapeRegExp } from '../naive-ui';
+import { chooseMany, escapeRegExp } from '../naive-ui';
 
 /** The Audit page: the log, its filters (kept in the address), and the chain's verification. */
 export class AuditPage {
@@ -41,13 +41,11 @@ export class AuditPage {
 
   /** Narrows to one operation (a multiple select: its menu is closed afterwards). */
   async filterOperation(operation: string): Promise<void> {
-    await choose(this.page, 'audit-filter-operation', operation);
-    await this.page.keyboard.press('Escape');
+    await chooseMany(this.page, 'audit-filter-operation', [operation]);
   }
 
   async filterOutcome(outcome: 'SUCCESS' | 'FAILURE'): Promise<void> {
-    await choose(this.page, 'audit-filter-outcome', outcome);
-    await this.page.keyboard.press('Escape');
+    await chooseMany(this.page, 'audit-filter-outcome', [outcome]);
   }
 
   /** Narrows to one resource id (exact match). */

@@ -1,6 +1,6 @@
 import { expect, type Download, type Locator, type Page } from '@playwright/test';
 import type { OfficerRole } from '../../shared/contract';
-import { choose } from '../naive-ui';
+import { chooseMany } from '../naive-ui';
 
 /** The files the transcript section offers, by the name each is saved under. */
 export type TranscriptFile = 'transcript.json' | 'transcript.pdf' | 'transcript.sig' | 'transcript.pdf.sig' | 'signing-key.pem';
@@ -80,10 +80,7 @@ export class CeremoniesPage {
     await this.scriptRow(scriptName).getByTestId('ceremony-script-start').click();
     await expect(this.page.getByTestId('ceremony-start-dialog')).toBeVisible();
     for (const [role, names] of Object.entries(participants)) {
-      for (const name of names) {
-        await choose(this.page, `ceremony-start-role-${role}`, name);
-        await this.page.keyboard.press('Escape');
-      }
+      await chooseMany(this.page, `ceremony-start-role-${role}`, names);
     }
   }
 

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import type { OfficerRole } from '../../shared/contract';
-import { choose } from '../naive-ui';
+import { choose, chooseMany } from '../naive-ui';
 import { expectOutcome } from './dialog-outcome';
 
 /** Where an officer's approval key comes from: read from their token with their PIN, or a PEM public key. */
@@ -95,10 +95,7 @@ export class OfficersPage {
     await this.enrollButton.click();
     await expect(this.enrollDialog).toBeVisible();
     await this.page.getByTestId('officer-enroll-name').fill(officer.name);
-    for (const role of officer.roles ?? []) {
-      await choose(this.page, 'officer-enroll-roles', role);
-      await this.page.keyboard.press('Escape');
-    }
+    await chooseMany(this.page, 'officer-enroll-roles', officer.roles ?? []);
     if ('publicKeyPem' in officer) {
       await this.page.getByTestId('officer-enroll-source-pem').click();
       await this.page.getByTestId('officer-enroll-pem').fill(officer.publicKeyPem);
@@ -142,10 +139,7 @@ export class OfficersPage {
       // The select's clear button shows on hover only.
       await this.policyOperationsSelect.hover();
       await this.policyOperationsSelect.locator('.n-base-clear').click();
-      for (const operation of change.operations) {
-        await choose(this.page, 'quorum-policy-operations', operation);
-        await this.page.keyboard.press('Escape');
-      }
+      await chooseMany(this.page, 'quorum-policy-operations', change.operations);
     }
     if (change.minApprovals !== undefined) await this.page.getByTestId('quorum-policy-min').locator('input').fill(String(change.minApprovals));
     if (change.windowMinutes !== undefined) await this.page.getByTestId('quorum-policy-window').locator('input').fill(String(change.windowMinutes));
