@@ -28,6 +28,8 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'openssl', files: ['/usr/bin/openssl'] },
   // Tests render ceremony transcript PDFs back to text and images to check them.
   { pkg: 'poppler-utils', files: ['/usr/bin/pdftotext', '/usr/bin/pdftoppm'] },
+  // Glyphs for the Simplified Chinese console (Chromium shows boxes without a CJK font).
+  { pkg: 'fonts-wqy-microhei', files: ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'] },
   // `npm run package`: dpkg-shlibdeps and strip for the .deb, lintian and gpg for its checks.
   { pkg: 'dpkg-dev', files: ['/usr/bin/dpkg-shlibdeps'] },
   { pkg: 'binutils', files: ['/usr/bin/strip'] },

@@ -13,6 +13,14 @@ export default defineConfig({
   root,
   base: './',
   plugins: [vue()],
+  // vue-i18n's build flags: composition API only (the legacy API compiled out), no devtools hooks. Its
+  // own message compiler is dropped: src/i18n/compile-message.ts reads the console's simpler format.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: 'true',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+    __INTLIFY_DROP_MESSAGE_COMPILER__: 'true',
+  },
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -21,12 +21,15 @@ export interface KeywardOptions {
   tokens: string[];
   /** `browser-host` (Debian Chromium against the loopback host; the default) or `electron` (needs a binary). */
   runtime: 'browser-host' | 'electron';
-  /** The console's language. English is its only one until zh-CN lands; then this type widens. */
+  /**
+   * The console's language at the first page load (`zh-CN`: Simplified Chinese). The officer may still
+   * switch it in the header during the test; page objects find elements by test id, not by text.
+   */
   language: ConsoleLanguage;
 }
 
 /** The languages the console speaks (and page objects' texts match). */
-export const CONSOLE_LANGUAGES = ['en'] as const;
+export const CONSOLE_LANGUAGES = ['en', 'zh-CN'] as const;
 export type ConsoleLanguage = (typeof CONSOLE_LANGUAGES)[number];
 
 export interface Keyward {
@@ -149,8 +152,13 @@ export const test = base.extend<KeywardFixtures & KeywardOptions & { running: Ru
       log: running.log,
     }),
   kms: async ({ running }, use) => use(running.kms),
-  page: async ({ page, running, openSession }, use) => {
+  page: async ({ page, running, openSession, language }, use) => {
     if (running.window) return use(running.window);
+    // The console reads its language from this key before its first paint; set once, so a switch in
+    // the header during the test survives a reload.
+    await page.addInitScript((locale) => {
+      if (localStorage.getItem('keyward.locale') === null) localStorage.setItem('keyward.locale', locale);
+    }, language);
     if (openSession) await page.goto(running.url);
     await use(page);
   },

@@ -100,14 +100,46 @@ function comment(lines, index) {
   return null;
 }
 
+/**
+ * The English catalogue (renderer/src/i18n/en/*.ts), flattened to `area.key` → text. Each file is one
+ * object literal of strings (`export default { … };`), so it is read without a TypeScript loader.
+ */
+function englishCatalogue(sourceDir) {
+  const texts = new Map();
+  const flatten = (tree, prefix) => {
+    for (const [key, value] of Object.entries(tree)) {
+      if (typeof value === 'string') texts.set(prefix + key, value);
+      else flatten(value, `${prefix}${key}.`);
+    }
+  };
+  const dir = join(sourceDir, 'i18n', 'en');
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.ts') && file !== 'index.ts').sort()) {
+    const body = /export default (\{[\s\S]*\});?\s*$/.exec(readFileSync(join(dir, name), 'utf8'))?.[1];
+    if (!body) throw new Error(`i18n/en/${name}: expected one exported object literal`);
+    // The project's own source, read at build time: an object literal of strings.
+    flatten(new Function(`return (${body});`)(), `${name.replace(/\.ts$/, '')}.`);
+  }
+  return texts;
+}
+
+/** `$t('area.key')` / `t('area.key')` in a text or an attribute: the English it shows. */
+function translated(text, catalogue) {
+  const key = /\$?\bt\(\s*'([\w.]+)'/.exec(text)?.[1];
+  return key ? (catalogue.get(key) ?? catalogue.get(`${key}.other`) ?? null) : null;
+}
+
 /** The element's text when its tag closes within the next two lines, else a label-like attribute. */
-function ownText(lines, index, at) {
+function ownText(lines, index, at, catalogue) {
   const line = lines[index];
   const rest = [line.slice(at), ...lines.slice(index + 1, index + 3)].join(' ');
-  const text = /^[^<]*?>([^<>{}]*[A-Za-z][^<>{}]*)</.exec(rest)?.[1]?.trim();
+  const content = /^[^<]*?>([^<>]*?)</.exec(rest)?.[1]?.trim() ?? '';
+  const text = /^\{\{.*\}\}$/.test(content) ? translated(content, catalogue) : /[{}]/.test(content) || !/[A-Za-z]/.test(content) ? null : content;
   if (text) return `“${text}”`;
   const attribute = /(?<=\s)(?:label|placeholder|title)="([^"]+)"|\b(?:label|accessibleName): '([^']+)'/.exec(line);
-  return attribute ? `“${attribute[1] ?? attribute[2]}”` : null;
+  if (attribute) return `“${attribute[1] ?? attribute[2]}”`;
+  const bound = /(?<=\s):(?:label|placeholder|title)="([^"]+)"|\b(?:label|accessibleName): (?:\(\) => )?(t\('[\w.]+'\))/.exec(line);
+  const boundText = bound ? translated(bound[1] ?? bound[2] ?? '', catalogue) : null;
+  return boundText ? `“${boundText}”` : null;
 }
 
 /** Every test id of the renderer source under `sourceDir` (renderer/src), in file and line order. */
@@ -116,6 +148,7 @@ export function collectTestIds(sourceDir) {
   const seen = new Set();
   const files = sourceFiles(sourceDir);
   const suffixesByTag = derivedSuffixes(files);
+  const catalogue = englishCatalogue(sourceDir);
   for (const file of files) {
     const component = relative(sourceDir, file);
     const name = basename(file).replace(/\.(vue|ts)$/, '');
@@ -126,7 +159,7 @@ export function collectTestIds(sourceDir) {
       for (const { id, at } of [...ids(line), ...(multiLine.get(index) ?? [])]) {
         if (seen.has(`${component}\0${id}`)) continue;
         seen.add(`${component}\0${id}`);
-        const meaning = comment(lines, index) ?? ownText(lines, index, at) ?? `part of ${name}`;
+        const meaning = comment(lines, index) ?? ownText(lines, index, at, catalogue) ?? `part of ${name}`;
         rows.push({ id, component, element: element(line, at), meaning });
       }
     });

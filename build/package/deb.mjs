@@ -57,6 +57,8 @@ function control({ version, depends, installedSize }) {
     `Maintainer: ${maintainer()}`,
     `Installed-Size: ${installedSize}`,
     `Depends: ${depends.join(', ')}`,
+    // The console offers Simplified Chinese; without a CJK font Chromium draws boxes.
+    'Recommends: fonts-wqy-microhei | fonts-noto-cjk',
     'Section: utils',
     'Priority: optional',
     'Description: offline key management console for HSMs and key ceremonies',

@@ -2,15 +2,25 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import { startClient } from './api/client';
 import App from './App.vue';
+import { i18n, restoreLocale } from './i18n';
 import { whenIdle } from './lib/when-idle';
 import { createAppRouter } from './router';
+import { correctNaiveAccessibility } from './ui/naive-accessibility';
 import { loadFeedback } from './ui/feedback-loader';
 import './ui/base.css';
 
 // Connects to the core (Electron bridge or the browser host's WebSocket) before the first page asks.
 startClient();
 
-createApp(App).use(createPinia()).use(createAppRouter()).mount('#app');
+// Before mounting, so no screen reader meets an uncorrected card heading.
+correctNaiveAccessibility(document.body);
+
+// The remembered language is loaded before mounting, so the first paint is already in it.
+void restoreLocale()
+  .catch((error: unknown) => console.error('Keyward: the chosen language could not be loaded', error))
+  .finally(() => {
+    createApp(App).use(createPinia()).use(i18n).use(createAppRouter()).mount('#app');
+  });
 
 // Kept out of the entry chunk, but wanted soon: the error notifications and confirmation dialogs, and
 // the Keys page (the console's home; its chunks carry the contract and zod that most pages share), so

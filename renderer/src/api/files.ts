@@ -1,5 +1,6 @@
 import type { ChosenFile } from '../../../shared/bridge';
 import { isKmsErrorBody } from '../../../shared/errors';
+import { t } from '../i18n';
 import { KmsClientError } from './errors';
 
 /**
@@ -56,8 +57,8 @@ function isFileIdBody(value: unknown): value is { FileId: string } {
 }
 
 function uploadRefusal(status: number, fileName: string, hostMessage: string | null): string {
-  if (status === 403) return 'The Keyward host refused the upload: this page has no session (open the console again from its launch page).';
-  return `The Keyward host refused the upload of ${fileName} (HTTP ${status})${hostMessage ? `: ${hostMessage}` : '.'}`;
+  if (status === 403) return t('common.uploadRefusal.noSession');
+  return hostMessage ? t('common.uploadRefusal.refusedWithReason', { fileName, status, reason: hostMessage }) : t('common.uploadRefusal.refused', { fileName, status });
 }
 
 /**

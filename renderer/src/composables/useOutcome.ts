@@ -1,4 +1,4 @@
-import { ref, type Ref } from 'vue';
+import { ref, type MaybeRefOrGetter, type Ref } from 'vue';
 import { useAction } from './useAction';
 
 /**
@@ -9,7 +9,7 @@ import { useAction } from './useAction';
 export function useOutcome<Args extends unknown[], T>(
   show: Ref<boolean>,
   action: (...args: Args) => Promise<T>,
-  label: string,
+  label: MaybeRefOrGetter<string>,
   forget: () => void = () => undefined,
 ) {
   const outcome = ref(null) as Ref<T | null>;

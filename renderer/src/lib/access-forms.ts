@@ -10,23 +10,23 @@ import {
   sourceAddressSchema,
   type Permission,
 } from '../../../shared/contract';
-import { countOf } from './format';
+import { t, tn } from '../i18n';
+import '../i18n/areas/access';
 import { pickedAsUtc, utcSecondsText } from './utc-picker';
 
 // Its tests and callers predate utc-picker.ts, which the audit range shares.
 export { pickedAsUtc };
 
 /** What the officer reads for each permission of a policy. */
-export const PERMISSION_LABELS: Readonly<Record<Permission, string>> = {
-  [KEY_USER_PERMISSION]: 'Key user: cryptographic operations with keys',
-  [SECRET_USER_PERMISSION]: 'Secret user: read secret values',
-};
+export function permissionLabel(permission: Permission): string {
+  return permission === KEY_USER_PERMISSION ? t('access.policies.permissions.keyUser') : t('access.policies.permissions.secretUser');
+}
 export const PERMISSIONS: readonly Permission[] = [KEY_USER_PERMISSION, SECRET_USER_PERMISSION];
 
 /** The short name of a permission in a table cell. */
 export function permissionShortName(permission: string): string {
-  if (permission === KEY_USER_PERMISSION) return 'Key user';
-  if (permission === SECRET_USER_PERMISSION) return 'Secret user';
+  if (permission === KEY_USER_PERMISSION) return t('access.policies.permissions.keyUserShort');
+  if (permission === SECRET_USER_PERMISSION) return t('access.policies.permissions.secretUserShort');
   return permission;
 }
 
@@ -36,12 +36,12 @@ export const RESOURCE_HINTS = ['key/*', 'key/<KeyId>', 'alias/<name>', 'secret/*
 /** Why the contract would refuse a rule, policy or access point name ('' when it would not). */
 export function accessNameProblem(name: string): string {
   if (name === '') return '';
-  return accessNameSchema.safeParse(name).success ? '' : 'Names are 1-64 characters of A-Z a-z 0-9 _ -.';
+  return accessNameSchema.safeParse(name).success ? '' : t('access.names.problem');
 }
 
 /** Why the contract would refuse a policy resource ('' when it would not). */
 export function resourceProblem(resource: string): string {
-  return policyResourceSchema.safeParse(resource).success ? '' : `"${resource}" is not one of ${RESOURCE_HINTS.join(', ')}.`;
+  return policyResourceSchema.safeParse(resource).success ? '' : t('access.policies.resources.problem', { resource, forms: RESOURCE_HINTS.join(', ') });
 }
 
 export interface ParsedAddresses {
@@ -59,24 +59,42 @@ export function parseSourceAddresses(text: string): ParsedAddresses {
     const address = line.trim();
     if (address === '' || addresses.includes(address)) return;
     if (sourceAddressSchema.safeParse(address).success) addresses.push(address);
-    else problems.push(`Line ${index + 1}: "${address}" is not an IP address or CIDR block (e.g. 10.0.0.5 or 10.0.0.0/24).`);
+    else problems.push(t('access.networkRules.dialog.badAddress', { line: index + 1, address }));
   });
-  if (addresses.length > MAX_SOURCE_ADDRESSES) problems.push(`At most ${MAX_SOURCE_ADDRESSES} addresses per rule.`);
+  if (addresses.length > MAX_SOURCE_ADDRESSES) problems.push(t('access.networkRules.dialog.tooMany', { max: MAX_SOURCE_ADDRESSES }));
   return { addresses, problems };
 }
+
+/** The contract's password messages, as the officer's language says them. */
+const PASSWORD_MESSAGES: Readonly<Record<string, string>> = {
+  'must be 8-64 characters': 'access.createClientKey.passwordLength',
+  'must be printable ASCII without spaces': 'access.createClientKey.passwordCharacters',
+};
 
 /** Why the contract would refuse a client key password (empty: acceptable). */
 export function clientKeyPasswordProblems(password: string): string[] {
   const checked = clientKeyPasswordSchema.safeParse(password);
-  return checked.success ? [] : [...new Set(checked.error.issues.map((issue) => issue.message))];
+  if (checked.success) return [];
+  const messages = checked.error.issues.map((issue) => {
+    const key = PASSWORD_MESSAGES[issue.message];
+    return key ? t(key) : issue.message;
+  });
+  return [...new Set(messages)];
 }
 
+/** Which of the lists names a rule or policy: a rule's policies, a policy's access points. */
+const DELETION_TEXTS = {
+  policies: { inUse: 'access.networkRules.inUse', unused: 'access.networkRules.unused' },
+  accessPoints: { inUse: 'access.policies.inUse', unused: 'access.policies.unused' },
+} as const;
+
 /**
- * What the confirmation of a rule's or policy's deletion says: which `users` name it (the core then
- * refuses the deletion), or that none does.
+ * What the confirmation of a rule's or policy's deletion says: which `users` (the rule's policies,
+ * the policy's access points) name it (the core then refuses the deletion), or that none does.
  */
-export function deletionInUseText(users: readonly string[], usersLabel: string, userLabel: string): string {
-  return users.length ? `${usersLabel} ${users.join(', ')} use it: remove it from them first (the deletion will be refused).` : `No ${userLabel} uses it. It cannot be restored.`;
+export function deletionInUseText(users: readonly string[], usedBy: keyof typeof DELETION_TEXTS): string {
+  const texts = DELETION_TEXTS[usedBy];
+  return users.length ? t(texts.inUse, { names: users.join(', ') }) : t(texts.unused);
 }
 
 export interface ClientKeyValidity {
@@ -92,15 +110,15 @@ const DAY_MS = 86_400_000;
 
 function validityProblem(start: number | undefined, end: number | undefined, nowMs: number): string {
   if (end === undefined) return '';
-  if (start !== undefined && end <= start) return 'Not after must be later than Not before.';
-  if (end <= nowMs) return 'Not after has passed: the client key would never be valid.';
+  if (start !== undefined && end <= start) return t('access.createClientKey.notAfterBeforeStart');
+  if (end <= nowMs) return t('access.createClientKey.notAfterPassed');
   return '';
 }
 
 function notAfterNote(start: number, end: number | undefined): string {
-  if (end === undefined) return `Empty: ${DEFAULT_CLIENT_KEY_YEARS} years after Not before.`;
+  if (end === undefined) return t('access.createClientKey.emptyNotAfter', { years: DEFAULT_CLIENT_KEY_YEARS });
   const days = Math.floor((end - start) / DAY_MS);
-  return days < 1 ? 'Valid for less than a day.' : `Valid for ${countOf(days, 'day')}.`;
+  return days < 1 ? t('access.createClientKey.lessThanADay') : tn('access.createClientKey.validForDays', days);
 }
 
 /**
@@ -117,7 +135,7 @@ export function clientKeyValidity(notBefore: number | null, notAfter: number | n
   return {
     request,
     problem: validityProblem(start, end, nowMs),
-    notes: { notBefore: start === undefined ? 'Empty: from the moment it is created.' : '', notAfter: notAfterNote(start ?? nowMs, end) },
+    notes: { notBefore: start === undefined ? t('access.createClientKey.emptyNotBefore') : '', notAfter: notAfterNote(start ?? nowMs, end) },
   };
 }
 
@@ -140,7 +158,7 @@ export function formatFingerprint(hex: string): string {
 
 /** Why the endpoint could not listen on this address ('' when it could): an IPv4 or IPv6 address, no name. */
 export function endpointAddressProblem(address: string): string {
-  return endpointOperations.StartApplicationEndpoint.input.shape.Address.safeParse(address).success ? '' : 'An IPv4 or IPv6 address, e.g. 127.0.0.1 or 0.0.0.0.';
+  return endpointOperations.StartApplicationEndpoint.input.shape.Address.safeParse(address).success ? '' : t('access.endpoint.addressProblem');
 }
 
 /** The URL applications call: an IPv6 address goes in brackets. */

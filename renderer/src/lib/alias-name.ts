@@ -1,4 +1,6 @@
 import { aliasNameSchema } from '../../../shared/contract';
+import { t } from '../i18n';
+import '../i18n/areas/keys';
 
 /** Every alias name starts so; the console shows it fixed and the officer types the rest. */
 export const ALIAS_PREFIX = 'alias/';
@@ -14,7 +16,7 @@ export function aliasNameProblem(aliasName: string): string {
   const checked = aliasNameSchema.safeParse(aliasName);
   if (checked.success) return '';
   const issue = checked.error.issues[0];
-  if (issue?.code === 'too_small') return 'Type a name after alias/.';
-  if (issue?.code === 'too_big') return 'Alias names are at most 255 characters.';
-  return 'Alias names use letters, digits, _ - and / after alias/.';
+  if (issue?.code === 'too_small') return t('keys.aliasName.tooShort');
+  if (issue?.code === 'too_big') return t('keys.aliasName.tooLong');
+  return t('keys.aliasName.invalid');
 }

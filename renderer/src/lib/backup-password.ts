@@ -1,4 +1,6 @@
-import { backupPasswordSchema } from '../../../shared/contract/backup';
+import { BACKUP_PASSWORD_MAX, BACKUP_PASSWORD_MIN, backupPasswordSchema } from '../../../shared/contract/backup';
+import '../i18n/areas/backup';
+import { t } from '../i18n';
 
 export type StrengthLevel = 'too-short' | 'weak' | 'fair' | 'good' | 'strong';
 
@@ -15,25 +17,35 @@ export interface PasswordStrength {
 
 /** Bits at which the meter is full: beyond any offline guessing a stolen backup file could meet. */
 const FULL_BITS = 100;
-const LEVELS: ReadonlyArray<{ level: StrengthLevel; below: number; label: string }> = [
-  { level: 'weak', below: 50, label: 'Weak' },
-  { level: 'fair', below: 70, label: 'Fair' },
-  { level: 'good', below: 90, label: 'Good' },
-  { level: 'strong', below: Number.POSITIVE_INFINITY, label: 'Strong' },
+/** Each level's label is read when the strength is computed, so it follows the console's language. */
+const LEVELS: ReadonlyArray<{ level: StrengthLevel; below: number; label: () => string }> = [
+  { level: 'weak', below: 50, label: () => t('backup.strength.levels.weak') },
+  { level: 'fair', below: 70, label: () => t('backup.strength.levels.fair') },
+  { level: 'good', below: 90, label: () => t('backup.strength.levels.good') },
+  { level: 'strong', below: Number.POSITIVE_INFINITY, label: () => t('backup.strength.levels.strong') },
 ];
 
 const CLASSES = [
-  { test: /[a-z]/, size: 26, hint: 'lower case letters' },
-  { test: /[A-Z]/, size: 26, hint: 'upper case letters' },
-  { test: /[0-9]/, size: 10, hint: 'digits' },
-  { test: /[^a-zA-Z0-9]/, size: 33, hint: 'symbols' },
+  { test: /[a-z]/, size: 26, hint: () => t('backup.strength.hints.lowerCase') },
+  { test: /[A-Z]/, size: 26, hint: () => t('backup.strength.hints.upperCase') },
+  { test: /[0-9]/, size: 10, hint: () => t('backup.strength.hints.digits') },
+  { test: /[^a-zA-Z0-9]/, size: 33, hint: () => t('backup.strength.hints.symbols') },
 ] as const;
 
-/** Problems that make the contract refuse the password (empty: acceptable), in the contract's words. */
+/**
+ * Problems that make the contract refuse the password (empty: acceptable). The contract's only rule
+ * is the length, said in the console's language; any other refusal keeps the contract's words.
+ */
 export function backupPasswordProblems(password: string): string[] {
   const result = backupPasswordSchema.safeParse(password);
   if (result.success) return [];
-  return [...new Set(result.error.issues.map((issue) => issue.message))];
+  return [
+    ...new Set(
+      result.error.issues.map((issue) =>
+        issue.code === 'too_small' || issue.code === 'too_big' ? t('backup.password.length', { min: BACKUP_PASSWORD_MIN, max: BACKUP_PASSWORD_MAX }) : issue.message,
+      ),
+    ),
+  ];
 }
 
 /**
@@ -46,14 +58,14 @@ export function backupPasswordStrength(password: string): PasswordStrength {
   const pool = present.reduce((sum, kind) => sum + kind.size, 0);
   const bits = pool > 0 ? Math.round(effectiveLength(characters) * Math.log2(pool)) : 0;
   const hints: string[] = [];
-  if (characters.length < 16) hints.push('Longer is stronger: 16 characters or more, e.g. several unrelated words.');
-  const missing = CLASSES.filter((kind) => !present.includes(kind)).map((kind) => kind.hint);
-  if (missing.length > 0 && bits < FULL_BITS) hints.push(`Mix in ${missing.join(', ')}.`);
-  if (hasRepeatsOrRuns(characters)) hints.push('Avoid repeated characters and runs such as aaa, abc or 123.');
+  if (characters.length < 16) hints.push(t('backup.strength.hints.longer'));
+  const missing = CLASSES.filter((kind) => !present.includes(kind)).map((kind) => kind.hint());
+  if (missing.length > 0 && bits < FULL_BITS) hints.push(t('backup.strength.hints.mixIn', { classes: missing.join(t('backup.strength.hints.classSeparator')) }));
+  if (hasRepeatsOrRuns(characters)) hints.push(t('backup.strength.hints.repeats'));
   const percent = Math.min(100, Math.round((bits / FULL_BITS) * 100));
-  if (backupPasswordProblems(password).length > 0) return { level: 'too-short', label: 'Too short', percent, bits, hints };
+  if (backupPasswordProblems(password).length > 0) return { level: 'too-short', label: t('backup.strength.levels.tooShort'), percent, bits, hints };
   const level = LEVELS.find((candidate) => bits < candidate.below) ?? LEVELS[LEVELS.length - 1]!;
-  return { level: level.level, label: level.label, percent, bits, hints };
+  return { level: level.level, label: level.label(), percent, bits, hints };
 }
 
 function isRepeatOrRun(previous: string | undefined, current: string): boolean {

@@ -1,4 +1,6 @@
 import { KEY_SPECS, type KeySpec } from '../../../shared/contract';
+import { t } from '../i18n';
+import '../i18n/areas/keys';
 import { isAsymmetricSpec, isSymmetricSpec } from './key-options';
 
 /** The member facts of DescribeCluster that decide which keys its key store can hold and use. */
@@ -23,8 +25,8 @@ export type SpecChoice = {
 export function keySpecChoices(members: readonly MemberCapabilities[] = [], supported: readonly KeySpec[] | null = null): SpecChoice[] {
   const network = members.some((member) => member.NetworkHsm);
   return KEY_SPECS.map((value) => {
-    if (network && isAsymmetricSpec(value)) return { label: `${value} (not in a cluster with network HSMs)`, value, disabled: true };
-    if (supported && !supported.includes(value)) return { label: `${value} (not supported by this key store's HSMs)`, value, disabled: true };
+    if (network && isAsymmetricSpec(value)) return { label: t('keys.specFields.networkHsm', { spec: value }), value, disabled: true };
+    if (supported && !supported.includes(value)) return { label: t('keys.specFields.unsupported', { spec: value }), value, disabled: true };
     return { label: value, value, disabled: false };
   });
 }
@@ -35,5 +37,5 @@ export function keySpecChoices(members: readonly MemberCapabilities[] = [], supp
  */
 export function aesLimitation(spec: KeySpec, members: readonly MemberCapabilities[] = []): string | null {
   if (!isSymmetricSpec(spec) || members.length === 0 || members.some((member) => member.SupportsAesGcm)) return null;
-  return 'Every member of this cluster is a network HSM without AES-GCM: the key can be created, rotated and replicated, but Encrypt, Decrypt and GenerateDataKey with it are refused until the cluster has a local member.';
+  return t('keys.specFields.aesLimitation');
 }

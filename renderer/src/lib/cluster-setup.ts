@@ -1,23 +1,38 @@
 import type { ClusterState, ConnectionState } from '../../../shared/contract';
+import { t } from '../i18n';
+import '../i18n/areas/clusters';
 
 /**
  * The set-up of a private key store on an HSM cluster (seeds 000 and 002), as ordered steps. Where
  * to resume is read from the host's state (cluster, members, crypto users, key store), never from
- * anything this window remembers: another officer, or the CLI, may have moved it on.
+ * anything this window remembers: another officer, or the CLI, may have moved it on. Each step names
+ * the catalogue keys of its title and description in the rail.
  */
 export const SETUP_STEPS = [
-  { id: 'module', title: 'HSM module', description: 'Register or choose a PKCS#11 module' },
-  { id: 'cluster', title: 'Cluster', description: 'Create the cluster' },
-  { id: 'hsms', title: 'HSMs', description: 'Add tokens in zones' },
-  { id: 'initialize', title: 'Initialize', description: 'SO PIN, owner certificate, domain key' },
-  { id: 'activate', title: 'Activate', description: 'Check members and zones' },
-  { id: 'crypto-user', title: 'kmsuser', description: 'Create the crypto user' },
-  { id: 'key-store', title: 'Key store', description: 'Bind with the owner certificate' },
-  { id: 'connect', title: 'Connect', description: 'Log in as kmsuser' },
-  { id: 'first-key', title: 'First key', description: 'Create a CMK in the HSMs' },
+  { id: 'module', title: 'clusters.setup.steps.module.title', description: 'clusters.setup.steps.module.description' },
+  { id: 'cluster', title: 'clusters.setup.steps.cluster.title', description: 'clusters.setup.steps.cluster.description' },
+  { id: 'hsms', title: 'clusters.setup.steps.hsms.title', description: 'clusters.setup.steps.hsms.description' },
+  { id: 'initialize', title: 'clusters.setup.steps.initialize.title', description: 'clusters.setup.steps.initialize.description' },
+  { id: 'activate', title: 'clusters.setup.steps.activate.title', description: 'clusters.setup.steps.activate.description' },
+  { id: 'crypto-user', title: 'clusters.setup.steps.cryptoUser.title', description: 'clusters.setup.steps.cryptoUser.description' },
+  { id: 'key-store', title: 'clusters.setup.steps.keyStore.title', description: 'clusters.setup.steps.keyStore.description' },
+  { id: 'connect', title: 'clusters.setup.steps.connect.title', description: 'clusters.setup.steps.connect.description' },
+  { id: 'first-key', title: 'clusters.setup.steps.firstKey.title', description: 'clusters.setup.steps.firstKey.description' },
 ] as const;
 
 export type SetupStepId = (typeof SETUP_STEPS)[number]['id'] | 'done';
+
+/** A step's title in the rail, in the console's language ('' for 'done', which has no step of its own). */
+export function stepTitle(id: SetupStepId): string {
+  const step = SETUP_STEPS.find((candidate) => candidate.id === id);
+  return step ? t(step.title) : '';
+}
+
+/** A step's one-line description in the rail. */
+export function stepDescription(id: SetupStepId): string {
+  const step = SETUP_STEPS.find((candidate) => candidate.id === id);
+  return step ? t(step.description) : '';
+}
 
 export interface MemberLike {
   Zone: string;
@@ -56,9 +71,7 @@ export function memberRemovable(cluster: { State: ClusterState; LabCluster: bool
 }
 
 export function membersRequirement(lab: boolean): string {
-  return lab
-    ? 'A lab cluster runs on one HSM: no redundancy, for tests and training only.'
-    : 'At least two HSMs in two different zones.';
+  return lab ? t('clusters.setup.membersLab') : t('clusters.setup.membersTwoZones');
 }
 
 /** The first step that is not done yet, from the host's state. */
@@ -87,7 +100,7 @@ export function parseEnvironment(text: string): { ok: true; environment: Record<
     if (line === '' || line.startsWith('#')) continue;
     const separator = line.indexOf('=');
     const name = separator > 0 ? line.slice(0, separator).trim() : '';
-    if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(name)) return { ok: false, problem: `line ${index + 1}: expected NAME=value with an upper-case NAME` };
+    if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(name)) return { ok: false, problem: t('clusters.setup.environmentLine', { line: index + 1 }) };
     environment[name] = line.slice(separator + 1).trim();
   }
   return { ok: true, environment };

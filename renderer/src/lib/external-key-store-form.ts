@@ -9,6 +9,8 @@ import {
   type KeySpec,
   type OperationInput,
 } from '../../../shared/contract';
+import { t } from '../i18n';
+import '../i18n/areas/clusters';
 
 /**
  * The external key store form (create, and "Edit proxy settings"): what the officer typed is judged
@@ -34,11 +36,12 @@ export type XksProxyDraftProblems = Record<keyof XksProxyDraft | 'name', string>
 
 /** An issue as the officer reads it: the schema's own words for a format, plain ones for a length. */
 function issueText(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)} characters`;
-  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)} characters`;
+  if (issue.code === 'too_small') return t('clusters.xksForm.tooSmall', { count: String(issue.minimum) });
+  if (issue.code === 'too_big') return t('clusters.xksForm.tooBig', { count: String(issue.maximum) });
   return issue.message;
 }
 
+/** `label` is the catalogue key of the field's name as a sentence starts with it ("The URI path"). */
 function problemOf(schema: z.ZodType, value: string, label: string): string {
   if (!value) return '';
   const result = schema.safeParse(value);
@@ -46,18 +49,18 @@ function problemOf(schema: z.ZodType, value: string, label: string): string {
   // The format's message says what a valid value looks like: it is the more useful one when both fail.
   const issues = result.error.issues;
   const issue = issues.find((candidate) => candidate.code === 'invalid_format') ?? issues[0];
-  return `${label} ${issue ? issueText(issue) : 'is not valid'}.`;
+  return t('clusters.xksForm.problem', { label: t(label), issue: issue ? issueText(issue) : t('clusters.xksForm.notValid') });
 }
 
 /** Per-field problems ('' when acceptable); an empty field is not a problem yet, only not ready. */
 export function xksProxyDraftProblems(draft: XksProxyDraft & { name?: string }): XksProxyDraftProblems {
   return {
-    name: problemOf(nameSchema, (draft.name ?? '').trim(), 'The name'),
-    endpoint: problemOf(xksProxyUriEndpointSchema, draft.endpoint.trim(), 'The URI endpoint'),
-    uriPath: problemOf(xksProxyUriPathSchema, draft.uriPath.trim(), 'The URI path'),
-    accessKeyId: problemOf(credentialShape.AccessKeyId, draft.accessKeyId.trim(), 'The access key id'),
-    secret: problemOf(credentialShape.RawSecretAccessKey, draft.secret, 'The secret access key'),
-    caCertificate: problemOf(certificatePemSchema, draft.caCertificate.trim(), 'The CA certificate'),
+    name: problemOf(nameSchema, (draft.name ?? '').trim(), 'clusters.xksForm.name'),
+    endpoint: problemOf(xksProxyUriEndpointSchema, draft.endpoint.trim(), 'clusters.xksForm.endpoint'),
+    uriPath: problemOf(xksProxyUriPathSchema, draft.uriPath.trim(), 'clusters.xksForm.uriPath'),
+    accessKeyId: problemOf(credentialShape.AccessKeyId, draft.accessKeyId.trim(), 'clusters.xksForm.accessKeyId'),
+    secret: problemOf(credentialShape.RawSecretAccessKey, draft.secret, 'clusters.xksForm.secret'),
+    caCertificate: problemOf(certificatePemSchema, draft.caCertificate.trim(), 'clusters.xksForm.caCertificate'),
   };
 }
 
@@ -105,7 +108,7 @@ export function xksProxyUpdate(current: CurrentProxy, draft: XksProxyDraft): { u
   const caCertificate = draft.caCertificate.trim();
   if (!endpoint || !uriPath || !accessKeyId) return { update: null, problem: '' };
   if (accessKeyId !== current.AccessKeyId && !draft.secret) {
-    return { update: null, problem: 'A new access key id needs its secret access key.' };
+    return { update: null, problem: t('clusters.xksForm.newAccessKeyNeedsSecret') };
   }
   const update: XksProxyUpdate = {
     ...(endpoint !== current.UriEndpoint ? { XksProxyUriEndpoint: endpoint } : {}),
@@ -122,5 +125,5 @@ export const EXTERNAL_STORE_KEY_SPECS: readonly KeySpec[] = ['Aliyun_AES_256'];
 
 /** The XksKeyId of CreateKey: '' when acceptable (or not typed yet). */
 export function xksKeyIdProblem(value: string): string {
-  return problemOf(xksKeyIdSchema, value.trim(), 'The external key id');
+  return problemOf(xksKeyIdSchema, value.trim(), 'clusters.xksForm.externalKeyId');
 }

@@ -1,3 +1,5 @@
+import { currentLocale, tn } from '../i18n';
+
 /** Dates as the officer reads them in a ceremony log: UTC, second precision, sortable. */
 export function formatUtc(iso: string): string {
   if (!iso) return '—';
@@ -13,19 +15,15 @@ export function orDash(value: string | null | undefined): string {
 
 const SIZE_UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 
-/** A file size in decimal units, as file managers show it: "812 bytes", "4.2 MB". */
+/** A file size in decimal units, as file managers show it: "812 bytes", "4.2 MB" (numbers in the console's language). */
 export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes < 1000) return tn('common.bytes', bytes);
   let value = bytes / 1000;
   let unit = 0;
   while (value >= 999.5 && unit < SIZE_UNITS.length - 1) {
     value /= 1000;
     unit += 1;
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${SIZE_UNITS[unit]}`;
-}
-
-/** "1 key", "3 keys", "1,200 audit records"; `plural` for nouns not made with an s ("policies"). */
-export function countOf(count: number, noun: string, plural = `${noun}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : plural}`;
+  const shown = value < 10 ? value.toFixed(1) : String(Math.round(value));
+  return `${Number(shown).toLocaleString(currentLocale(), { minimumFractionDigits: value < 10 ? 1 : 0 })} ${SIZE_UNITS[unit]}`;
 }

@@ -1,11 +1,14 @@
 /** Helpers of the key material import: the wrapping key as PEM, the token's remaining time. */
 import { wrappingAlgorithmsFor, type KeySpec, type WrappingAlgorithm } from '../../../shared/contract';
+import { currentLocale, t } from '../i18n';
+import '../i18n/areas/keyDetail';
 
+/** Catalogue keys of each algorithm's note, translated where the label is built. */
 const ALGORITHM_NOTES: Record<WrappingAlgorithm, string> = {
-  RSAES_OAEP_SHA_1: 'every token',
-  RSAES_OAEP_SHA_256: 'not on SoftHSM2 tokens',
-  RSA_AES_KEY_WRAP_SHA_1: 'tokens with AES key wrap',
-  RSA_AES_KEY_WRAP_SHA_256: 'not on SoftHSM2 tokens',
+  RSAES_OAEP_SHA_1: 'keyDetail.import.notes.everyToken',
+  RSAES_OAEP_SHA_256: 'keyDetail.import.notes.notSoftHsm',
+  RSA_AES_KEY_WRAP_SHA_1: 'keyDetail.import.notes.aesKeyWrap',
+  RSA_AES_KEY_WRAP_SHA_256: 'keyDetail.import.notes.notSoftHsm',
 };
 
 // A type, not an interface: Naive UI's option type needs an implicit index signature.
@@ -19,7 +22,10 @@ export type WrappingChoice = { label: string; value: WrappingAlgorithm; disabled
 export function wrappingAlgorithmChoices(spec: KeySpec, supported: readonly WrappingAlgorithm[] | null): WrappingChoice[] {
   return wrappingAlgorithmsFor(spec).map((value) => {
     const disabled = supported !== null && !supported.includes(value);
-    return { label: disabled ? `${value} (not supported by this key store's HSMs)` : `${value} (${ALGORITHM_NOTES[value]})`, value, disabled };
+    const label = disabled
+      ? t('keyDetail.import.notSupported', { algorithm: value })
+      : t('keyDetail.import.choice', { algorithm: value, note: t(ALGORITHM_NOTES[value]) });
+    return { label, value, disabled };
   });
 }
 
@@ -33,12 +39,18 @@ export function derBase64ToPem(base64: string, label = 'PUBLIC KEY'): string {
 /** "23 h 59 min" / "4 min" / "expired" until an ISO time. */
 export function timeLeft(expireIso: string, nowMs: number): { expired: boolean; text: string } {
   const end = Date.parse(expireIso);
-  if (Number.isNaN(end)) return { expired: false, text: 'unknown' };
+  if (Number.isNaN(end)) return { expired: false, text: t('keyDetail.import.timeLeft.unknown') };
   const minutes = Math.floor((end - nowMs) / 60_000);
-  if (end <= nowMs) return { expired: true, text: 'expired' };
-  if (minutes < 1) return { expired: false, text: 'less than a minute' };
+  if (end <= nowMs) return { expired: true, text: t('keyDetail.import.timeLeft.expired') };
+  if (minutes < 1) return { expired: false, text: t('keyDetail.import.timeLeft.lessThanMinute') };
   const hours = Math.floor(minutes / 60);
-  return { expired: false, text: hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min` };
+  return {
+    expired: false,
+    text:
+      hours > 0
+        ? t('keyDetail.import.timeLeft.hoursMinutes', { hours: hours.toLocaleString(currentLocale()), minutes: minutes % 60 })
+        : t('keyDetail.import.timeLeft.minutes', { minutes }),
+  };
 }
 
 /**

@@ -7,6 +7,8 @@ import {
   type KeyUsage,
   type Origin,
 } from '../../../shared/contract';
+import { currentLocale, t } from '../i18n';
+import '../i18n/areas/keys';
 
 /** What CreateKey accepts, so the dialog only offers valid combinations. */
 
@@ -37,7 +39,13 @@ export const ROTATION_DAYS = { min: 7, max: 730 } as const;
 /** A rotation interval in whole days as CreateKey / UpdateRotationPolicy take it (`30d`), or a problem. */
 export function rotationInterval(days: number | null): { ok: true; value: string } | { ok: false; problem: string } {
   if (days === null || !Number.isInteger(days) || days < ROTATION_DAYS.min || days > ROTATION_DAYS.max) {
-    return { ok: false, problem: `The interval is ${ROTATION_DAYS.min}-${ROTATION_DAYS.max} whole days.` };
+    return {
+      ok: false,
+      problem: t('keys.options.rotationProblem', {
+        min: ROTATION_DAYS.min.toLocaleString(currentLocale()),
+        max: ROTATION_DAYS.max.toLocaleString(currentLocale()),
+      }),
+    };
   }
   return { ok: true, value: `${days}d` };
 }
@@ -74,16 +82,18 @@ interface StoreLike {
 export function keyStoreChoices(stores: readonly StoreLike[], labStoreIds: ReadonlySet<string> = new Set()): KeyStoreChoice[] {
   return stores.map((store) => {
     const connected = store.Initialized && store.ConnectionState === 'CONNECTED';
-    const kind =
+    const kind = t(
       store.KeyStoreType === 'DEFAULT'
-        ? 'default'
+        ? 'keys.options.storeKind.default'
         : store.KeyStoreType === 'EXTERNAL_KEY_STORE'
-          ? 'external, XKS proxy'
+          ? 'keys.options.storeKind.external'
           : labStoreIds.has(store.KeyStoreId)
-            ? 'LAB cluster, no redundancy'
-            : 'HSM cluster';
-    const suffix = connected ? '' : ` — ${store.ConnectionState.toLowerCase()}, connect it first`;
-    return { label: `${store.KeyStoreName} (${kind}, ${store.ProtectionLevel})${suffix}`, value: store.KeyStoreId, disabled: !connected };
+            ? 'keys.options.storeKind.lab'
+            : 'keys.options.storeKind.hsm',
+    );
+    const values = { name: store.KeyStoreName, kind, protection: store.ProtectionLevel, state: store.ConnectionState.toLowerCase() };
+    const label = t(connected ? 'keys.options.storeChoice' : 'keys.options.storeChoiceUnavailable', values);
+    return { label, value: store.KeyStoreId, disabled: !connected };
   });
 }
 
@@ -106,13 +116,14 @@ export interface TransitionInfo {
   destructive: boolean;
 }
 
+/** `label` is a key of the 'keys' catalogue, translated when the transitions are read. */
 const TRANSITIONS: Record<KeyTransition, Omit<TransitionInfo, 'action'>> = {
-  enable: { label: 'Enable', to: 'Enabled', destructive: false },
-  disable: { label: 'Disable', to: 'Disabled', destructive: true },
-  'schedule-deletion': { label: 'Schedule deletion', to: 'PendingDeletion', destructive: true },
-  'cancel-deletion': { label: 'Cancel deletion', to: 'Enabled', destructive: false },
-  'import-material': { label: 'Import key material', to: 'Enabled', destructive: false },
-  'delete-material': { label: 'Delete key material', to: 'PendingImport', destructive: true },
+  enable: { label: 'keys.options.transitions.enable', to: 'Enabled', destructive: false },
+  disable: { label: 'keys.options.transitions.disable', to: 'Disabled', destructive: true },
+  'schedule-deletion': { label: 'keys.options.transitions.scheduleDeletion', to: 'PendingDeletion', destructive: true },
+  'cancel-deletion': { label: 'keys.options.transitions.cancelDeletion', to: 'Enabled', destructive: false },
+  'import-material': { label: 'keys.options.transitions.importMaterial', to: 'Enabled', destructive: false },
+  'delete-material': { label: 'keys.options.transitions.deleteMaterial', to: 'PendingImport', destructive: true },
 };
 
 /** `hasMaterial`: the key has a primary version (an EXTERNAL key without an import has none). */
@@ -127,7 +138,7 @@ export function transitionsFrom(state: KeyState, origin: Origin, hasMaterial: bo
     const info = TRANSITIONS[action];
     // Without material a cancelled deletion goes back to waiting for an import.
     const to = action === 'cancel-deletion' && !hasMaterial ? 'PendingImport' : info.to;
-    return { action, ...info, to };
+    return { action, ...info, label: t(info.label), to };
   });
 }
 

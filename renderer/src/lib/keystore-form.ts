@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { clusterOperations, type ClusterState } from '../../../shared/contract';
+import { t } from '../i18n';
+import '../i18n/areas/clusters';
 
 /**
  * The private key store form (the set-up wizard's step and the "Create key store" dialog): what the
@@ -21,7 +23,7 @@ export interface KeyStoreDraftProblems {
 
 function problemOf(schema: z.ZodType, value: string): string {
   const result = schema.safeParse(value);
-  return result.success ? '' : (result.error.issues[0]?.message ?? 'is not valid');
+  return result.success ? '' : (result.error.issues[0]?.message ?? t('clusters.storeForm.notValid'));
 }
 
 /** Per-field problems ('' when acceptable); an empty field is not a problem yet, only not ready. */
@@ -31,8 +33,8 @@ export function keyStoreDraftProblems(draft: Omit<KeyStoreDraft, 'password'>): K
   const nameProblem = name ? problemOf(createKeyStoreInput.KeyStoreName, name) : '';
   const anchorProblem = anchor ? problemOf(createKeyStoreInput.TrustAnchorCertificate, anchor) : '';
   return {
-    name: nameProblem && `The name ${nameProblem}.`,
-    trustAnchor: anchorProblem && `The trust anchor ${anchorProblem}.`,
+    name: nameProblem && t('clusters.storeForm.nameProblem', { problem: nameProblem }),
+    trustAnchor: anchorProblem && t('clusters.storeForm.trustAnchorProblem', { problem: anchorProblem }),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { OperationInput } from '../../../shared/contract';
 import type { ModuleDetail } from '../../../shared/contract';
+import { t } from '../i18n';
+import '../i18n/areas/ceremonies';
 
 export const OFFICER_ROLES = ['CEREMONY_ADMINISTRATOR', 'CRYPTO_OFFICER', 'WITNESS', 'AUDITOR'] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
@@ -36,6 +38,6 @@ export function enrollInput(form: EnrollForm): OperationInput<'CreateOfficer'> |
 /** Initialized tokens of a module, as select options "label (serial)". */
 export function tokenOptions(module: ModuleDetail | undefined): { label: string; value: string }[] {
   return (module?.Slots ?? []).flatMap((slot) =>
-    slot.Token?.Initialized ? [{ label: `${slot.Token.Label} (serial ${slot.Token.Serial})`, value: slot.Token.Serial }] : [],
+    slot.Token?.Initialized ? [{ label: t('ceremonies.enrollDialog.tokenOption', { label: slot.Token.Label, serial: slot.Token.Serial }), value: slot.Token.Serial }] : [],
   );
 }

@@ -1,4 +1,6 @@
 import type { SecretDataType } from '../../../shared/contract';
+import { tn } from '../i18n';
+import '../i18n/areas/secrets';
 import { base64ToBytes } from './encoding';
 
 /** How a revealed value is shown: text (JSON is text too) with its size, or a binary's size for download. */
@@ -36,6 +38,7 @@ export function valueFileName(secretName: string, versionId: string): string {
   return `${secretName.replace(/[^A-Za-z0-9_.=@+-]+/g, '_')}-${versionId}.bin`;
 }
 
+/** "1 byte", "30,720 bytes": in the console's language. */
 export function byteCount(bytes: number): string {
-  return `${bytes.toLocaleString('en-US')} byte${bytes === 1 ? '' : 's'}`;
+  return tn('secrets.bytes', bytes);
 }

@@ -1,4 +1,6 @@
 import { CURRENT_STAGE, MAX_SECRET_STAGES, PREVIOUS_STAGE, type SecretVersionEntry } from '../../../shared/contract';
+import { t } from '../i18n';
+import '../i18n/areas/secrets';
 
 /** Versions and stages of one secret, as the versions tab and the put-value dialog read them. */
 
@@ -49,7 +51,7 @@ export function stageMove(stage: string, toVersion: string, versions: readonly S
 export function stageLimitProblem(stage: string, versions: readonly SecretVersionEntry[]): string {
   const inUse = stageHolders(versions);
   if (inUse.has(stage) || inUse.size < MAX_SECRET_STAGES) return '';
-  return `A secret carries at most ${MAX_SECRET_STAGES} stages: detach one first.`;
+  return t('secrets.form.stageLimit', { max: MAX_SECRET_STAGES });
 }
 
 /** When a deletion scheduled now with this recovery window becomes final (ISO). */

@@ -1,3 +1,5 @@
+import { tn } from '../i18n';
+
 /** The page sizes a remotely paged table offers. */
 export const TABLE_PAGE_SIZES = [20, 50, 100] as const;
 
@@ -8,14 +10,14 @@ export interface PagePosition {
   total: number;
 }
 
-/** Naive UI pagination for a remotely paged table, with the total named in the table's own word. */
-export function remotePagination(position: PagePosition, noun: string) {
+/** Naive UI pagination for a remotely paged table, its total counted by a plural catalogue key (`keys.aliases.count`). */
+export function remotePagination(position: PagePosition, countKey: string) {
   return {
     page: position.page,
     pageSize: position.pageSize,
     itemCount: position.total,
     showSizePicker: true,
     pageSizes: [...TABLE_PAGE_SIZES],
-    prefix: () => `${position.total} ${noun}`,
+    prefix: () => tn(countKey, position.total),
   };
 }

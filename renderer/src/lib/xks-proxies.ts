@@ -1,4 +1,6 @@
 import { XKS_URI_PATH_MAX, xksProxyNameSchema, xksUriPathSchema } from '../../../shared/contract';
+import { t, tn } from '../i18n';
+import '../i18n/areas/access';
 import { endpointUrl } from './access-forms';
 
 /** What Keyward appends to a proxy's UriPath: AWS KMS's `XksProxyUriPath` ends with it. */
@@ -12,7 +14,7 @@ export const XKS_CALL_OPERATIONS = ['XksGetKeyMetadata', 'XksEncrypt', 'XksDecry
 /** Why CreateXksProxy would refuse this name ('' when it would not, or nothing is typed yet). */
 export function xksProxyNameProblem(name: string): string {
   if (name === '') return '';
-  return xksProxyNameSchema.safeParse(name).success ? '' : 'Names are 1-64 characters of A-Z a-z 0-9 _ -.';
+  return xksProxyNameSchema.safeParse(name).success ? '' : t('access.names.problem');
 }
 
 /**
@@ -21,13 +23,15 @@ export function xksProxyNameProblem(name: string): string {
  */
 export function xksUriPathProblem(path: string): string {
   if (path === '') return '';
-  if (!path.startsWith('/')) return 'Starts with /, e.g. /prod.';
+  if (!path.startsWith('/')) return t('access.xks.path.startsWithSlash');
   const refused = /[^A-Za-z0-9_/-]/.exec(path);
-  if (refused) return `"${refused[0]}" is not allowed: only A-Z a-z 0-9 _ - and /.`;
-  if (path.length > XKS_URI_PATH_INPUT_MAX) return `At most ${XKS_URI_PATH_INPUT_MAX} characters (AWS takes ${XKS_URI_PATH_MAX} with ${XKS_API_SUFFIX}).`;
-  if (path.endsWith('/')) return 'No / at the end.';
-  if (path.includes('//')) return 'No empty segment (//).';
-  return xksUriPathSchema.safeParse(path).success ? '' : 'Not a URI path AWS KMS takes.';
+  if (refused) return t('access.xks.path.refusedCharacter', { character: refused[0] });
+  if (path.length > XKS_URI_PATH_INPUT_MAX) {
+    return t('access.xks.path.tooLong', { max: XKS_URI_PATH_INPUT_MAX, awsMax: XKS_URI_PATH_MAX, suffix: XKS_API_SUFFIX });
+  }
+  if (path.endsWith('/')) return t('access.xks.path.trailingSlash');
+  if (path.includes('//')) return t('access.xks.path.emptySegment');
+  return xksUriPathSchema.safeParse(path).success ? '' : t('access.xks.path.refused');
 }
 
 /** The endpoint as DescribeApplicationEndpoint tells it (only what the proxy URI needs). */
@@ -54,8 +58,8 @@ export function credentialRetirement(accessKeyIds: readonly string[]): { kept: s
 /** The confirmation text of a retirement: which ids stop working, which one stays. */
 export function retirementText(accessKeyIds: readonly string[]): string {
   const { kept, retired } = credentialRetirement(accessKeyIds);
-  if (retired.length === 0) return `${kept} is the only credential: it cannot be retired (rotate first).`;
-  return `${retired.join(', ')} ${retired.length === 1 ? 'stops' : 'stop'} working at once; ${kept} stays. Configure AWS KMS with ${kept} first.`;
+  if (retired.length === 0) return t('access.xks.onlyCredential', { kept });
+  return tn('access.xks.retirement', retired.length, { retired: retired.join(', '), kept });
 }
 
 /** The proxy and access key id of an XKS call's actor (`xks:<Name>/<AccessKeyId>`); a refused call may have neither. */
@@ -87,6 +91,6 @@ export function keyStoreOptions(stores: readonly KeyStoreChoice[]): { label: str
   return stores.map((store) => {
     const connected = store.ConnectionState === 'CONNECTED';
     const named = store.KeyStoreName && store.KeyStoreName !== store.KeyStoreId ? `${store.KeyStoreName} (${store.KeyStoreId})` : store.KeyStoreId;
-    return { label: `${named}${connected ? '' : ' · not connected'}`, value: store.KeyStoreId, disabled: !connected };
+    return { label: connected ? named : t('access.xks.notConnected', { store: named }), value: store.KeyStoreId, disabled: !connected };
   });
 }

@@ -2,7 +2,7 @@ import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { OperationInput, OperationResult } from '../../../shared/contract';
 import { invoke } from '../api/client';
-import { isOpen, type ApprovalRequest } from '../lib/quorum';
+import { isOpen, type ApprovalRequest } from '../lib/approval-state';
 
 export type ExecuteInput = OperationInput<'ExecuteApprovedRequest'>;
 export type ExecuteResult = OperationResult<'ExecuteApprovedRequest'>;

@@ -2,6 +2,8 @@ import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { AuditEvent, OperationOutput } from '../../../shared/contract';
 import { invoke } from '../api/client';
+import { t } from '../i18n';
+import '../i18n/areas/access';
 import { DEFAULT_AUDIT_PAGE_SIZE, emptyAuditFilters, toAuditListInput, type AuditFilters, type AuditView } from '../lib/audit-filters';
 
 export type AuditVerification = Omit<OperationOutput<'VerifyAuditLog'>, 'RequestId'>;
@@ -53,7 +55,7 @@ export const useAuditStore = defineStore('audit', () => {
     const { RequestId: _requestId, ...exported } = await invoke('ExportAuditLog', {});
     const key = await invoke('GetAuditSigningKey', {});
     // Both answers name the same key unless it changed in between: then the fingerprint would mislead.
-    if (key.PublicKey !== exported.SigningPublicKey) throw new Error('The audit signing key changed during the export; export again.');
+    if (key.PublicKey !== exported.SigningPublicKey) throw new Error(t('access.audit.exportDialog.keyChanged'));
     await load();
     return { ...exported, SigningKeySha256: key.Sha256 };
   }

@@ -1,6 +1,8 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import { invoke } from '../api/client';
+import { t } from '../i18n';
+import '../i18n/areas/ceremonies';
 import type {
   Ceremony,
   CeremonyScriptDefinition,
@@ -72,7 +74,7 @@ export const useCeremoniesStore = defineStore('ceremonies', () => {
   }
 
   function shown(ceremonyId: string): string {
-    if (ceremony.value?.CeremonyId !== ceremonyId) throw new Error('This ceremony is no longer the one shown; open it again.');
+    if (ceremony.value?.CeremonyId !== ceremonyId) throw new Error(t('ceremonies.store.notShown'));
     return ceremonyId;
   }
 
@@ -112,7 +114,7 @@ export const useCeremoniesStore = defineStore('ceremonies', () => {
     const { RequestId: _requestId, ...exported } = await invoke('ExportCeremonyTranscript', { CeremonyId: ceremonyId });
     const key = await invoke('GetAuditSigningKey', {});
     // The fingerprint shown must be the signing key's: a key rotated in between would mislead the witness.
-    if (key.PublicKey !== exported.SigningPublicKey) throw new Error('The audit signing key changed during the export; export again.');
+    if (key.PublicKey !== exported.SigningPublicKey) throw new Error(t('ceremonies.store.signingKeyChanged'));
     return { ...exported, SigningKeySha256: key.Sha256 };
   }
 

@@ -2,13 +2,15 @@ import { defineStore } from 'pinia';
 import type { SigningAlgorithm, AsymmetricEncryptionAlgorithm } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import { KmsClientError } from '../api/errors';
+import { t } from '../i18n';
+import '../i18n/areas/keyDetail';
 import { signingDigest } from '../lib/digest';
 import { base64ToUtf8, compactBase64, utf8ToBase64, type DecodedText } from '../lib/encoding';
 import { parseEncryptionContext } from '../lib/encryption-context';
 
 function contextOrThrow(text: string): Record<string, string> | undefined {
   const parsed = parseEncryptionContext(text);
-  if (!parsed.ok) throw new KmsClientError('InvalidParameter', `EncryptionContext ${parsed.error}`);
+  if (!parsed.ok) throw new KmsClientError('InvalidParameter', t('keyDetail.crypto.invalidContext', { error: parsed.error }));
   return parsed.context;
 }
 

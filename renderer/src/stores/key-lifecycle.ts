@@ -4,6 +4,8 @@ import type { KeyMetadata, WrappingAlgorithm } from '../../../shared/contract';
 export type { WrappingAlgorithm };
 import { invoke } from '../api/client';
 import { KmsClientError } from '../api/errors';
+import { t } from '../i18n';
+import '../i18n/areas/keyDetail';
 import { base64ToBytes } from '../lib/encoding';
 import type { KeyTransition } from '../lib/key-options';
 import { useKeyDetailStore } from './key-detail';
@@ -78,7 +80,7 @@ export const useKeyLifecycleStore = defineStore('keyLifecycle', () => {
     try {
       base64ToBytes(compact);
     } catch {
-      throw new KmsClientError('InvalidParameter', 'The encrypted key material is not base64: paste the wrapped bytes base64-encoded.');
+      throw new KmsClientError('InvalidParameter', t('keyDetail.import.notBase64'));
     }
     try {
       await invoke('ImportKeyMaterial', {

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { KeyStore, OperationInput, OperationResult, ReconcileAction } from '../../../shared/contract';
 import { invoke, type KmsClientError } from '../api/client';
 import { isKmsClientError } from '../api/errors';
+import { t } from '../i18n';
 
 export type { KeyStore } from '../../../shared/contract';
 export type ReconcileReport = OperationResult<'ReconcileKeyStore'>;
@@ -35,7 +36,7 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
   }
 
   function requireDefault(): KeyStore {
-    if (!defaultStore.value) throw new Error('The host reported no default key store.');
+    if (!defaultStore.value) throw new Error(t('shell.gate.noDefaultStore'));
     return defaultStore.value;
   }
 

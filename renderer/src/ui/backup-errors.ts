@@ -1,17 +1,20 @@
 import type { KmsClientErrorCode } from '../api/errors';
+import '../i18n/areas/backup';
+import { t } from '../i18n';
 
 /** Refusals of a backup file or password that the backup forms explain in place, by title; the host's message follows. */
-const BACKUP_ERROR_TITLES: Partial<Record<KmsClientErrorCode, string>> = {
-  IncorrectBackupPassword: 'Incorrect backup password',
-  'InvalidBackup.Corrupted': 'The backup file is damaged',
-  'InvalidBackup.Truncated': 'The backup file is incomplete',
-  'InvalidBackup.NotABackup': 'Not a Keyward backup file',
-  'InvalidBackup.NewerSchema': 'Made by a newer Keyward',
-  'NotFound.File': 'The chosen file is no longer staged: choose it again',
-  'Forbidden.DataDirNotEmpty': 'This data directory is not empty',
-  'Forbidden.BackupInProgress': 'Another backup or restore is running',
+const BACKUP_ERROR_TITLES: Partial<Record<KmsClientErrorCode, () => string>> = {
+  IncorrectBackupPassword: () => t('backup.errors.incorrectPassword'),
+  'InvalidBackup.Corrupted': () => t('backup.errors.corrupted'),
+  'InvalidBackup.Truncated': () => t('backup.errors.truncated'),
+  'InvalidBackup.NotABackup': () => t('backup.errors.notABackup'),
+  'InvalidBackup.NewerSchema': () => t('backup.errors.newerSchema'),
+  'NotFound.File': () => t('backup.errors.fileNotFound'),
+  'Forbidden.DataDirNotEmpty': () => t('backup.errors.dataDirNotEmpty'),
+  'Forbidden.BackupInProgress': () => t('backup.errors.backupInProgress'),
 };
 
+/** The title in the console's language now: call it where the title is shown. */
 export function backupErrorTitle(code: KmsClientErrorCode): string | null {
-  return BACKUP_ERROR_TITLES[code] ?? null;
+  return BACKUP_ERROR_TITLES[code]?.() ?? null;
 }

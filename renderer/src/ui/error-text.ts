@@ -1,11 +1,12 @@
 import type { KmsClientErrorCode } from '../api/errors';
+import { t } from '../i18n';
 
-/** Login failures the unlock screen explains inline rather than as a notification. */
+/** Login failures the unlock screen explains inline rather than as a notification (catalogue keys). */
 const UNLOCK_ERRORS: Partial<Record<KmsClientErrorCode, string>> = {
-  'HsmError.PinIncorrect': 'Incorrect password',
-  'HsmError.PinInvalid': 'Incorrect password',
-  'HsmError.PinLocked': 'The key store user is locked out. An officer with the SO PIN must reset it.',
-  'Throttling.LoginBackoff': 'Too many failed attempts: wait a moment, then try again.',
+  'HsmError.PinIncorrect': 'shell.gate.incorrectPassword',
+  'HsmError.PinInvalid': 'shell.gate.incorrectPassword',
+  'HsmError.PinLocked': 'shell.gate.pinLocked',
+  'Throttling.LoginBackoff': 'shell.gate.backoff',
 };
 
 /** Codes whose host message is the better text: it says how many seconds to wait. */
@@ -13,5 +14,6 @@ const HOST_MESSAGE_CODES: ReadonlySet<KmsClientErrorCode> = new Set(['Throttling
 
 export function unlockErrorText(code: KmsClientErrorCode, hostMessage = ''): string | null {
   if (HOST_MESSAGE_CODES.has(code) && hostMessage) return hostMessage;
-  return UNLOCK_ERRORS[code] ?? null;
+  const key = UNLOCK_ERRORS[code];
+  return key ? t(key) : null;
 }

@@ -1,6 +1,8 @@
-import { h } from 'vue';
+import { computed, h } from 'vue';
 import { createDiscreteApi, type DialogOptions } from 'naive-ui';
 import { isKmsClientError } from '../api/client';
+import { t } from '../i18n';
+import { naiveLocale } from '../i18n/page-language';
 import { quorumNoticeContent, quorumNoticeTitle } from './quorum-notice';
 import { themeOverrides } from './theme';
 
@@ -9,7 +11,11 @@ import { themeOverrides } from './theme';
  * no provider has to wrap the first screen). Loaded on demand through feedback-loader.ts.
  */
 const { notification, dialog } = createDiscreteApi(['notification', 'dialog'], {
-  configProviderProps: { themeOverrides },
+  configProviderProps: computed(() => ({
+    themeOverrides,
+    locale: naiveLocale.value?.locale ?? null,
+    dateLocale: naiveLocale.value?.dateLocale ?? null,
+  })),
   // Bottom right: never over the header's lock state and Lock button.
   notificationProviderProps: { placement: 'bottom-right', max: 4 },
 });
@@ -39,7 +45,7 @@ export function showErrorNotification(error: unknown, context?: string): void {
   }
   console.error(error);
   notification.error({
-    title: context ?? 'Unexpected error',
+    title: context ?? t('shell.feedback.unexpectedError'),
     content: error instanceof Error ? error.message : String(error),
     duration: 10_000,
   });

@@ -1,4 +1,5 @@
 import { useMessage } from 'naive-ui';
+import { t } from '../i18n';
 
 /** Copies a value to the clipboard and says so (or says how to copy by hand where there is no clipboard). */
 export function useCopy(): (value: string, label: string) => Promise<void> {
@@ -6,9 +7,9 @@ export function useCopy(): (value: string, label: string) => Promise<void> {
   return async (value, label) => {
     try {
       await navigator.clipboard.writeText(value);
-      message.success(`${label} copied`);
+      message.success(t('common.copiedLabel', { label }));
     } catch {
-      message.warning('The clipboard is not available here: select the text and copy it by hand.');
+      message.warning(t('common.clipboardUnavailable'));
     }
   };
 }

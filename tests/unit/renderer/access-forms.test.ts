@@ -14,7 +14,6 @@ import {
   pickedAsUtc,
   resourceProblem,
 } from '../../../renderer/src/lib/access-forms';
-import { countOf } from '../../../renderer/src/lib/format';
 
 describe('the access point forms judge what the officer typed as the contract does', () => {
   it('names', () => {
@@ -121,8 +120,8 @@ describe('the validity of a new client key', () => {
 
 describe('the confirmation of a rule or policy deletion', () => {
   it('names what uses it, or says nothing does', () => {
-    expect(deletionInUseText(['a', 'b'], 'Policies', 'policy')).toBe('Policies a, b use it: remove it from them first (the deletion will be refused).');
-    expect(deletionInUseText([], 'Access points', 'access point')).toBe('No access point uses it. It cannot be restored.');
+    expect(deletionInUseText(['a', 'b'], 'policies')).toBe('Policies a, b use it: remove it from them first (the deletion will be refused).');
+    expect(deletionInUseText([], 'accessPoints')).toBe('No access point uses it. It cannot be restored.');
   });
 });
 
@@ -152,13 +151,5 @@ describe('the endpoint address', () => {
   it('makes the URL applications call, IPv6 in brackets', () => {
     expect(endpointUrl('127.0.0.1', 8443)).toBe('https://127.0.0.1:8443');
     expect(endpointUrl('::1', 8443)).toBe('https://[::1]:8443');
-  });
-});
-
-describe('countOf with a plural of its own', () => {
-  it('says "policies", not "policys"', () => {
-    expect(countOf(1, 'policy', 'policies')).toBe('1 policy');
-    expect(countOf(2, 'policy', 'policies')).toBe('2 policies');
-    expect(countOf(2, 'key')).toBe('2 keys');
   });
 });

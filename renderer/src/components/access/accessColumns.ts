@@ -1,5 +1,7 @@
 import { h, type VNodeChild } from 'vue';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
+import { currentLocale, t } from '../../i18n';
+import '../../i18n/areas/access';
 import { permissionShortName } from '../../lib/access-forms';
 import { formatUtc, orDash } from '../../lib/format';
 import type { AccessPoint, AccessPolicy, NetworkRule } from '../../stores/access-points';
@@ -25,34 +27,55 @@ function tags(values: readonly string[], testid: string): VNodeChild {
 
 function actionButtons<Row>(label: string, row: Row, actions: RowActions<Row>, testidPrefix: string): VNodeChild {
   return h('div', { style: 'display:flex;gap:4px' }, [
-    h(NButton, { size: 'tiny', secondary: true, 'aria-label': `Edit ${label}`, 'data-testid': `${testidPrefix}-edit`, onClick: () => actions.edit(row) }, () => 'Edit'),
     h(
       NButton,
-      { size: 'tiny', quaternary: true, type: 'error', 'aria-label': `Delete ${label}`, 'data-testid': `${testidPrefix}-delete`, onClick: () => actions.remove(row) },
-      () => 'Delete',
+      { size: 'tiny', secondary: true, 'aria-label': t('access.editNamed', { name: label }), 'data-testid': `${testidPrefix}-edit`, onClick: () => actions.edit(row) },
+      () => t('common.edit'),
+    ),
+    h(
+      NButton,
+      {
+        size: 'tiny',
+        quaternary: true,
+        type: 'error',
+        'aria-label': t('access.deleteNamed', { name: label }),
+        'data-testid': `${testidPrefix}-delete`,
+        onClick: () => actions.remove(row),
+      },
+      () => t('common.delete'),
     ),
   ]);
 }
 
 export function networkRuleColumns(actions: RowActions<NetworkRule>): DataTableColumns<NetworkRule> {
   return [
-    { title: 'Name', key: 'Name', width: 180, render: (row) => nameCell('network-rule-name', row.Name) },
-    { title: 'Source addresses', key: 'SourcePrivateIp', render: (row) => tags(row.SourcePrivateIp, 'network-rule-addresses') },
-    { title: 'Used by policies', key: 'Policies', width: 200, render: (row) => tags(row.Policies, 'network-rule-policies') },
-    { title: 'Description', key: 'Description', render: (row) => orDash(row.Description) },
-    { title: 'Updated', key: 'UpdatedAt', width: 200, render: (row) => formatUtc(row.UpdatedAt) },
-    { title: 'Actions', key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'network-rule') },
+    { title: () => t('common.name'), key: 'Name', width: 180, render: (row) => nameCell('network-rule-name', row.Name) },
+    { title: () => t('access.networkRules.columns.sourceAddresses'), key: 'SourcePrivateIp', render: (row) => tags(row.SourcePrivateIp, 'network-rule-addresses') },
+    { title: () => t('access.networkRules.columns.usedByPolicies'), key: 'Policies', width: 200, render: (row) => tags(row.Policies, 'network-rule-policies') },
+    { title: () => t('common.description'), key: 'Description', render: (row) => orDash(row.Description) },
+    { title: () => t('access.networkRules.columns.updated'), key: 'UpdatedAt', width: 200, render: (row) => formatUtc(row.UpdatedAt) },
+    { title: () => t('common.actions'), key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'network-rule') },
   ];
 }
 
 export function policyColumns(actions: RowActions<AccessPolicy>): DataTableColumns<AccessPolicy> {
   return [
-    { title: 'Name', key: 'Name', width: 160, render: (row) => nameCell('policy-name', row.Name) },
-    { title: 'Permissions', key: 'Permissions', width: 170, render: (row) => tags(row.Permissions.map(permissionShortName), 'policy-permissions') },
-    { title: 'Resources', key: 'Resources', render: (row) => tags(row.Resources, 'policy-resources') },
-    { title: 'Network rules', key: 'NetworkRules', width: 160, render: (row) => tags(row.AccessControlRules.NetworkRules, 'policy-network-rules') },
-    { title: 'Access points', key: 'AccessPoints', width: 150, render: (row) => tags(row.AccessPoints, 'policy-access-points') },
-    { title: 'Actions', key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'policy') },
+    { title: () => t('common.name'), key: 'Name', width: 160, render: (row) => nameCell('policy-name', row.Name) },
+    {
+      title: () => t('access.policies.columns.permissions'),
+      key: 'Permissions',
+      width: 170,
+      render: (row) => tags(row.Permissions.map(permissionShortName), 'policy-permissions'),
+    },
+    { title: () => t('access.policies.columns.resources'), key: 'Resources', render: (row) => tags(row.Resources, 'policy-resources') },
+    {
+      title: () => t('access.policies.columns.networkRules'),
+      key: 'NetworkRules',
+      width: 160,
+      render: (row) => tags(row.AccessControlRules.NetworkRules, 'policy-network-rules'),
+    },
+    { title: () => t('access.policies.columns.accessPoints'), key: 'AccessPoints', width: 150, render: (row) => tags(row.AccessPoints, 'policy-access-points') },
+    { title: () => t('common.actions'), key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'policy') },
   ];
 }
 
@@ -60,12 +83,18 @@ export function policyColumns(actions: RowActions<AccessPolicy>): DataTableColum
 export function accessPointColumns(actions: RowActions<AccessPoint>, clientKeys: (row: AccessPoint) => VNodeChild): DataTableColumns<AccessPoint> {
   return [
     { type: 'expand', renderExpand: clientKeys },
-    { title: 'Name', key: 'Name', width: 180, render: (row) => nameCell('access-point-name', row.Name) },
-    { title: 'Policies', key: 'Policies', render: (row) => tags(row.Policies, 'access-point-policies') },
-    { title: 'Authentication', key: 'AuthenticationMethod', width: 130 },
-    { title: 'Client keys', key: 'ClientKeyCount', width: 100, align: 'right' },
-    { title: 'Description', key: 'Description', render: (row) => orDash(row.Description) },
-    { title: 'Created', key: 'CreatedAt', width: 200, render: (row) => formatUtc(row.CreatedAt) },
-    { title: 'Actions', key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'access-point') },
+    { title: () => t('common.name'), key: 'Name', width: 180, render: (row) => nameCell('access-point-name', row.Name) },
+    { title: () => t('access.accessPoints.columns.policies'), key: 'Policies', render: (row) => tags(row.Policies, 'access-point-policies') },
+    { title: () => t('access.accessPoints.columns.authentication'), key: 'AuthenticationMethod', width: 130 },
+    {
+      title: () => t('access.accessPoints.columns.clientKeys'),
+      key: 'ClientKeyCount',
+      width: 100,
+      align: 'right',
+      render: (row) => row.ClientKeyCount.toLocaleString(currentLocale()),
+    },
+    { title: () => t('common.description'), key: 'Description', render: (row) => orDash(row.Description) },
+    { title: () => t('common.created'), key: 'CreatedAt', width: 200, render: (row) => formatUtc(row.CreatedAt) },
+    { title: () => t('common.actions'), key: 'actions', width: 130, render: (row) => actionButtons(row.Name, row, actions, 'access-point') },
   ];
 }

@@ -1,6 +1,8 @@
 import { h } from 'vue';
 import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
+import { t } from '../../i18n';
+import '../../i18n/areas/keys';
 import { isReservedAlias } from '../../lib/alias-list';
 import type { Alias } from '../../stores/aliases';
 
@@ -13,7 +15,7 @@ interface Actions {
 export function aliasColumns(actions: Actions): DataTableColumns<Alias> {
   return [
     {
-      title: 'Alias',
+      title: () => t('keys.aliases.columns.alias'),
       key: 'AliasName',
       render: (row) =>
         h('div', [
@@ -25,7 +27,7 @@ export function aliasColumns(actions: Actions): DataTableColumns<Alias> {
         ]),
     },
     {
-      title: 'Key',
+      title: () => t('keys.aliases.columns.key'),
       key: 'KeyId',
       width: 330,
       render: (row) =>
@@ -37,12 +39,12 @@ export function aliasColumns(actions: Actions): DataTableColumns<Alias> {
       width: 230,
       render: (row) =>
         isReservedAlias(row.AliasName)
-          ? h('span', { class: 'small' }, 'Managed by Keyward')
+          ? h('span', { class: 'small' }, t('keys.aliases.managedByKeyward'))
           : h('div', { class: 'row-actions' }, [
               h(
                 NButton,
-                { size: 'tiny', 'data-testid': 'alias-update', 'aria-label': `Point ${row.AliasName} at another key`, onClick: () => actions.update(row) },
-                () => 'Change key',
+                { size: 'tiny', 'data-testid': 'alias-update', 'aria-label': t('keys.aliases.pointAt', { alias: row.AliasName }), onClick: () => actions.update(row) },
+                () => t('keys.aliases.changeKey'),
               ),
               h(
                 NButton,
@@ -51,10 +53,10 @@ export function aliasColumns(actions: Actions): DataTableColumns<Alias> {
                   quaternary: true,
                   type: 'error',
                   'data-testid': 'alias-delete',
-                  'aria-label': `Delete ${row.AliasName}`,
+                  'aria-label': t('keys.aliases.deleteAlias', { alias: row.AliasName }),
                   onClick: () => actions.remove(row),
                 },
-                () => 'Delete',
+                () => t('common.delete'),
               ),
             ]),
     },

@@ -2,6 +2,8 @@ import { h } from 'vue';
 import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import { formatUtc } from '../../lib/format';
+import { t } from '../../i18n';
+import '../../i18n/areas/clusters';
 import type { ClusterSummary, HsmDescription } from '../../stores/clusters';
 import { ClusterStateTag } from '../state-tags';
 
@@ -19,7 +21,7 @@ export function memberLabel(hsms: readonly HsmDescription[], hsmId: string): str
 export function clusterColumns(keyStoreName: (id: string) => string): DataTableColumns<ClusterSummary> {
   return [
     {
-      title: 'Cluster',
+      title: () => t('clusters.columns.cluster'),
       key: 'ClusterName',
       minWidth: 300,
       render: (row) =>
@@ -29,7 +31,7 @@ export function clusterColumns(keyStoreName: (id: string) => string): DataTableC
         ]),
     },
     {
-      title: 'State',
+      title: () => t('common.state'),
       key: 'State',
       width: 170,
       render: (row) =>
@@ -38,17 +40,17 @@ export function clusterColumns(keyStoreName: (id: string) => string): DataTableC
           row.LabCluster ? h(NTag, { size: 'small', type: 'warning', bordered: false, 'data-testid': 'lab-tag' }, () => 'LAB') : null,
         ]),
     },
-    { title: 'HSMs', key: 'HsmCount', width: 60, align: 'right' },
-    { title: 'Zones', key: 'Zones', width: 150, ellipsis: { tooltip: true }, render: (row) => (row.Zones.length ? row.Zones.join(', ') : '—') },
+    { title: () => t('clusters.columns.hsms'), key: 'HsmCount', width: 60, align: 'right' },
+    { title: () => t('clusters.columns.zones'), key: 'Zones', width: 150, ellipsis: { tooltip: true }, render: (row) => (row.Zones.length ? row.Zones.join(t('clusters.separator')) : '—') },
     {
-      title: 'Key store',
+      title: () => t('clusters.columns.keyStore'),
       key: 'KeyStoreId',
       width: 170,
       ellipsis: { tooltip: true },
       render: (row) =>
         row.KeyStoreId ? h(RouterLink, { to: `/keystores/${row.KeyStoreId}`, class: 'key-link' }, () => keyStoreName(row.KeyStoreId ?? '')) : '—',
     },
-    { title: 'Created', key: 'CreationDate', width: 200, render: (row) => formatUtc(row.CreationDate) },
+    { title: () => t('common.created'), key: 'CreationDate', width: 200, render: (row) => formatUtc(row.CreationDate) },
     {
       title: '',
       key: 'setup',
@@ -57,7 +59,7 @@ export function clusterColumns(keyStoreName: (id: string) => string): DataTableC
         setupComplete(row)
           ? null
           : h(RouterLink, { to: `/clusters/${row.ClusterId}/setup`, 'data-testid': 'cluster-continue-setup' }, () =>
-              h(NButton, { size: 'tiny', type: 'primary', secondary: true }, () => 'Continue set-up'),
+              h(NButton, { size: 'tiny', type: 'primary', secondary: true }, () => t('clusters.words.continueSetup')),
             ),
     },
   ];

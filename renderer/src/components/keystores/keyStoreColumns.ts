@@ -3,6 +3,8 @@ import { RouterLink } from 'vue-router';
 import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import type { KeyStore } from '../../stores/keystores';
 import { formatUtc } from '../../lib/format';
+import { t } from '../../i18n';
+import '../../i18n/areas/clusters';
 import { ConnectionStateTag } from '../state-tags';
 
 interface Actions {
@@ -18,7 +20,7 @@ function renderType(row: KeyStore): VNode {
   const proxy = row.XksProxyConfiguration;
   return h('div', [
     h('div', { class: 'mono', 'data-testid': 'keystore-type' }, row.KeyStoreType),
-    h('div', { class: 'small' }, `${row.ProtectionLevel} protection`),
+    h('div', { class: 'small' }, t('clusters.storeColumns.protection', { level: row.ProtectionLevel })),
     proxy ? h('div', { class: 'mono small break-all', 'data-testid': 'keystore-proxy-uri' }, `${proxy.UriEndpoint}${proxy.UriPath}`) : null,
   ]);
 }
@@ -37,13 +39,13 @@ function renderConnection(row: KeyStore): VNode {
 function renderHealth(row: KeyStore): VNode | string {
   if (row.KeyStoreType !== 'EXTERNAL_KEY_STORE') return '';
   const health = row.XksProxyHealth;
-  if (!health) return h('span', { class: 'small', 'data-testid': 'keystore-health' }, 'not checked yet');
+  if (!health) return h('span', { class: 'small', 'data-testid': 'keystore-health' }, t('clusters.storeColumns.notChecked'));
   return h('div', { 'data-testid': 'keystore-health' }, [
     health.ErrorCode
       ? h(NTag, { size: 'small', type: 'error', bordered: false, 'data-testid': 'keystore-health-error' }, () => health.ErrorCode)
-      : h(NTag, { size: 'small', type: 'success', bordered: false }, () => 'Answered'),
+      : h(NTag, { size: 'small', type: 'success', bordered: false }, () => t('clusters.words.answered')),
     h('div', { class: 'small' }, formatUtc(health.CheckedAt)),
-    health.XksProxyVendor ? h('div', { class: 'small', 'data-testid': 'keystore-health-vendor' }, `Vendor: ${health.XksProxyVendor}`) : null,
+    health.XksProxyVendor ? h('div', { class: 'small', 'data-testid': 'keystore-health-vendor' }, t('clusters.storeColumns.vendor', { vendor: health.XksProxyVendor })) : null,
   ]);
 }
 
@@ -51,7 +53,7 @@ function renderHealth(row: KeyStore): VNode | string {
 export function keyStoreColumns(actions: Actions): DataTableColumns<KeyStore> {
   return [
     {
-      title: 'Name',
+      title: () => t('common.name'),
       key: 'KeyStoreName',
       minWidth: 180,
       render: (row) =>
@@ -61,12 +63,12 @@ export function keyStoreColumns(actions: Actions): DataTableColumns<KeyStore> {
           h('div', { class: 'mono small break-all' }, row.KeyStoreId),
         ]),
     },
-    { title: 'Type', key: 'KeyStoreType', width: 200, render: renderType },
-    { title: 'Connection', key: 'ConnectionState', width: 240, render: renderConnection },
-    { title: 'Last proxy health', key: 'XksProxyHealth', width: 190, render: renderHealth },
-    { title: 'Keys', key: 'KeyCount', width: 60, align: 'right' },
+    { title: () => t('clusters.storeColumns.type'), key: 'KeyStoreType', width: 200, render: renderType },
+    { title: () => t('clusters.storeColumns.connection'), key: 'ConnectionState', width: 240, render: renderConnection },
+    { title: () => t('clusters.storeColumns.lastHealth'), key: 'XksProxyHealth', width: 190, render: renderHealth },
+    { title: () => t('clusters.storeColumns.keys'), key: 'KeyCount', width: 60, align: 'right' },
     {
-      title: 'Actions',
+      title: () => t('common.actions'),
       key: 'actions',
       width: 110,
       render: (row) => {
@@ -80,10 +82,10 @@ export function keyStoreColumns(actions: Actions): DataTableColumns<KeyStore> {
             loading: actions.busyId() === row.KeyStoreId,
             disabled: !row.Initialized,
             'data-testid': connected ? 'keystore-disconnect' : 'keystore-connect',
-            'aria-label': `${connected ? 'Disconnect' : 'Connect'} ${row.KeyStoreName}`,
+            'aria-label': t(connected ? 'clusters.words.disconnectNamed' : 'clusters.words.connectNamed', { name: row.KeyStoreName }),
             onClick: () => (connected ? actions.disconnect(row) : actions.connect(row)),
           },
-          () => (connected ? 'Disconnect' : 'Connect'),
+          () => (connected ? t('clusters.words.disconnect') : t('clusters.words.connect')),
         );
       },
     },
