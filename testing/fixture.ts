@@ -157,7 +157,11 @@ export const test = base.extend<KeywardFixtures & KeywardOptions & { running: Ru
     // The console reads its language from this key before its first paint; set once, so a switch in
     // the header during the test survives a reload.
     await page.addInitScript((locale) => {
-      if (localStorage.getItem('keyward.locale') === null) localStorage.setItem('keyward.locale', locale);
+      try {
+        if (localStorage.getItem('keyward.locale') === null) localStorage.setItem('keyward.locale', locale);
+      } catch {
+        // A document with no storage of its own (a file:// launch page, about:blank): nothing to set.
+      }
     }, language);
     if (openSession) await page.goto(running.url);
     await use(page);

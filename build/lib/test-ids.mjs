@@ -1,7 +1,7 @@
 // The console's selector contract: every test id the renderer source names, with its component, its
 // element and a meaning (a comment just above it, else the element's own text or label, else the
 // component's name). Deterministic: the same source always gives the same document.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
 /** `data-testid="x"`, and the props components turn into one (`testid="x"`, `policy-testid="x"`). */
@@ -113,6 +113,7 @@ function englishCatalogue(sourceDir) {
     }
   };
   const dir = join(sourceDir, 'i18n', 'en');
+  if (!existsSync(dir)) return texts;
   for (const name of readdirSync(dir).filter((file) => file.endsWith('.ts') && file !== 'index.ts').sort()) {
     const body = /export default (\{[\s\S]*\});?\s*$/.exec(readFileSync(join(dir, name), 'utf8'))?.[1];
     if (!body) throw new Error(`i18n/en/${name}: expected one exported object literal`);

@@ -71,6 +71,26 @@ describe('the test id generator', () => {
     expect(renderTestIds(rows)).toContain('| `log-open` | `n-button` | Opens the ceremony log |');
   });
 
+  it("takes a meaning from the English catalogue when the text is a $t(…) call", () => {
+    const rows = generate({
+      'i18n/en/log.ts': "/** Strings. */\nexport default {\n  open: 'Open the log',\n  count: { one: '{count} entry', other: '{count} entries' },\n};\n",
+      'b/Log.vue': [
+        '<template>',
+        '  <n-button data-testid="log-open">{{ $t(\'log.open\') }}</n-button>',
+        '  <n-input data-testid="log-filter" :placeholder="$t(\'log.open\')" />',
+        '  <span data-testid="log-count">{{ $t(\'log.count\') }}</span>',
+        '  <span data-testid="log-other">{{ $t(\'log.missing\') }}</span>',
+        '</template>',
+      ].join('\n'),
+    });
+    expect(rows.map(({ id, meaning }) => [id, meaning])).toEqual([
+      ['log-open', '“Open the log”'],
+      ['log-filter', '“Open the log”'],
+      ['log-count', '“{count} entries”'],
+      ['log-other', 'part of Log'],
+    ]);
+  });
+
   it('takes ids from the helpers that set them, and drops patterns with no word of their own', () => {
     const rows = generate({
       'c/Form.vue': [
