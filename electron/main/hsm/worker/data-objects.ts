@@ -4,15 +4,37 @@
  * (services/audit/anchor-store.ts). Public data objects are never read: a session without login
  * can create those, so they prove nothing.
  */
+import { CKR } from '../ckr';
 import { CKA, CKO } from './constants';
 import { hsmFail } from './failure';
 import type { HsmArgs } from '../protocol';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';
+import { ckrOf } from './pkcs11';
 import type { TokenRegistry } from './tokens';
 
 /** More than a crash can leave (put writes the new object before it removes the old one). */
 const MAX_DATA_OBJECTS = 16;
 const APPLICATION = 'Keyward';
+
+/**
+ * Other processes on the same token (a `kms` call beside the console) replace the anchor too: an
+ * object found may be gone by the time it is read or destroyed, and SoftHSM2 answers a read that
+ * races a write in its object store with CKR_GENERAL_ERROR (softhsm/SoftHSMv2#573; seen with five
+ * `kms` processes connecting at once). Such a failure is worth one more look, not an error.
+ */
+function raced(error: unknown): boolean {
+  const ckr = ckrOf(error);
+  return ckr === CKR.GENERAL_ERROR || ckr === CKR.OBJECT_HANDLE_INVALID;
+}
+
+async function withOneRetryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!raced(error)) throw error;
+    return attempt();
+  }
+}
 
 function findPrivateDataObjects(p11: PKCS11, session: Session, label: string): ObjectHandle[] {
   const handles: ObjectHandle[] = [];
@@ -38,16 +60,18 @@ function findPrivateDataObjects(p11: PKCS11, session: Session, label: string): O
 export async function getDataObjects(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'getDataObjects'>): Promise<Buffer[]> {
   const token = tokens.get(args.serial);
   token.requireLogin('getDataObjects');
-  return token.withSession((session) => {
-    const handles = findPrivateDataObjects(p11, session, args.label);
-    if (handles.length > MAX_DATA_OBJECTS) {
-      throw hsmFail('HsmError.Generic', `getDataObjects: more than ${MAX_DATA_OBJECTS} private data objects carry this label`);
-    }
-    return handles.map((handle) => {
-      const [value] = p11.C_GetAttributeValue(session, handle, [{ type: CKA.VALUE }]);
-      return Buffer.from(value?.value ?? Buffer.alloc(0));
-    });
-  });
+  return withOneRetryOnRace(() =>
+    token.withSession((session) => {
+      const handles = findPrivateDataObjects(p11, session, args.label);
+      if (handles.length > MAX_DATA_OBJECTS) {
+        throw hsmFail('HsmError.Generic', `getDataObjects: more than ${MAX_DATA_OBJECTS} private data objects carry this label`);
+      }
+      return handles.map((handle) => {
+        const [value] = p11.C_GetAttributeValue(session, handle, [{ type: CKA.VALUE }]);
+        return Buffer.from(value?.value ?? Buffer.alloc(0));
+      });
+    }),
+  );
 }
 
 /**
@@ -57,7 +81,8 @@ export async function getDataObjects(p11: PKCS11, tokens: TokenRegistry, args: H
 export async function putDataObject(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'putDataObject'>): Promise<null> {
   const token = tokens.get(args.serial);
   token.requireLogin('putDataObject');
-  return token.withSession((session) => {
+  // A retry after a failed create finds the first attempt's object, if any, among the previous ones.
+  return withOneRetryOnRace(() => token.withSession((session) => {
     const previous = findPrivateDataObjects(p11, session, args.label);
     p11.C_CreateObject(session, [
       { type: CKA.CLASS, value: CKO.DATA },
@@ -69,7 +94,14 @@ export async function putDataObject(p11: PKCS11, tokens: TokenRegistry, args: Hs
       { type: CKA.APPLICATION, value: APPLICATION },
       { type: CKA.VALUE, value: args.value },
     ]);
-    for (const handle of previous) p11.C_DestroyObject(session, handle);
+    for (const handle of previous) {
+      try {
+        p11.C_DestroyObject(session, handle);
+      } catch (error) {
+        // Another process's put removed it first: what this one wanted.
+        if (ckrOf(error) !== CKR.OBJECT_HANDLE_INVALID) throw error;
+      }
+    }
     return null;
-  });
+  }));
 }
