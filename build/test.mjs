@@ -93,7 +93,8 @@ const STEPS = [
   // a missing build fails here rather than passing unmeasured.
   check('renderer-entry-size', process.execPath, [join(ROOT, 'build', 'check-entry-chunk.mjs')], { timeoutMs: MIN }),
   check('build-main', 'electron-vite', ['build', '--ignoreConfigWarning'], { env: { KEYWARD_BUILD_ONLY: 'main' } }),
-  playwrightSuite('ui', 'tests/ui/playwright.config.ts', 25 * MIN, {
+  // About 19 min on a quiet two-core machine (47 specs, two workers): the cap is for a hang, with room for a slower machine.
+  playwrightSuite('ui', 'tests/ui/playwright.config.ts', 35 * MIN, {
     env: () => (rendererBuilt ? { KEYWARD_UI_SKIP_BUILD: '1' } : {}),
   }),
   // The example project as an outside team runs it: it imports `keyward/testing` by package name.
