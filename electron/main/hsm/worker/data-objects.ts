@@ -9,7 +9,7 @@ import { CKA, CKO } from './constants';
 import { hsmFail } from './failure';
 import type { HsmArgs } from '../protocol';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';
-import { ckrOf } from './pkcs11';
+import { ckrOf, retryOnceOn } from './pkcs11';
 import type { TokenRegistry } from './tokens';
 
 /** More than a crash can leave (put writes the new object before it removes the old one). */
@@ -19,22 +19,10 @@ const APPLICATION = 'Keyward';
 /**
  * Other processes on the same token (a `kms` call beside the console) replace the anchor too: an
  * object found may be gone by the time it is read or destroyed, and SoftHSM2 answers a read that
- * races a write in its object store with CKR_GENERAL_ERROR (softhsm/SoftHSMv2#573; seen with five
- * `kms` processes connecting at once). Such a failure is worth one more look, not an error.
+ * races a write in its object store with CKR_GENERAL_ERROR (seen with five `kms` processes
+ * connecting at once). Such a failure is worth one more look, not an error.
  */
-function raced(error: unknown): boolean {
-  const ckr = ckrOf(error);
-  return ckr === CKR.GENERAL_ERROR || ckr === CKR.OBJECT_HANDLE_INVALID;
-}
-
-async function withOneRetryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
-  try {
-    return await attempt();
-  } catch (error) {
-    if (!raced(error)) throw error;
-    return attempt();
-  }
-}
+const RACED = [CKR.GENERAL_ERROR, CKR.OBJECT_HANDLE_INVALID];
 
 function findPrivateDataObjects(p11: PKCS11, session: Session, label: string): ObjectHandle[] {
   const handles: ObjectHandle[] = [];
@@ -60,7 +48,7 @@ function findPrivateDataObjects(p11: PKCS11, session: Session, label: string): O
 export async function getDataObjects(p11: PKCS11, tokens: TokenRegistry, args: HsmArgs<'getDataObjects'>): Promise<Buffer[]> {
   const token = tokens.get(args.serial);
   token.requireLogin('getDataObjects');
-  return withOneRetryOnRace(() =>
+  return retryOnceOn(RACED, () =>
     token.withSession((session) => {
       const handles = findPrivateDataObjects(p11, session, args.label);
       if (handles.length > MAX_DATA_OBJECTS) {
@@ -82,7 +70,7 @@ export async function putDataObject(p11: PKCS11, tokens: TokenRegistry, args: Hs
   const token = tokens.get(args.serial);
   token.requireLogin('putDataObject');
   // A retry after a failed create finds the first attempt's object, if any, among the previous ones.
-  return withOneRetryOnRace(() => token.withSession((session) => {
+  return retryOnceOn(RACED, () => token.withSession((session) => {
     const previous = findPrivateDataObjects(p11, session, args.label);
     p11.C_CreateObject(session, [
       { type: CKA.CLASS, value: CKO.DATA },

@@ -11,7 +11,7 @@ import type { HsmArgs } from '../protocol';
 import { keyGenPlan, keyTypeOf } from './templates';
 import type { KeyObjectClass, KeyObjectInfo, PublicKeyMaterial } from '../types';
 import type { ObjectHandle, PKCS11, Session } from './pkcs11';
-import { ckrOf, readBool, readUlong } from './pkcs11';
+import { readBool, readUlong, retryOnceOn } from './pkcs11';
 import type { KeyHandles, TokenRegistry, TokenState } from './tokens';
 import { isStaleHandle } from './tokens';
 
@@ -71,16 +71,10 @@ export async function generateKey(p11: PKCS11, tokens: TokenRegistry, args: HsmA
       );
       return { private: pair.privateKey, public: pair.publicKey, all: [pair.privateKey, pair.publicKey], keyType };
     });
-  let handles: KeyHandles;
-  try {
-    handles = await generate();
-  } catch (error) {
-    // SoftHSM2 now and then fails a generation with CKR_GENERAL_ERROR while another session reads
-    // the object store (softhsm/SoftHSMv2#573). It leaves no object behind, so one more attempt is
-    // safe; the existence check above refuses it should the first attempt have left one after all.
-    if (ckrOf(error) !== CKR.GENERAL_ERROR) throw error;
-    handles = await generate();
-  }
+  // SoftHSM2 now and then fails a generation with CKR_GENERAL_ERROR while another session reads the
+  // object store. It leaves no object behind, so one more attempt is safe; the existence check above
+  // refuses it should the first attempt have left one after all.
+  const handles = await retryOnceOn([CKR.GENERAL_ERROR], generate);
   token.remember(args.objectId, handles);
   return { objectId: args.objectId };
 }

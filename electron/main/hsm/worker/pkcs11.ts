@@ -38,6 +38,21 @@ export function ckrOf(error: unknown): number | null {
   return isPkcs11Error(error) ? error.code : null;
 }
 
+/**
+ * Runs `attempt` a second time when its first failure returned one of `ckrs`. For SoftHSM2's object
+ * store, which fails a call racing another session's or process's write (softhsm/SoftHSMv2#573);
+ * each caller says why its call is safe to repeat.
+ */
+export async function retryOnceOn<T>(ckrs: readonly number[], attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    const ckr = ckrOf(error);
+    if (ckr === null || !ckrs.includes(ckr)) throw error;
+    return attempt();
+  }
+}
+
 /** Strips the space/NUL padding of CK_*_INFO string fields. */
 export function unpad(value: string): string {
   let end = value.length;
