@@ -1,11 +1,46 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import '../../../../renderer/src/i18n/areas/keys';
 import { parseMessage } from '../../../../renderer/src/i18n/compile-message';
-import { i18n, t, tn } from '../../../../renderer/src/i18n';
+import { i18n, restoreLocale, t, tn } from '../../../../renderer/src/i18n';
 import { formatSize } from '../../../../renderer/src/lib/format';
 
 afterEach(() => {
   i18n.global.locale.value = 'en';
+  vi.unstubAllGlobals();
+});
+
+/** A stand-in for the page's localStorage holding one remembered value. */
+function storageWith(value: string | null) {
+  const saved = new Map<string, string>(value === null ? [] : [['keyward.locale', value]]);
+  return { getItem: (key: string) => saved.get(key) ?? null, setItem: (key: string, text: string) => void saved.set(key, text), saved };
+}
+
+describe('the remembered language', () => {
+  it('is applied when it is one the console speaks, and remembered again', async () => {
+    const storage = storageWith('zh-CN');
+    vi.stubGlobal('localStorage', storage);
+    await restoreLocale();
+    expect(i18n.global.locale.value).toBe('zh-CN');
+    expect(storage.saved.get('keyward.locale')).toBe('zh-CN');
+  });
+
+  it('is ignored when anything else was stored there (another page of the origin, a hand edit)', async () => {
+    for (const stored of ['fr', 'zh-cn', '__proto__', '<img src=x>', '']) {
+      vi.stubGlobal('localStorage', storageWith(stored));
+      await restoreLocale();
+      expect(i18n.global.locale.value).toBe('en');
+    }
+  });
+
+  it('falls back to English when storage is refused', async () => {
+    vi.stubGlobal('localStorage', {
+      getItem: () => {
+        throw new Error('Access is denied for this document.');
+      },
+    });
+    await restoreLocale();
+    expect(i18n.global.locale.value).toBe('en');
+  });
 });
 
 describe("the console's message format", () => {
