@@ -1,8 +1,8 @@
 /**
  * CPU profiles of the P1 path, for finding where the per-operation time goes:
- * `node --cpu-prof --cpu-prof-dir=DIR --import tsx bench/profile-p1.ts [Encrypt|Sign|Mac] [seconds] [DIR]`
- * keeps 64 calls in flight through the dispatcher for `seconds`; the HSM worker writes its own
- * profile into DIR too (it is started with `--cpu-prof`). It also prints the CPU time per call of
+ * `node --cpu-prof --cpu-prof-dir=DIR --import tsx bench/profile-p1.ts [Encrypt|Sign|Mac] [seconds] [DIR] [dispatcher|ws]`
+ * keeps 64 calls in flight through the dispatcher (or the browser host's WebSocket) for `seconds`; the HSM worker writes its own
+ * profile into DIR too (it is started with `--cpu-prof`; DIR `-` leaves both unprofiled). It also prints the CPU time per call of
  * both processes (user and system, every thread): on a shared machine that moves far less with
  * the load than throughput does. Linux only (/proc). Not part of `npm run bench`.
  */
@@ -14,10 +14,13 @@ import { pathToFileURL } from 'node:url';
 import { createNodeWorkerLauncher } from '../electron/main/hsm/node-launcher';
 import { startBenchCore } from './lib/bench-core';
 import { opsPerSecondAsync } from './lib/stats';
+import { connectWsHost } from './lib/ws-client';
 
-const [which = 'Encrypt', seconds = '5', dir = '/tmp/keyward-prof'] = process.argv.slice(2);
+const [which = 'Encrypt', seconds = '5', dir = '/tmp/keyward-prof', path = 'dispatcher'] = process.argv.slice(2);
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const launcher = createNodeWorkerLauncher({ execArgv: ['--import', tsx, '--cpu-prof', `--cpu-prof-dir=${dir}`] });
+// DIR `-`: no worker profile, for CPU-per-call figures without the profiler's own cost.
+const profile = dir === '-' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+const launcher = createNodeWorkerLauncher({ execArgv: ['--import', tsx, ...profile] });
 const bench = await startBenchCore(launcher);
 try {
   const message = randomBytes(1024).toString('base64');
@@ -36,7 +39,13 @@ try {
     op = 'Encrypt';
     input = { KeyId: key.KeyId, Plaintext: message };
   }
+  const ws = path === 'ws' ? await connectWsHost(bench.core.dispatch) : null;
   const call = async (): Promise<void> => {
+    if (ws) {
+      const message = await ws.call(op, input);
+      if (message.kind !== 'result') throw new Error(`${op} over WebSocket: ${JSON.stringify(message)}`);
+      return;
+    }
     const outcome = await bench.core.dispatch(op, input, { transport: 'internal' });
     if (!outcome.ok) throw new Error(`${op}: ${outcome.error.Code} ${outcome.error.Message}`);
   };
@@ -51,7 +60,8 @@ try {
   });
   const main = process.cpuUsage(mainBefore);
   const workerUs = cpuMicros(worker) - workerBefore;
-  console.log(`${op}: ${rate.toFixed(0)} ops/s through the dispatcher, 64 in flight`);
+  await ws?.close();
+  console.log(`${op}: ${rate.toFixed(0)} ops/s through the ${ws ? 'WebSocket' : 'dispatcher'}, 64 in flight`);
   console.log(`CPU per call: main ${((main.user + main.system) / calls).toFixed(0)} µs, worker ${(workerUs / calls).toFixed(0)} µs (its profiler included)`);
 } finally {
   await bench.close();

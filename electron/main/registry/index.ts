@@ -68,6 +68,7 @@ export {
   auditRecordHash,
   type AuditDetails,
   type AuditEventInput,
+  type PendingAuditRecord,
   type AuditOutcome,
   type AuditRecord,
   type AuditRow,

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { trackChanges } from './change-stamp';
 import { translateConstraint } from './errors';
 import { migrate } from './migrate';
 import { refreshKeyStatistics } from './statistics';
@@ -82,10 +83,10 @@ export interface Registry {
    */
   transaction<T>(fn: () => T): T;
   /**
-   * A value that differs from every earlier one once the database may have changed: any row this
-   * connection wrote (`total_changes()`, rolled-back writes included) or a commit by another
-   * connection, another process's included (`PRAGMA data_version`). One cheap statement, so
-   * caches of registry rows (resolved keys) can check it on every call; read it before the rows.
+   * A value that differs from every earlier one once the database may have changed: any row
+   * written in this process (rolled-back writes included) or a commit by another process, seen
+   * from the next event-loop turn (change-stamp.ts). Cheap, so caches of registry rows (resolved
+   * keys) can check it on every call; read it before the rows.
    */
   changeStamp(): string;
   /** Runs `hook` just before the database closes (the buffered audit writer flushes here). Returns an unregister function. */
@@ -129,7 +130,7 @@ export function openRegistry(options: OpenRegistryOptions): Registry {
 function createRegistry(db: Database.Database, file: string, schemaVersion: number): Registry {
   const closeHooks = new Set<() => void>();
   const run = db.transaction((fn: () => unknown) => fn());
-  const stamp = db.prepare<[], [number, number]>('SELECT total_changes(), data_version FROM pragma_data_version').raw();
+  const changes = trackChanges(db);
 
   return {
     file,
@@ -171,10 +172,7 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
     transaction<T>(fn: () => T): T {
       return translateConstraint(() => run.immediate(fn) as T);
     },
-    changeStamp() {
-      const [own, other] = stamp.get() ?? [0, 0];
-      return `${own}:${other}`;
-    },
+    changeStamp: () => changes.stamp(),
     onClose(hook) {
       closeHooks.add(hook);
       return () => {
@@ -189,6 +187,7 @@ function createRegistry(db: Database.Database, file: string, schemaVersion: numb
         for (const hook of hooks) hook();
       } finally {
         // A failing hook must not leave the file open (and its WAL unmerged).
+        changes.untrack();
         db.close();
       }
     },

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES } from '../../../shared/contract';
 import type { WireMessage } from '../../../shared/wire';
@@ -109,7 +110,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.dispatch));
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, socket, options.dispatch));
   });
 
   return {
@@ -207,9 +208,22 @@ async function serveStatic(
   response.end(request.method === 'HEAD' ? undefined : file.body);
 }
 
-function serveSocket(ws: WebSocket, dispatch: Dispatch): void {
+function serveSocket(ws: WebSocket, socket: Duplex, dispatch: Dispatch): void {
+  // Answers finished in one event-loop turn leave in one write: a pipelining client (64 requests
+  // in flight) otherwise costs a writev system call per answer, a tenth of the host's time.
+  let corked = false;
+  const flush = (): void => {
+    corked = false;
+    socket.uncork();
+  };
   const send = (message: WireMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState !== ws.OPEN) return;
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(flush);
+    }
+    ws.send(JSON.stringify(message));
   };
   // A protocol violation (e.g. a frame over maxPayload) is emitted as 'error' and ws closes the
   // socket itself (1009, 1002...); without a listener it would be an uncaught exception that ends

@@ -4,7 +4,7 @@ import {
   AuditSecretError,
   AuditWriterClosedError,
   createBufferedAuditWriter,
-  type AuditEventInput,
+  type PendingAuditRecord,
   type AuditSink,
 } from '../../../electron/main/registry';
 import { freshRegistryPerTest, usageEvent } from '../../unit/registry/support';
@@ -18,13 +18,13 @@ function observedSink(failures = 0): AuditSink & { batches: number[] } {
   return {
     batches,
     audit: {
-      appendMany(events: readonly AuditEventInput[]) {
+      appendPending(records: readonly PendingAuditRecord[]) {
         if (remainingFailures > 0) {
           remainingFailures -= 1;
           throw new Error('disk I/O error');
         }
-        batches.push(events.length);
-        return fresh.registry.audit.appendMany(events);
+        batches.push(records.length);
+        return fresh.registry.audit.appendPending(records);
       },
     },
     onClose: (hook) => fresh.registry.onClose(hook),

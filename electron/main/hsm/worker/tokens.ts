@@ -104,6 +104,10 @@ export class TokenState {
     }
   }
 
+  hasHandles(objectId: string): boolean {
+    return this.objects.has(objectId);
+  }
+
   /** Cached handles for a CKA_ID, searching the token only on a miss; null if nothing has that id. */
   lookup(session: Session, objectId: string): KeyHandles | null {
     const cached = this.objects.get(objectId);

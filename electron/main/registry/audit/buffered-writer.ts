@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { AuditBacklogFullError, AuditWriterClosedError } from '../errors';
 import type { AuditRepository } from '../repositories/audit';
-import { type AuditEventInput, toPendingRecord } from './record';
+import { type AuditEventInput, type PendingAuditRecord, toPendingRecord } from './record';
 
 export interface BufferedAuditWriterOptions {
   /** Records per transaction; reaching it writes the batch at once. Default 256. */
@@ -30,7 +29,7 @@ export interface BufferedAuditWriter {
 
 /** What the writer needs from a Registry. */
 export interface AuditSink {
-  readonly audit: Pick<AuditRepository, 'appendMany'>;
+  readonly audit: Pick<AuditRepository, 'appendPending'>;
   /** Runs `hook` before the registry closes, so queued records are not lost; returns an unregister function. */
   onClose(hook: () => void): () => void;
 }
@@ -39,7 +38,7 @@ export interface AuditSink {
  * Group commit for high-rate crypto usage records. A durable single-row transaction costs about
  * 150 µs (FACTS: ~6.5k/s), an AES-GCM operation about 12 µs; writing one per Encrypt would cap the
  * HSM at a tenth of its speed. Batching amortises the fsync over up to `maxBatch` records, and the
- * records still go through `appendMany`, so they are hash-chained like any other.
+ * records still go through the repository's chaining, so they are hash-chained like any other.
  *
  * Trade-off: up to `maxDelayMs` of usage records can be lost on a power cut. State changes never
  * go through here; they are appended in the same transaction as the change itself.
@@ -50,7 +49,7 @@ export function createBufferedAuditWriter(sink: AuditSink, options: BufferedAudi
   const maxQueued = Math.max(positive(options.maxQueued ?? 65_536, 'maxQueued'), maxBatch);
   const onError = options.onError ?? ((error: unknown) => console.error('audit usage writer:', error));
 
-  const queue: AuditEventInput[] = [];
+  const queue: PendingAuditRecord[] = [];
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   // After a failed write, wait for the timer to retry instead of retrying on every new record:
@@ -62,7 +61,7 @@ export function createBufferedAuditWriter(sink: AuditSink, options: BufferedAudi
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       try {
-        sink.audit.appendMany(batch);
+        sink.audit.appendPending(batch);
       } catch (error) {
         backingOff = true;
         if (!closed) armTimer();
@@ -106,9 +105,7 @@ export function createBufferedAuditWriter(sink: AuditSink, options: BufferedAudi
     enqueue(event) {
       if (closed) throw new AuditWriterClosedError();
       if (queue.length >= maxQueued) throw new AuditBacklogFullError(queue.length);
-      const completed: AuditEventInput = { ...event, eventId: event.eventId ?? randomUUID(), time: event.time ?? new Date().toISOString() };
-      toPendingRecord(completed);
-      queue.push(completed);
+      queue.push(toPendingRecord(event));
       if (queue.length >= maxBatch && !backingOff) drainReporting();
       else armTimer();
     },

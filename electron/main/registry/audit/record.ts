@@ -80,47 +80,35 @@ function wellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
-/** The hashed fields, in canonical (sorted) order. */
-const HASHED_FIELDS = [
-  'actor',
-  'detailsJson',
-  'errorCode',
-  'eventId',
-  'operation',
-  'outcome',
-  'requestId',
-  'resourceId',
-  'sequence',
-  'time',
-  'transport',
-] as const satisfies readonly (keyof AuditRecord)[];
-
 /**
  * `sha256(previousHash + "\n" + canonicalJson(fields))` in lowercase hex, where fields are exactly
  * sequence, eventId, time, operation, actor, transport, resourceId, outcome, errorCode (null when
  * absent), requestId and detailsJson (the stored string). This is the published recipe an exported
  * log is checked against: change it only together with a migration that re-anchors the chain.
  *
- * The JSON is written field by field in sorted order rather than through canonicalJson: the
- * result is the same text (a unit test holds them equal) at a fraction of the cost, which matters
- * on the usage path where every crypto operation gets a record. Fields are picked one by one, so
- * extra properties on the argument can never slip into the hash.
+ * The JSON is written out here in sorted key order rather than through canonicalJson: the result
+ * is the same text (a unit test holds them equal) at a fraction of the cost, which matters on the
+ * usage path where every crypto operation gets a record. Fields are named one by one, so extra
+ * properties on the argument can never slip into the hash.
  */
 export function auditRecordHash(previousHash: string, record: PendingAuditRecord & { sequence: number }): string {
-  const parts = HASHED_FIELDS.map((field) => `"${field}":${serializeField(record[field], field)}`);
-  return digest('sha256', `${previousHash}\n{${parts.join(',')}}`, 'hex');
-}
-
-function serializeField(value: string | number | null, field: string): string {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new TypeError(`audit field ${field} must be an integer`);
-  return JSON.stringify(value);
+  if (!Number.isSafeInteger(record.sequence)) throw new TypeError('audit field sequence must be an integer');
+  const json =
+    `{"actor":${JSON.stringify(record.actor)},"detailsJson":${JSON.stringify(record.detailsJson)}` +
+    `,"errorCode":${JSON.stringify(record.errorCode)},"eventId":${JSON.stringify(record.eventId)}` +
+    `,"operation":${JSON.stringify(record.operation)},"outcome":${JSON.stringify(record.outcome)}` +
+    `,"requestId":${JSON.stringify(record.requestId)},"resourceId":${JSON.stringify(record.resourceId)}` +
+    `,"sequence":${record.sequence},"time":${JSON.stringify(record.time)},"transport":${JSON.stringify(record.transport)}}`;
+  return digest('sha256', `${previousHash}\n${json}`, 'hex');
 }
 
 /** Places a pending record after `previous` (null for the first record) in the chain. */
 export function chainRecord(pending: PendingAuditRecord, previous: { sequence: number; hash: string } | null): AuditRecord {
   const sequence = (previous?.sequence ?? 0) + 1;
   const previousHash = previous?.hash ?? GENESIS_HASH;
-  return { ...pending, sequence, previousHash, hash: auditRecordHash(previousHash, { ...pending, sequence }) };
+  const record = { ...pending, sequence, previousHash, hash: '' };
+  record.hash = auditRecordHash(previousHash, record);
+  return record;
 }
 
 /**

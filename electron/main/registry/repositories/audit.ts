@@ -43,8 +43,14 @@ export interface AuditRepository {
    * so a state change and its record commit or roll back together. Throws AuditSecretError.
    */
   append(event: AuditEventInput): AuditRow;
-  /** Several records in one transaction: the group commit of the buffered usage writer. */
+  /** Several records in one transaction. */
   appendMany(events: readonly AuditEventInput[]): AuditRow[];
+  /**
+   * The buffered usage writer's group commit: records already through `toPendingRecord` (checked
+   * when queued), chained and written in one transaction; returns how many were written.
+   */
+  appendPending(records: readonly PendingAuditRecord[]): number;
+
   get(sequence: number): AuditRow | null;
   /** The newest record, or null for an empty log. */
   last(): AuditRow | null;
@@ -167,6 +173,7 @@ export function createAuditRepository(db: Database): AuditRepository {
       return appended(withDetails(record));
     },
     appendMany: (events) => (events.length === 0 ? [] : appended(appendPending.immediate(events.map(toPendingRecord)).map(withDetails))),
+    appendPending: (records) => (records.length === 0 ? 0 : appended(appendPending.immediate(records).length)),
     get: (sequence) => nullable(get.get(sequence)),
     last: () => nullable(last.get()),
     listRange: (fromSequence, limit) => range.all(fromSequence, limit).map(withDetails),
