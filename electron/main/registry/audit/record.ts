@@ -106,7 +106,22 @@ export function auditRecordHash(previousHash: string, record: PendingAuditRecord
 export function chainRecord(pending: PendingAuditRecord, previous: { sequence: number; hash: string } | null): AuditRecord {
   const sequence = (previous?.sequence ?? 0) + 1;
   const previousHash = previous?.hash ?? GENESIS_HASH;
-  const record = { ...pending, sequence, previousHash, hash: '' };
+  // Field by field rather than a spread: one object shape, and several times faster on the usage path.
+  const record: AuditRecord = {
+    sequence,
+    eventId: pending.eventId,
+    time: pending.time,
+    operation: pending.operation,
+    actor: pending.actor,
+    transport: pending.transport,
+    resourceId: pending.resourceId,
+    outcome: pending.outcome,
+    errorCode: pending.errorCode,
+    requestId: pending.requestId,
+    detailsJson: pending.detailsJson,
+    previousHash,
+    hash: '',
+  };
   record.hash = auditRecordHash(previousHash, record);
   return record;
 }

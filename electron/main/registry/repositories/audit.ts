@@ -56,6 +56,8 @@ export interface AuditRepository {
   last(): AuditRow | null;
   /** Ascending from `fromSequence`, for exports that stream the whole log in chunks. */
   listRange(fromSequence: number, limit: number): AuditRow[];
+  /** The same records as stored and hashed, details left unparsed: for walking the chain. */
+  listRecords(fromSequence: number, limit: number): AuditRecord[];
   /** Newest first, with the total match count. */
   list(query: AuditListQuery): Page<AuditRow>;
   /** Walks the chain; also compares each checkpoint (kept outside this file) with the record it names. */
@@ -177,6 +179,7 @@ export function createAuditRepository(db: Database): AuditRepository {
     get: (sequence) => nullable(get.get(sequence)),
     last: () => nullable(last.get()),
     listRange: (fromSequence, limit) => range.all(fromSequence, limit).map(withDetails),
+    listRecords: (fromSequence, limit) => range.all(fromSequence, limit),
     list: (query) => readPage.deferred(query),
     verify: (checkpoints = []) => verify.deferred(checkpoints),
     onAppend: (listener) => {

@@ -136,7 +136,7 @@ export class AuditAnchorer {
     if (audit.get(anchor.sequence)?.hash !== anchor.hash) return { ok: false, reason: `record ${anchor.sequence} differs from it` };
     let head = anchor;
     while (head.sequence < target) {
-      const records = audit.listRange(head.sequence + 1, Math.min(WALK_CHUNK, target - head.sequence));
+      const records = audit.listRecords(head.sequence + 1, Math.min(WALK_CHUNK, target - head.sequence));
       if (records.length === 0) break;
       const step = extendChain(head, records);
       if (!step.ok) return { ok: false, reason: step.reason };
