@@ -1,7 +1,13 @@
 import type Database from 'better-sqlite3';
 
-/** The registries open in this process, each with its connection's change counter. */
-const openConnections = new Set<() => number>();
+interface TrackedConnection {
+  db: Database.Database;
+  /** `total_changes()` of the connection. */
+  changes: () => number;
+}
+
+/** The registries open in this process. */
+const openConnections = new Set<TrackedConnection>();
 /** Moves on every open and close, so the sum below never repeats an earlier set's value. */
 let generation = 0;
 
@@ -20,7 +26,8 @@ export function trackChanges(db: Database.Database): { stamp(): string; untrack(
   const forgetOtherCommits = (): void => {
     otherCommitsThisTurn = null;
   };
-  openConnections.add(changes);
+  const connection: TrackedConnection = { db, changes };
+  openConnections.add(connection);
   generation += 1;
   return {
     stamp() {
@@ -29,11 +36,17 @@ export function trackChanges(db: Database.Database): { stamp(): string; untrack(
         setImmediate(forgetOtherCommits);
       }
       let processChanges = 0;
-      for (const count of openConnections) processChanges += count();
+      for (const entry of openConnections) {
+        if (entry.db.open) processChanges += entry.changes();
+        // Closed without Registry.close(): it writes no more, and leaving the sum changes the generation.
+        else untrack(entry);
+      }
       return `${generation}.${processChanges}:${otherCommitsThisTurn}`;
     },
-    untrack() {
-      if (openConnections.delete(changes)) generation += 1;
-    },
+    untrack: () => untrack(connection),
   };
+}
+
+function untrack(connection: TrackedConnection): void {
+  if (openConnections.delete(connection)) generation += 1;
 }

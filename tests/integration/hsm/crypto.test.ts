@@ -62,6 +62,20 @@ describe('hsm cryptographic operations (SoftHSM2)', () => {
     expect(back.equals(data)).toBe(true);
   });
 
+  it('refuses a key whose handles are cached once the token is logged out, and serves it after a new login', async () => {
+    const data = Buffer.from('logged out means refused');
+    await t.client.encrypt({ serial: t.serial, objectId: id('aes'), mechanism: gcm(), data });
+    await t.client.logout({ serial: t.serial });
+    try {
+      const refused = await caught(t.client.encrypt({ serial: t.serial, objectId: id('aes'), mechanism: gcm(), data }));
+      expect(refused.code).toBe('Forbidden.KeyStoreState');
+      expect(refused.ckr).toBe('CKR_USER_NOT_LOGGED_IN');
+    } finally {
+      await t.client.login({ serial: t.serial, userPin: USER_PIN });
+    }
+    expect(await t.client.encrypt({ serial: t.serial, objectId: id('aes'), mechanism: gcm(), data })).toHaveLength(data.length + 16);
+  });
+
   it('rejects a tampered tag, a wrong AAD and a truncated ciphertext as InvalidCiphertext', async () => {
     const data = Buffer.from('integrity matters');
     const sealed = await t.client.encrypt({ serial: t.serial, objectId: id('aes'), mechanism: gcm(), data });
