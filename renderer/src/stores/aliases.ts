@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { OperationResult } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import type { KeyChoice } from '../lib/alias-list';
+import { rereadAfterChange } from './reread';
 
 export type Alias = OperationResult<'ListAliases'>['Aliases'][number];
 
@@ -36,12 +37,12 @@ export const useAliasesStore = defineStore('aliases', () => {
 
   async function update(aliasName: string, keyId: string): Promise<void> {
     await invoke('UpdateAlias', { AliasName: aliasName, KeyId: keyId });
-    await load();
+    await rereadAfterChange(load());
   }
 
   async function remove(aliasName: string): Promise<void> {
     await invoke('DeleteAlias', { AliasName: aliasName });
-    await load();
+    await rereadAfterChange(load());
   }
 
   /** Keys matching what the officer typed (ListKeys' text search: id, alias or description). */

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { OperationInput, OperationResult } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import { isOpen, type ApprovalRequest } from '../lib/approval-state';
+import { rereadAfterChange } from './reread';
 
 export type ExecuteInput = OperationInput<'ExecuteApprovedRequest'>;
 export type ExecuteResult = OperationResult<'ExecuteApprovedRequest'>;
@@ -29,19 +30,19 @@ export const useApprovalsStore = defineStore('approvals', () => {
 
   async function approve(id: string, officerName: string, proof: ApprovalProof): Promise<void> {
     await invoke('ApproveRequest', { ApprovalRequestId: id, OfficerName: officerName, ...proof });
-    await load();
+    await rereadAfterChange(load());
   }
 
   async function reject(id: string, reason: string): Promise<void> {
     await invoke('RejectRequest', { ApprovalRequestId: id, ...(reason ? { Reason: reason } : {}) });
-    await load();
+    await rereadAfterChange(load());
   }
 
   async function execute(input: ExecuteInput): Promise<ExecuteResult> {
     try {
       return await invoke('ExecuteApprovedRequest', input);
     } finally {
-      await load().catch(() => {});
+      await rereadAfterChange(load());
     }
   }
 

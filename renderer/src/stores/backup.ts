@@ -6,6 +6,7 @@ import { chooseFileNatively, deliverMadeFile, hasNativeFileDialogs, uploadFile, 
 import { useBackupStatusStore } from './backup-status';
 import { useKeyStoresStore } from './keystores';
 import { useProgressStore } from './progress';
+import { rereadAfterChange } from './reread';
 
 export type CreateBackupRequest = OperationInput<'CreateBackup'>;
 export type CreatedBackup = OperationResult<'CreateBackup'> & { delivery: Delivery };
@@ -39,7 +40,7 @@ export const useBackupStore = defineStore('backup', () => {
   async function create(request: CreateBackupRequest): Promise<CreatedBackup> {
     const created = await withProgress('CreateBackup', () => invoke('CreateBackup', request));
     const delivery = await deliverMadeFile(created.BackupId, created.FileName);
-    await status.refresh().catch(() => {});
+    await rereadAfterChange(status.refresh());
     return { ...created, delivery };
   }
 
@@ -65,19 +66,19 @@ export const useBackupStore = defineStore('backup', () => {
   /** The core reopens on the restored files; the console then shows their (locked) default key store. */
   async function restore(fileId: string, password: string): Promise<RestoredBackup> {
     const restored = await withProgress('RestoreBackup', () => invoke('RestoreBackup', { FileId: fileId, Password: password }));
-    await Promise.all([status.refresh().catch(() => {}), useKeyStoresStore().refresh().catch(() => {})]);
+    await rereadAfterChange(status.refresh(), useKeyStoresStore().refresh());
     return restored;
   }
 
   async function updatePolicy(warnAfterDays: number): Promise<void> {
     await invoke('UpdateBackupPolicy', { WarnAfterDays: warnAfterDays });
-    await status.refresh();
+    await rereadAfterChange(status.refresh());
   }
 
   async function checkMaterial(keyStoreId: string): Promise<MaterialCheck> {
     const result = await withProgress('VerifyKeyStoreMaterial', () => invoke('VerifyKeyStoreMaterial', { KeyStoreId: keyStoreId }));
     materialChecks.value = { ...materialChecks.value, [keyStoreId]: result };
-    await status.refresh().catch(() => {});
+    await rereadAfterChange(status.refresh());
     return result;
   }
 

@@ -9,6 +9,7 @@ import '../i18n/areas/keyDetail';
 import { base64ToBytes } from '../lib/encoding';
 import type { KeyTransition } from '../lib/key-options';
 import { useKeyDetailStore } from './key-detail';
+import { rereadAfterChange } from './reread';
 
 export interface ImportParameters {
   ImportToken: string;
@@ -35,38 +36,38 @@ export const useKeyLifecycleStore = defineStore('keyLifecycle', () => {
       else if (action === 'delete-material') await invoke('DeleteKeyMaterial', { KeyId });
       else await invoke('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: pendingDays ?? 30 });
     } finally {
-      await detail.refresh().catch(() => {});
+      await rereadAfterChange(detail.refresh());
     }
   }
 
   async function createVersion(keyId: string): Promise<void> {
     await invoke('CreateKeyVersion', { KeyId: keyId });
-    await Promise.all([detail.refresh(), detail.loadVersions()]);
+    await rereadAfterChange(detail.refresh(), detail.loadVersions());
   }
 
   async function updateRotation(keyId: string, enabled: boolean, interval: string | undefined): Promise<void> {
     await invoke('UpdateRotationPolicy', { KeyId: keyId, EnableAutomaticRotation: enabled, RotationInterval: interval });
-    await detail.refresh();
+    await rereadAfterChange(detail.refresh());
   }
 
   async function addAlias(keyId: string, aliasName: string): Promise<void> {
     await invoke('CreateAlias', { AliasName: aliasName, KeyId: keyId });
-    await detail.loadAliases();
+    await rereadAfterChange(detail.loadAliases());
   }
 
   async function deleteAlias(aliasName: string): Promise<void> {
     await invoke('DeleteAlias', { AliasName: aliasName });
-    await detail.loadAliases();
+    await rereadAfterChange(detail.loadAliases());
   }
 
   async function tag(keyId: string, tagKey: string, tagValue: string): Promise<void> {
     await invoke('TagResource', { KeyId: keyId, Tags: [{ TagKey: tagKey, TagValue: tagValue }] });
-    await detail.loadTags();
+    await rereadAfterChange(detail.loadTags());
   }
 
   async function untag(keyId: string, tagKey: string): Promise<void> {
     await invoke('UntagResource', { KeyId: keyId, TagKeys: [tagKey] });
-    await detail.loadTags();
+    await rereadAfterChange(detail.loadTags());
   }
 
   async function importParameters(keyId: string, algorithm: WrappingAlgorithm): Promise<ImportParameters> {
@@ -90,7 +91,7 @@ export const useKeyLifecycleStore = defineStore('keyLifecycle', () => {
         KeyMaterialExpireUnix: expireUnix,
       });
     } finally {
-      await detail.refresh().catch(() => {});
+      await rereadAfterChange(detail.refresh());
     }
   }
 

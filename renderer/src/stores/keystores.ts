@@ -4,6 +4,7 @@ import type { KeyStore, OperationInput, OperationResult, ReconcileAction } from 
 import { invoke, type KmsClientError } from '../api/client';
 import { isKmsClientError } from '../api/errors';
 import { t } from '../i18n';
+import { rereadAfterChange } from './reread';
 
 export type { KeyStore } from '../../../shared/contract';
 export type ReconcileReport = OperationResult<'ReconcileKeyStore'>;
@@ -50,7 +51,7 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
       await invoke('ConnectKeyStore', { KeyStoreId: keyStoreId, KeyStorePassword: password });
     } finally {
       // A failed login may still change ConnectionState / ConnectionErrorCode.
-      await refresh().catch(() => {});
+      await rereadAfterChange(refresh());
     }
   }
 
@@ -73,7 +74,7 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
       await invoke('UnlockKeyStore', { KeyStoreId: keyStoreId, SoPin: soPin });
     } finally {
       // A wrong SO PIN counts as a failed login too.
-      await refresh().catch(() => {});
+      await rereadAfterChange(refresh());
     }
   }
 
@@ -85,7 +86,7 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
       KeyStorePassword: password,
       TrustAnchorCertificate: trustAnchor,
     });
-    await refresh();
+    await rereadAfterChange(refresh());
     return KeyStoreId;
   }
 
@@ -95,14 +96,14 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
    */
   async function createExternalStore(input: OperationInput<'CreateKeyStore'>): Promise<string> {
     const { KeyStoreId } = await invoke('CreateKeyStore', input);
-    await refresh();
+    await rereadAfterChange(refresh());
     return KeyStoreId;
   }
 
   /** Where an external key store's proxy is and how it signs in (disconnected stores only). */
   async function updateProxy(keyStoreId: string, update: XksProxyUpdate): Promise<void> {
     await invoke('UpdateKeyStore', { KeyStoreId: keyStoreId, ...update });
-    await refresh();
+    await rereadAfterChange(refresh());
   }
 
   /** REPORT changes nothing; REMOVE_ORPHAN_OBJECTS destroys the orphan objects it finds. */
@@ -112,18 +113,18 @@ export const useKeyStoresStore = defineStore('keyStores', () => {
 
   async function rename(keyStoreId: string, name: string): Promise<void> {
     await invoke('UpdateKeyStore', { KeyStoreId: keyStoreId, NewKeyStoreName: name });
-    await refresh();
+    await rereadAfterChange(refresh());
   }
 
   /** Marks (or unmarks) the store CreateKey uses for ProtectionLevel HSM without a KeyStoreId. */
   async function setDefaultForHsmKeys(keyStoreId: string, isDefault: boolean): Promise<void> {
     await invoke('UpdateKeyStore', { KeyStoreId: keyStoreId, DefaultForHsmKeys: isDefault });
-    await refresh();
+    await rereadAfterChange(refresh());
   }
 
   async function remove(keyStoreId: string): Promise<void> {
     await invoke('DeleteKeyStore', { KeyStoreId: keyStoreId });
-    await refresh();
+    await rereadAfterChange(refresh());
   }
 
   /** What the store's HSMs can make and import (a connected store only). */

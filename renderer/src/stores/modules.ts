@@ -2,6 +2,7 @@ import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { ModuleDetail, ModuleSuggestion, ModuleSummary } from '../../../shared/contract';
 import { invoke } from '../api/client';
+import { rereadAfterChange } from './reread';
 
 export type { ModuleDetail, ModuleSuggestion, ModuleSummary } from '../../../shared/contract';
 
@@ -25,14 +26,14 @@ export const useModulesStore = defineStore('modules', () => {
 
   async function register(path: string, name: string, environment: Record<string, string>): Promise<string> {
     const { ModuleId } = await invoke('RegisterModule', { Path: path, Name: name, Environment: environment });
-    await refresh();
+    await rereadAfterChange(refresh());
     return ModuleId;
   }
 
   /** Refused (Forbidden.ModuleInUse) while an HSM or key store uses the module. */
   async function deregister(moduleId: string): Promise<void> {
     await invoke('DeregisterModule', { ModuleId: moduleId });
-    await refresh();
+    await rereadAfterChange(refresh());
   }
 
   return { modules, suggestions, details, refresh, describe, register, deregister };

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { OperationInput } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import type { Officer, QuorumPolicy } from '../lib/quorum';
+import { rereadAfterChange } from './reread';
 
 export type EnrollInput = OperationInput<'CreateOfficer'>;
 export type PolicyInput = OperationInput<'UpdateQuorumPolicy'>;
@@ -27,13 +28,13 @@ export const useOfficersStore = defineStore('officers', () => {
   /** Resolves with the enrolled officer: the page shows its fingerprint for the officer to compare. */
   async function enroll(input: EnrollInput): Promise<Officer> {
     const { Officer } = await invoke('CreateOfficer', input);
-    await load();
+    await rereadAfterChange(load());
     return Officer;
   }
 
   async function disable(name: string): Promise<void> {
     await invoke('DisableOfficer', { Name: name });
-    await load();
+    await rereadAfterChange(load());
   }
 
   /** Once a policy names operations, this answers QuorumRequired: the change waits in the inbox. */

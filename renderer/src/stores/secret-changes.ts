@@ -3,6 +3,7 @@ import type { OperationInput, OperationOutput } from '../../../shared/contract';
 import { invoke } from '../api/client';
 import type { StageMove } from '../lib/secret-versions';
 import { useSecretDetailStore } from './secret-detail';
+import { rereadAfterChange } from './reread';
 
 export type PutValueRequest = OperationInput<'PutSecretValue'>;
 export type DeletionChoice = { force: true } | { force: false; days: number };
@@ -18,7 +19,7 @@ export const useSecretChangesStore = defineStore('secretChanges', () => {
     try {
       return await change;
     } finally {
-      await detail.refresh().catch(() => {});
+      await rereadAfterChange(detail.refresh());
     }
   }
 
@@ -51,7 +52,7 @@ export const useSecretChangesStore = defineStore('secretChanges', () => {
         detail.clear();
         return output;
       } catch (error) {
-        await detail.refresh().catch(() => {});
+        await rereadAfterChange(detail.refresh());
         throw error;
       }
     }

@@ -51,6 +51,18 @@ describe('the aliases store', () => {
     expect(host.operations().at(-1)).toBe('DeleteAlias');
   });
 
+  it('reports a move or a deletion that went through as done when the page cannot be re-read', async () => {
+    const host = aliasesHost(3);
+    const aliases = useAliasesStore();
+    await aliases.load();
+    host.fail('ListAliases', new KmsClientError('InternalFailure', 'registry unavailable'));
+    await expect(aliases.update('alias/a-0', 'k2')).resolves.toBeUndefined();
+    await expect(aliases.remove('alias/a-1')).resolves.toBeUndefined();
+    expect(host.inputsOf('DeleteAlias')).toEqual([{ AliasName: 'alias/a-1' }]);
+    // The page keeps the rows it had until a read succeeds.
+    expect(aliases.total).toBe(3);
+  });
+
   it('searches keys by the trimmed text, at most 20 of them, and sends no filter for blank text', async () => {
     const host = aliasesHost(0);
     const aliases = useAliasesStore();

@@ -99,6 +99,18 @@ describe('the key stores store', () => {
     expect(stores.loadError).toBeNull();
   });
 
+  it('reports a rename that went through as done when the re-read after it fails, keeping the read error', async () => {
+    const { host, failDescribe } = storesHost();
+    const stores = useKeyStoresStore();
+    await stores.refresh();
+    failDescribe(true);
+    await expect(stores.rename('ks-cluster', 'renamed')).resolves.toBeUndefined();
+    await expect(stores.remove('ks-cluster')).resolves.toBeUndefined();
+    expect(host.operations().filter((operation) => operation !== 'DescribeKeyStores')).toEqual(['UpdateKeyStore', 'DeleteKeyStore']);
+    expect(stores.loadError?.Code).toBe('InternalFailure');
+    expect(stores.byId('ks-cluster')).not.toBeNull();
+  });
+
   it('clears a lockout with the SO PIN and re-reads the stores even when the PIN is wrong', async () => {
     const { host } = storesHost();
     const stores = useKeyStoresStore();

@@ -24,10 +24,13 @@ export function fakeHost(operations: FakeOperations) {
   const progressListeners = new Set<(event: ProgressEvent) => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
   let requests = 0;
+  const failures = new Map<string, Error>();
   installTransport({
     kind: 'ws',
     async call(operation, input) {
       calls.push({ operation, input });
+      const failure = failures.get(operation);
+      if (failure) throw failure;
       const answer = (operations as Record<string, ((input: unknown) => unknown) | undefined>)[operation];
       if (!answer) throw new KmsClientError('InvalidAction', `the fake host has no answer for ${operation}`);
       const result = await answer(input);
@@ -49,6 +52,10 @@ export function fakeHost(operations: FakeOperations) {
     inputsOf: (operation: OperationName): unknown[] => calls.filter((call) => call.operation === operation).map((call) => call.input),
     progress: (event: ProgressEvent): void => progressListeners.forEach((listener) => listener(event)),
     status: (status: ConnectionStatus): void => statusListeners.forEach((listener) => listener(status)),
+    /** From now on `operation` fails with `error` (e.g. the re-read after a change). */
+    fail: (operation: OperationName, error: Error): void => {
+      failures.set(operation, error);
+    },
   };
 }
 
