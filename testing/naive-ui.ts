@@ -16,17 +16,29 @@ export function visibleOptions(page: Page) {
  * whole label is `label`, or the first one a pattern matches (labels with a run-time suffix).
  */
 export async function choose(page: Page, testId: string, label: string | RegExp): Promise<void> {
-  await page.getByTestId(testId).click();
+  await openMenu(page, testId);
   const pattern = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
   const option = visibleOptions(page).filter({ hasText: pattern }).first();
   // Naive UI renders long menus virtually: an option below the fold exists only once scrolled to.
-  await expect(visibleOptions(page).first()).toBeVisible();
   for (let scrolls = 0; scrolls < 10 && (await option.count()) === 0; scrolls += 1) {
     await page.locator(OPEN_MENU).hover();
     await page.mouse.wheel(0, 200);
   }
   await option.click();
   await expect(page.getByTestId(testId)).toContainText(typeof label === 'string' ? label : stripAnchors(label));
+}
+
+/**
+ * Opens the menu of the select with this test id. A click that lands while its dialog is still
+ * opening (seen once in CI on a loaded machine) can leave no menu open, so a menu that did not
+ * open or stay open is clicked open again; an open one is left as it is.
+ */
+async function openMenu(page: Page, testId: string): Promise<void> {
+  const menu = page.locator(OPEN_MENU);
+  await expect(async () => {
+    if ((await menu.count()) === 0) await page.getByTestId(testId).click({ timeout: 5_000 });
+    await expect(visibleOptions(page).first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 /** Picks several options of a multiple select one after the other, then closes its menu. */
