@@ -17,7 +17,7 @@ import { createNodeWorkerLauncher } from '../../electron/main/hsm/node-launcher'
 import { startBrowserHost, type BrowserHost } from '../../electron/main/transports/ws-host';
 import type { Core } from '../../electron/main/app/core-types';
 import { BENCH_PASSWORD } from '../lib/bench-core';
-import { type Benchmark, type BenchResult, round, skipped } from '../lib/result';
+import { type Benchmark, type BenchResult, REPORT_ONLY_GOAL, round, skipped } from '../lib/result';
 import { seedKeys } from '../lib/seed';
 import { median } from '../lib/stats';
 
@@ -44,16 +44,22 @@ async function serve(keys: number): Promise<Served> {
   return { core, host, dataDir };
 }
 
+/** How long the officer looks at the key stores page before the second measurement's click. */
+const READING_PAUSE_MS = 2_000;
+
 /**
  * Milliseconds from the officer's navigation to the keys page (a click on its menu entry in a
  * freshly loaded app, so the Pinia store holds no rows yet) to the first key row in the table.
+ * The click comes the moment the key stores page shows, or after `pauseMs` (the console fetches
+ * and compiles the Keys page's chunks once the browser is idle).
  */
-async function firstRowsMs(context: BrowserContext, url: string): Promise<number> {
+async function firstRowsMs(context: BrowserContext, url: string, pauseMs = 0): Promise<number> {
   const page = await context.newPage();
   try {
     await page.goto(`${url}#/keystores`);
     await page.getByTestId('keystores-table').waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('default-store-state').waitFor({ state: 'visible', timeout: 30_000 });
+    if (pauseMs > 0) await page.waitForTimeout(pauseMs);
     const started = performance.now();
     await page.getByTestId('nav-keys').click();
     // A function, not a string: the page's CSP forbids evaluating strings. No DOM types here, hence globalThis.
@@ -147,25 +153,29 @@ export const p4Renderer: Benchmark = {
       const smallContext = await sessionContext(browser, small.host);
       await firstRowsMs(largeContext, large.host.url); // warm Chromium's own caches and the registry's pages
       await firstRowsMs(smallContext, small.host.url);
-      const largeTimes: number[] = [];
-      const smallTimes: number[] = [];
-      for (let run = 0; run < runs; run += 1) {
-        largeTimes.push(await firstRowsMs(largeContext, large.host.url));
-        smallTimes.push(await firstRowsMs(smallContext, small.host.url));
-      }
-      const k = median(largeTimes);
-      const b = median(smallTimes);
-      options.log(`first rows: 100k keys ${k.toFixed(0)} ms, 50 keys ${b.toFixed(0)} ms (runs: ${largeTimes.map((t) => t.toFixed(0)).join(', ')})`);
-      results.push({
-        name: 'P4 keys page first rows, 100k keys',
-        keyward: round(k, 1),
-        baseline: round(b, 1),
-        unit: 'ms',
-        ratio: round(b / k),
-        goal: `< ${FIRST_ROWS_GOAL_MS} ms`,
-        met: k < FIRST_ROWS_GOAL_MS,
-        note: 'baseline: the same page with 50 keys',
-      });
+      const firstRows = async (pauseMs: number, name: string, goal: boolean): Promise<BenchResult> => {
+        const largeTimes: number[] = [];
+        const smallTimes: number[] = [];
+        for (let run = 0; run < runs; run += 1) {
+          largeTimes.push(await firstRowsMs(largeContext, large.host.url, pauseMs));
+          smallTimes.push(await firstRowsMs(smallContext, small.host.url, pauseMs));
+        }
+        const k = median(largeTimes);
+        const b = median(smallTimes);
+        options.log(`${name}: 100k keys ${k.toFixed(0)} ms, 50 keys ${b.toFixed(0)} ms (runs: ${largeTimes.map((t) => t.toFixed(0)).join(', ')})`);
+        return {
+          name,
+          keyward: round(k, 1),
+          baseline: round(b, 1),
+          unit: 'ms',
+          ratio: round(b / k),
+          goal: goal ? `< ${FIRST_ROWS_GOAL_MS} ms` : REPORT_ONLY_GOAL,
+          met: goal ? k < FIRST_ROWS_GOAL_MS : true,
+          note: `baseline: the same page with 50 keys; the click ${pauseMs > 0 ? `${pauseMs / 1000} s after` : 'as soon as'} the key stores page shows`,
+        };
+      };
+      results.push(await firstRows(0, 'P4 keys page first rows, 100k keys', true));
+      results.push(await firstRows(READING_PAUSE_MS, 'P4 keys page first rows, 100k keys, after a 2 s look at the page', false));
 
       // The host process needs the registry to itself: stop the in-process core of the large store.
       await large.host.close();
