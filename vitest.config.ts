@@ -17,6 +17,7 @@ export default defineConfig({
           // Checks of the built .deb: their own project, run by `npm test` after `npm run package`.
           exclude: [...configDefaults.exclude, 'tests/integration/package/**'],
           environment: 'node',
+          globalSetup: ['tests/support/kms-bundle-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // SoftHSM tokens and worker processes: keep files apart, two cores.

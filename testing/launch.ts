@@ -51,10 +51,10 @@ export async function launchHost(options: LaunchOptions = {}): Promise<LaunchedH
   const launchDir = await mkdtemp(path.join(tmpdir(), 'keyward-ui-launch-'));
   const urlFile = path.join(launchDir, 'launch-url');
   let log = '';
-  // node --import tsx: one process of our own (no npx wrapper), leader of its own group.
+  // One node process of our own (no npx wrapper), leader of its own group.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', BROWSER_HOST, '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT, '--url-file', urlFile],
+    [...hostEntry(), '--data-dir', dataDir, '--port', '0', '--renderer-dir', RENDERER_OUT, '--url-file', urlFile],
     { cwd: HOST_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, KMS_DATA_DIR: dataDir } },
   );
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
@@ -73,6 +73,15 @@ export async function launchHost(options: LaunchOptions = {}): Promise<LaunchedH
     await dispose();
     throw error;
   }
+}
+
+/**
+ * The host's sources through tsx, or KEYWARD_UI_HOST_BUNDLE: a `browser-host.js` bundled as the
+ * package ships it (build/package/bundle.mjs), which starts faster; Keyward's UI suite sets it.
+ */
+function hostEntry(): string[] {
+  const bundle = process.env.KEYWARD_UI_HOST_BUNDLE;
+  return bundle ? [bundle] : ['--import', 'tsx', BROWSER_HOST];
 }
 
 async function openSession(options: LaunchOptions, url: string, launchUrl: string): Promise<string> {

@@ -11,10 +11,19 @@ export interface CliResult {
   json: Record<string, unknown>;
 }
 
-/** Runs the real `kms` entry point (through tsx) as a separate process. */
+/**
+ * The `kms` entry point: the integration suite's bundle of it (kms-bundle-setup.ts), else its
+ * TypeScript source through tsx.
+ */
+function kmsEntry(): string[] {
+  const bundled = process.env.KEYWARD_TEST_KMS;
+  return bundled ? [bundled] : ['--import', 'tsx', path.join(repoRoot, 'electron/cli/kms.ts')];
+}
+
+/** Runs the real `kms` entry point as a separate process. */
 export function runKms(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'electron/cli/kms.ts'), ...args], {
+    const child = spawn(process.execPath, [...kmsEntry(), ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
