@@ -3,7 +3,7 @@ import { createPinia } from 'pinia';
 import { startClient } from './api/client';
 import App from './App.vue';
 import { i18n, restoreLocale } from './i18n';
-import { whenIdle } from './lib/when-idle';
+import { afterNextPaint, whenIdle } from './lib/when-idle';
 import { createAppRouter } from './router';
 import { correctNaiveAccessibility } from './ui/naive-accessibility';
 import { loadFeedback } from './ui/feedback-loader';
@@ -20,12 +20,14 @@ void restoreLocale()
   .catch((error: unknown) => console.error('Keyward: the chosen language could not be loaded', error))
   .finally(() => {
     createApp(App).use(createPinia()).use(i18n).use(createAppRouter()).mount('#app');
+    // Kept out of the entry chunk, but fetched right after the first paint, not when the browser is
+    // first idle (which can take seconds): a host that goes away early must still find the error
+    // notifications loaded, since their chunk cannot be fetched once it is gone.
+    afterNextPaint(() => loadFeedback().catch(() => {}));
   });
 
-// Kept out of the entry chunk, but wanted soon: the error notifications and confirmation dialogs, and
-// the Keys page (the console's home; its chunks carry the contract and zod that most pages share), so
+// The Keys page (the console's home; its chunks carry the contract and zod that most pages share), so
 // that opening it from another page waits neither for the network nor for the parser.
 whenIdle(() => {
-  loadFeedback().catch(() => {});
   import('./pages/KeysPage.vue').catch(() => {});
 });
