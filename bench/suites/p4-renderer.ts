@@ -175,7 +175,7 @@ export const p4Renderer: Benchmark = {
         };
       };
       results.push(await firstRows(0, 'P4 keys page first rows, 100k keys', true));
-      results.push(await firstRows(READING_PAUSE_MS, 'P4 keys page first rows, 100k keys, after a 2 s look at the page', false));
+      results.push(await firstRows(READING_PAUSE_MS, `P4 keys page first rows, 100k keys, after a ${READING_PAUSE_MS / 1000} s look at the page`, false));
 
       // The host process needs the registry to itself: stop the in-process core of the large store.
       await large.host.close();
